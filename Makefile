@@ -1,0 +1,48 @@
+# prkanalysis: one target per action. `make help` lists them.
+# Every target creates its own virtual environment (.venv) on first use, so a machine
+# with only Python 3.11+ is enough.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help env report test lint lab validate ledger bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -e '.[notebooks,dev,scale]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (prkanalysis)"
+	touch $(STAMP)
+
+env: $(STAMP)  ## create .venv and install the package with notebook and dev extras
+
+report: $(STAMP)  ## validate the evidence, execute every chapter, render report/ (HTML + PDF)
+	$(BIN)/prkanalysis report
+
+test: $(STAMP)  ## run the whole test suite (unit, reference results, notebooks, report, browser)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+lint: $(STAMP)  ## ruff and mypy
+	$(BIN)/ruff check prkanalysis tests benchmarks notebooks
+	$(BIN)/mypy prkanalysis
+
+lab: $(STAMP)  ## open the chapters in JupyterLab
+	$(BIN)/jupyter lab notebooks/
+
+validate: $(STAMP)  ## validate data/ against its descriptor and checksums
+	$(BIN)/prkanalysis validate
+
+ledger: $(STAMP)  ## print the claims ledger with computed verdicts
+	$(BIN)/prkanalysis ledger
+
+bench: $(STAMP)  ## run the benchmarks (telemetry at scale, report build); prints ratios
+	$(BIN)/python benchmarks/run.py
+
+clean:  ## remove the report, caches and the virtual environment
+	rm -rf report .cache $(VENV)
