@@ -266,16 +266,16 @@ def _cast(
     if ftype == "date":
         txt = s.str.strip()
         ok = txt.str.fullmatch(r"\d{4}-\d{2}-\d{2}").astype("boolean").fillna(False)
-        out = pd.to_datetime(txt.where(ok), format="%Y-%m-%d", errors="coerce")
+        dates = pd.to_datetime(txt.where(ok), format="%Y-%m-%d", errors="coerce")
         _fail(DataValidationError, "expected a date (YYYY-MM-DD)", fname,
-              present & out.isna(), name, s)
-        return out.astype("datetime64[ns]")
+              present & dates.isna(), name, s)
+        return dates.astype("datetime64[ns]")
     if ftype == "datetime":
         txt = s.str.strip()
-        out = pd.to_datetime(txt, format="ISO8601", errors="coerce", utc=True)
+        stamps = pd.to_datetime(txt, format="ISO8601", errors="coerce", utc=True)
         _fail(DataValidationError, "expected an ISO 8601 datetime", fname,
-              present & out.isna(), name, s)
-        return out.dt.tz_convert(None).astype("datetime64[ns]")
+              present & stamps.isna(), name, s)
+        return stamps.dt.tz_convert(None).astype("datetime64[ns]")
     return s.astype("string")
 
 
@@ -378,7 +378,7 @@ def load_table(
     Example:
         >>> import tempfile, pathlib
         >>> d = pathlib.Path(tempfile.mkdtemp())
-        >>> _ = (d / "t.csv").write_text("id,x\\na,1.5\\nb,oops\\n")
+        >>> _ = (d / "t.csv").write_text("id,x\na,1.5\nb,oops\n")
         >>> sch = {"fields": [{"name": "id"}, {"name": "x", "type": "number"}]}
         >>> try:
         ...     load_table(d / "t.csv", sch)
@@ -615,7 +615,8 @@ class Record:
             KeyError: If there is no such table.
         """
         if name in (*CORE_TABLES, *OPTIONAL_TABLES):
-            return getattr(self, name)  # type: ignore[no-any-return]
+            table: pd.DataFrame = getattr(self, name)
+            return table
         if name in self.extra:
             return self.extra[name]
         raise KeyError(f"no table {name!r}; tables: {self.table_names()}")
@@ -643,7 +644,8 @@ class Record:
         missing = [i for i in wanted if i not in idx]
         if missing:
             raise KeyError(f"unknown source ids {missing}")
-        return self.sources.iloc[[idx.get_loc(i) for i in wanted]]
+        pos = [int(np.flatnonzero(idx == i)[0]) for i in wanted]
+        return self.sources.iloc[pos]
 
     def rows_citing(self, source_id: str) -> dict[str, pd.DataFrame]:
         """Return, per table with a ``source_ids`` column, the rows citing ``source_id``."""
