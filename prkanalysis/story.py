@@ -254,8 +254,9 @@ def detection_limit(
 ) -> DetectionLimit:
     """Largest leak a pressure hold of a given duration cannot exclude (ideal gas, choked flow).
 
-    Transformations: the unseen drop is ``steps * resolution + p_h * dT / T`` (gauge
-    quantisation plus a temperature drift); the decay constant that produces exactly that drop
+    Wraps :func:`prkanalysis.physics.detection_limit` (hours instead of days) and adds the
+    cabin-pressure equivalent of the same hole. Transformations: the unseen drop is
+    ``steps * resolution + p_h * dT / T`` (gauge quantisation plus a temperature drift); the decay constant that produces exactly that drop
     is ``k = -ln(1 - drop / p_h) / t``; the mass rate is ``k * p * V * M / (R T)`` evaluated
     at ``p_h`` and at 760 mmHg (same hole).
 
@@ -279,6 +280,8 @@ def detection_limit(
         >>> round(d.k_per_day, 5), round(d.at_hold_kg_day * 1000, 2), round(d.at_cabin_kg_day, 4)
         (0.01005, 7.91, 0.0601)
     """
+    from prkanalysis import physics
+
     if duration_h <= 0:
         raise PrkError(f"detection_limit: duration_h={duration_h} must be positive")
     drop = steps * resolution_mmhg + hold_pressure_mmhg * abs(temperature_drift_k) / temperature_k
@@ -287,8 +290,14 @@ def detection_limit(
             f"detection_limit: undetectable drop {drop:g} mmHg must be between 0 and the hold "
             f"pressure {hold_pressure_mmhg:g} mmHg"
         )
-    k_day = -math.log1p(-drop / hold_pressure_mmhg) / (duration_h / 24.0)
-    per_mmhg = gas_mass_per_mmhg(volume_m3, temperature_k)
+    core = physics.detection_limit(
+        duration_h / 24.0,
+        hold_pressure_mmhg,
+        steps * resolution_mmhg,
+        volume_m3,
+        temperature_k,
+        abs(temperature_drift_k),
+    )
     return DetectionLimit(
         duration_h=float(duration_h),
         hold_pressure_mmhg=float(hold_pressure_mmhg),
@@ -296,10 +305,10 @@ def detection_limit(
         volume_m3=float(volume_m3),
         temperature_k=float(temperature_k),
         temperature_drift_k=float(temperature_drift_k),
-        undetectable_drop_mmhg=drop,
-        k_per_day=k_day,
-        at_hold_kg_day=k_day * hold_pressure_mmhg * per_mmhg,
-        at_cabin_kg_day=k_day * CABIN_PRESSURE_MMHG * per_mmhg,
+        undetectable_drop_mmhg=core.delta_p_mmhg,
+        k_per_day=core.k_per_day,
+        at_hold_kg_day=core.mass_rate_kg_day,
+        at_cabin_kg_day=core.mass_rate_kg_day * CABIN_PRESSURE_MMHG / hold_pressure_mmhg,
     )
 
 
