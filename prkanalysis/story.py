@@ -256,8 +256,9 @@ def detection_limit(
 
     Wraps :func:`prkanalysis.physics.detection_limit` (hours instead of days) and adds the
     cabin-pressure equivalent of the same hole. Transformations: the unseen drop is
-    ``steps * resolution + p_h * dT / T`` (gauge quantisation plus a temperature drift); the decay constant that produces exactly that drop
-    is ``k = -ln(1 - drop / p_h) / t``; the mass rate is ``k * p * V * M / (R T)`` evaluated
+    ``steps * resolution + p_h * dT / T`` (gauge quantisation plus a temperature drift);
+    the decay constant that produces exactly that drop is ``k = -ln(1 - drop / p_h) / t``;
+    the mass rate is ``k * p * V * M / (R T)`` evaluated
     at ``p_h`` and at 760 mmHg (same hole).
 
     Args:
