@@ -1,0 +1,108 @@
+"""Chapter helpers: physics identities, interval arithmetic and the cumulative band."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from prkanalysis import physics, story
+from prkanalysis.errors import PrkError
+
+
+def test_gas_mass_per_mmhg_matches_physics_note() -> None:
+    # record/physics.md 3.4: 1.441 kg/mmHg for 916 m3 at 22 C; 0.001574 kg per m3
+    assert story.gas_mass_per_mmhg(916.0, 295.15) == pytest.approx(1.441, abs=1e-3)
+    assert story.gas_mass_per_mmhg(1.0, 295.15) == pytest.approx(0.001574, rel=1e-3)
+    assert story.gas_mass_per_mmhg(5.0, 295.15) == pytest.approx(physics.kg_per_mmhg(5.0))
+
+
+def test_detection_limit_identities() -> None:
+    d = story.detection_limit(24.0, hold_pressure_mmhg=100, resolution_mmhg=1.0, volume_m3=5)
+    # a decay at k over one day loses exactly one resolution step
+    assert 100 * (1 - math.exp(-d.k_per_day)) == pytest.approx(1.0)
+    # mass rate = k p V M/(RT); the same hole at 760 mmHg carries 7.6x the mass
+    assert d.at_hold_kg_day == pytest.approx(d.k_per_day * 100 * story.gas_mass_per_mmhg(5, 295.15))
+    assert d.at_cabin_kg_day / d.at_hold_kg_day == pytest.approx(7.6)
+    # doubling the volume doubles the limit; ten times the duration divides it by ten
+    d2 = story.detection_limit(24.0, volume_m3=8.0)
+    assert d2.at_hold_kg_day / d.at_hold_kg_day == pytest.approx(8.0 / 5.0)
+    d10 = story.detection_limit(240.0)
+    assert d.at_hold_kg_day / d10.at_hold_kg_day == pytest.approx(10.0)
+    # a temperature drift of 1 K hides p/T more mmHg
+    dt = story.detection_limit(24.0, temperature_drift_k=1.0)
+    assert dt.undetectable_drop_mmhg == pytest.approx(1.0 + 100 / 295.15)
+    assert "cannot exclude" in d.summary()
+
+
+def test_detection_limit_bad_input() -> None:
+    with pytest.raises(PrkError, match="duration_h"):
+        story.detection_limit(0)
+    with pytest.raises(PrkError, match="hold pressure"):
+        story.detection_limit(24, hold_pressure_mmhg=1.0, resolution_mmhg=2.0)
+
+
+def test_ratio_interval() -> None:
+    r = story.ratio_interval(2.4, 2.35, 2.45, 1.0, 0.0, 1.0, "x")
+    assert r.estimate == pytest.approx(2.4)
+    assert r.low == pytest.approx(2.35)
+    assert math.isinf(r.high)
+    assert r.contains(2.0) is False and r.contains(3.0)
+    with pytest.raises(PrkError):
+        story.ratio_interval(1, 2, 1, 1, 1, 1)
+
+
+def test_cumulative_band_brackets_and_widens_in_gaps() -> None:
+    rates = pd.DataFrame(
+        {
+            "period_start": ["2020-01-01", "2020-03-01"],
+            "period_end": ["2020-01-31", "2020-03-31"],
+            "kg_per_day": [1.0, 2.0],
+            "kg_per_day_low": [0.8, np.nan],  # second row: an upper bound only
+            "kg_per_day_high": [1.2, 2.0],
+        }
+    )
+    b = story.cumulative_loss_band(rates)
+    assert (b["low_kg"] <= b["central_kg"]).all() and (b["central_kg"] <= b["high_kg"]).all()
+    feb = b[(b.date >= "2020-02-01") & (b.date <= "2020-02-29")]
+    assert not feb["observed"].any()
+    assert (feb["rate_low"] == 0.0).all() and (feb["rate_high"] == 2.0).all()
+    jan = b[b.date.dt.month == 1]
+    assert (jan["rate_low"] == 0.8).all() and (jan["rate_high"] == 1.2).all()
+    assert b["low_kg"].iloc[0] == 0.0
+    assert b["high_kg"].is_monotonic_increasing
+
+
+def test_select_rates_and_params() -> None:
+    df = pd.DataFrame({"grade_best": ["P", "T", "A"], "derived": ["false", "true", "false"]})
+    assert story.select_rates(df, grades={"P", "T"}).index.tolist() == [0]
+    assert story.select_rates(df, grades=("A",), include_derived=True).index.tolist() == [2]
+    with pytest.raises(PrkError, match="grade_best"):
+        story.select_rates(df.drop(columns="grade_best"))
+    with pytest.raises(PrkError, match="temperature_k"):
+        story.validate_params(temperature_k=400)
+    with pytest.raises(PrkError, match="grades"):
+        story.validate_params(grades=["X"])
+
+
+def test_widgets_headless() -> None:
+    pytest.importorskip("ipywidgets")
+    rates = pd.DataFrame(
+        {
+            "rate_id": ["R1"], "period_start": ["2024-02-01"], "period_end": ["2024-02-29"],
+            "kg_per_day": [1.0], "kg_per_day_low": [0.9], "kg_per_day_high": [1.1],
+            "grade_best": ["P"],
+        }
+    )
+    box = story.interactive_timeline(rates, display_now=False)
+    assert len(box.children) == 2
+    box2 = story.interactive_detection_limits(durations_h=[1, 10], display_now=False)
+    assert len(box2.children) == 2
+
+
+def test_fmt() -> None:
+    assert story.fmt(1234.4) == "1,234"  # integer digits are kept
+    assert story.fmt(0.00791, 2) == "0.0079"
+    assert story.fmt(float("nan")) == "n/a"
