@@ -37,7 +37,8 @@ Example:
     >>> df = pd.DataFrame({"rate_id": ["LR29"], "value_reported": ["3.7"], "qualifier": ["="],
     ...                    "value": [3.7], "value_high": [float("nan")], "unit": ["lb/day"]})
     >>> clean, audit = normalize_leak_rates(df, sources=None)
-    >>> [round(float(x), 4) for x in clean.loc[0, ["kg_per_day", "kg_per_day_low", "kg_per_day_high"]]]
+    >>> cols = ["kg_per_day", "kg_per_day_low", "kg_per_day_high"]
+    >>> [round(float(x), 4) for x in clean.loc[0, cols]]
     [1.6783, 1.6556, 1.701]
     >>> audit.loc[0, "code"]
     'BOUND_ROUNDING'
