@@ -1,0 +1,501 @@
+"""Build the reviewer report: execute every chapter, render HTML pages and a PDF.
+
+``prkanalysis report [--out DIR] [--no-cache] [--no-pdf] [--only STEM ...]`` calls
+:func:`main`, which calls :func:`build_report`. The steps:
+
+1. find the chapters ``notebooks/NN-name.py`` (or the ``--only`` subset);
+2. for each, look up the executed notebook in the cache (key: chapter text, package
+   sources, evidence files, versions; see :mod:`prkanalysis.report.cache`), else execute it
+   from a clean kernel (two at a time on a 2-core machine); a failing chapter is reported
+   with its cell and traceback and the build keeps going;
+3. verify the evidence checksums declared in ``data/datapackage.json``;
+4. compute the claims ledger (cached under the same package/data/version key);
+5. write ``index.html``, one page per chapter and ``assets/``; then the PDF.
+
+Progress (chapter, status, seconds) goes to stderr. The exit code is 0 only if every
+chapter executed, the checksums verified, the ledger was computed and the PDF was written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from prkanalysis import config
+from prkanalysis.errors import PrkError
+from prkanalysis.report.cache import CacheContext, NotebookCache, package_versions
+from prkanalysis.report.execute import (
+    CellFailure,
+    ExecutionOutcome,
+    Executor,
+    cell_timeout,
+    execute_chapter,
+    find_chapters,
+)
+from prkanalysis.report.render import (
+    ASSETS_DIR,
+    BuildInfo,
+    ChapterPage,
+    Ledger,
+    chapter_lede,
+    chapter_title,
+    findings_outputs,
+    ledger_table_html,
+    pygments_css,
+    render_chapter_page,
+    render_index_page,
+    render_output,
+)
+
+#: Title of the report (index heading, PDF title).
+PROJECT_TITLE = "The Zvezda PrK air leak, 2019–2026: an investigation"
+
+#: File name of the PDF inside the output folder.
+PDF_NAME = "prkanalysis-report.pdf"
+
+
+@dataclass(frozen=True)
+class ChapterResult:
+    """How one chapter fared in a build.
+
+    Attributes:
+        stem: Chapter file stem.
+        title: Chapter title.
+        page: File name of the chapter page in the output folder.
+        status: ``"ok"`` or ``"failed"``.
+        seconds: Execution seconds of the run shown (from the cache on a hit).
+        cache: ``"hit"`` or ``"miss"``.
+        failure: Where it failed, if it did.
+    """
+
+    stem: str
+    title: str
+    page: str
+    status: str
+    seconds: float
+    cache: str
+    failure: CellFailure | None = None
+
+    def summary(self) -> str:
+        """One line: stem, status, seconds, cache."""
+        return f"{self.stem:32s} {self.status:6s} {self.seconds:7.2f} s  cache {self.cache}"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """The outcome of :func:`build_report`.
+
+    Attributes:
+        out_dir: The report folder.
+        index: Path of ``index.html``.
+        chapters: Per-chapter results in chapter order.
+        pdf: Path of the PDF, or ``None`` if not built.
+        pdf_pages: Page count of the PDF (0 if not built).
+        seconds: Wall-clock seconds of the whole build.
+        render_seconds: Seconds spent rendering HTML (and the PDF).
+        ledger_ids: Claim ids shown in the ledger table.
+        errors: Human-readable reasons the build is not clean.
+    """
+
+    out_dir: Path
+    index: Path
+    chapters: tuple[ChapterResult, ...]
+    pdf: Path | None
+    pdf_pages: int
+    seconds: float
+    render_seconds: float
+    ledger_ids: tuple[str, ...] = ()
+    errors: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing went wrong."""
+        return not self.errors
+
+    @property
+    def pages(self) -> tuple[Path, ...]:
+        """Every HTML page written (index first)."""
+        return (self.index, *(self.out_dir / c.page for c in self.chapters))
+
+    def summary(self) -> str:
+        """Multi-line build summary (chapters, pages, PDF, errors)."""
+        lines = [c.summary() for c in self.chapters]
+        lines.append(
+            f"{len(self.pages)} HTML pages in {self.out_dir}; "
+            + (f"PDF {self.pdf.name} ({self.pdf_pages} pages)" if self.pdf else "no PDF")
+        )
+        lines.append(
+            f"build {self.seconds:.2f} s (rendering {self.render_seconds:.2f} s); "
+            + ("ok" if self.ok else f"{len(self.errors)} error(s)")
+        )
+        return "\n".join(lines)
+
+
+def default_ledger() -> Any:
+    """The claims ledger DataFrame from :func:`prkanalysis.claims.ledger`."""
+    from prkanalysis.claims import ledger
+
+    return ledger()
+
+
+def verify_checksums(
+    datapackage: Path,
+) -> tuple[tuple[tuple[str, str, str, bool], ...], str]:
+    r"""Check every resource's sha256 in a Frictionless descriptor against its file.
+
+    Args:
+        datapackage: Path of ``datapackage.json``; resource paths are relative to it.
+
+    Returns:
+        ``((file, expected, actual, ok), ...)`` and a note (non-empty when nothing could
+        be verified, e.g. no descriptor).
+
+    Example:
+        >>> import tempfile, json
+        >>> d = Path(tempfile.mkdtemp())
+        >>> _ = (d / "a.csv").write_text("x\n1\n")
+        >>> h = hashlib.sha256(b"x\n1\n").hexdigest()
+        >>> _ = (d / "datapackage.json").write_text(json.dumps(
+        ...     {"resources": [{"path": "a.csv", "hash": "sha256:" + h}]}))
+        >>> rows, note = verify_checksums(d / "datapackage.json")
+        >>> rows[0][0], rows[0][3], note
+        ('a.csv', True, '')
+    """
+    if not datapackage.is_file():
+        return (), f"no descriptor at {datapackage.name}: evidence checksums not verified"
+    try:
+        descriptor = json.loads(datapackage.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        return (), f"{datapackage.name} is not valid JSON: {exc}"
+    rows: list[tuple[str, str, str, bool]] = []
+    for res in descriptor.get("resources", []):
+        rel = str(res.get("path", ""))
+        raw = str(res.get("hash") or res.get("sha256") or "")
+        expected = raw.split(":", 1)[1] if ":" in raw else raw
+        target = datapackage.parent / rel
+        actual = hashlib.sha256(target.read_bytes()).hexdigest() if target.is_file() else "missing"
+        rows.append((rel, expected, actual, bool(expected) and expected.lower() == actual))
+    if not rows:
+        return (), f"{datapackage.name} lists no resources"
+    return tuple(rows), ""
+
+
+def git_commit(root: Path) -> str:
+    """The checked-out commit (``+dirty`` if tracked files changed), or ``"unknown"``.
+
+    Example:
+        >>> isinstance(git_commit(Path(".")), str)
+        True
+    """
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10
+        )
+        if head.returncode != 0:
+            return "unknown"
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+class _Progress:
+    """Thread-safe progress lines on a stream."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.lock = threading.Lock()
+
+    def __call__(self, message: str) -> None:
+        with self.lock:
+            print(f"[report] {message}", file=self.stream, flush=True)
+
+
+def _write_assets(out_dir: Path) -> None:
+    assets = out_dir / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    for src in ASSETS_DIR.iterdir():
+        if src.is_file():
+            shutil.copyfile(src, assets / src.name)
+    (assets / "pygments.css").write_text(pygments_css(), encoding="utf-8")
+
+
+def _ledger(
+    ledger_fn: Callable[[], Any], cache: NotebookCache, ctx: CacheContext, use_cache: bool
+) -> tuple[Ledger | None, str]:
+    """The ledger (from cache when its inputs are unchanged) and a note if unavailable."""
+    key = ctx.key("claims-ledger:" + getattr(ledger_fn, "__qualname__", "ledger"))
+    path = cache.folder / f"claims-ledger-{key[:16]}.json"
+    if use_cache and path.is_file():
+        try:
+            return Ledger.from_json(json.loads(path.read_text(encoding="utf-8"))), ""
+        except (OSError, ValueError, KeyError):
+            pass
+    try:
+        frame = ledger_fn()
+        ledger = Ledger.from_frame(frame)
+    except Exception as exc:  # any failure is reported on the page and fails the build
+        return None, f"claims ledger unavailable: {type(exc).__name__}: {exc}"
+    cache.folder.mkdir(parents=True, exist_ok=True)
+    for old in cache.folder.glob("claims-ledger-*.json"):
+        old.unlink(missing_ok=True)
+    path.write_text(json.dumps(ledger.to_json()), encoding="utf-8")
+    return ledger, ""
+
+
+def build_report(
+    *,
+    notebooks_dir: Path | None = None,
+    out_dir: Path | None = None,
+    cache_dir: Path | None = None,
+    data_dir: Path | None = None,
+    only: Sequence[str] | None = None,
+    use_cache: bool = True,
+    make_pdf: bool = True,
+    jobs: int | None = None,
+    timeout: int | None = None,
+    executor: Executor | None = None,
+    ledger_fn: Callable[[], Any] | None = None,
+    stream: IO[str] | None = None,
+) -> BuildResult:
+    """Execute (or fetch from cache) every chapter and render the report.
+
+    Args:
+        notebooks_dir: Chapter folder (default ``config.NOTEBOOKS_DIR``).
+        out_dir: Output folder (default ``config.REPORT_DIR``).
+        cache_dir: Executed-notebook cache (default ``config.CACHE_DIR / "report"``).
+        data_dir: Evidence folder whose files enter the cache key and whose
+            ``datapackage.json`` checksums are verified (default ``config.DATA_DIR``).
+        only: Chapter stems or number prefixes to build (default: all).
+        use_cache: Read the cache (``False`` re-executes everything).
+        make_pdf: Also write the PDF.
+        jobs: Chapters executed at once (default: ``PRKANALYSIS_REPORT_JOBS`` or
+            min(2, CPUs)).
+        timeout: Per-cell timeout in seconds (default :func:`cell_timeout`).
+        executor: Function executing one chapter (default :func:`execute_chapter`).
+        ledger_fn: Function returning the claims-ledger DataFrame (default
+            :func:`default_ledger`).
+        stream: Where progress goes (default stderr).
+
+    Returns:
+        The :class:`BuildResult`; its ``errors`` say why a build is not clean.
+
+    Raises:
+        PrkError: No chapter found, or an unknown ``only`` name.
+    """
+    t0 = time.perf_counter()
+    notebooks_dir = notebooks_dir or config.NOTEBOOKS_DIR
+    out_dir = out_dir or config.REPORT_DIR
+    cache = NotebookCache(cache_dir or config.CACHE_DIR / "report")
+    data_dir = data_dir or config.DATA_DIR
+    run = executor or execute_chapter
+    timeout = timeout or cell_timeout()
+    jobs = jobs or int(os.environ.get("PRKANALYSIS_REPORT_JOBS", 0)) or min(2, os.cpu_count() or 1)
+    say = _Progress(stream or sys.stderr)
+    ledger_fn = ledger_fn or default_ledger
+
+    paths = find_chapters(notebooks_dir, list(only) if only else None)
+    if not paths:
+        raise PrkError(f"no chapters (NN-name.py) found in {notebooks_dir}")
+    import prkanalysis
+
+    ctx = CacheContext.collect(Path(prkanalysis.__file__).parent, data_dir)
+    errors: list[str] = []
+
+    notebooks: dict[str, Any] = {}
+    runs: dict[str, tuple[float, str, str, CellFailure | None]] = {}  # seconds, cache, at
+    todo: list[tuple[Path, str]] = []
+    for i, path in enumerate(paths, 1):
+        key = ctx.key(path.read_text(encoding="utf-8"))
+        entry = cache.get(path.stem, key) if use_cache else None
+        if entry is not None:
+            notebooks[path.stem] = entry.notebook
+            runs[path.stem] = (entry.seconds, "hit", entry.executed_at, None)
+            say(f"[{i}/{len(paths)}] {path.stem:30s} cached  (executed in {entry.seconds:.1f} s)")
+        else:
+            todo.append((path, key))
+
+    def _execute(item: tuple[Path, str]) -> tuple[Path, str, ExecutionOutcome, str]:
+        path, key = item
+        say(f"{path.stem:36s} executing ...")
+        at = _utc_now()
+        outcome = run(path, timeout=timeout)
+        status = "ok" if outcome.ok else "FAILED"
+        say(f"{path.stem:36s} {status:7s} {outcome.seconds:6.1f} s  (cache miss)")
+        return path, key, outcome, at
+
+    if todo:
+        with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
+            done = list(pool.map(_execute, todo))
+        for path, key, outcome, at in done:
+            notebooks[path.stem] = outcome.notebook
+            runs[path.stem] = (outcome.seconds, "miss", at, outcome.failure)
+            if outcome.failure is None:
+                cache.put(path.stem, key, outcome.notebook, outcome.seconds, at)
+            else:
+                report = outcome.failure.summary()
+                errors.append(report)
+                say("chapter failed\n" + report)
+
+    r0 = time.perf_counter()
+    checksums, checksum_note = verify_checksums(data_dir / "datapackage.json")
+    if checksum_note:
+        errors.append(checksum_note)
+    for name, expected, actual, ok in checksums:
+        if not ok:
+            errors.append(f"checksum mismatch for {name}: descriptor {expected}, file {actual}")
+    ledger, ledger_note = _ledger(ledger_fn, cache, ctx, use_cache)
+    if ledger is None:
+        errors.append(ledger_note)
+        say(ledger_note)
+
+    pages: list[ChapterPage] = []
+    results: list[ChapterResult] = []
+    for path in paths:
+        nb = notebooks[path.stem]
+        seconds, hit, at, failure = runs[path.stem]
+        title = chapter_title(nb, path.stem)
+        findings = "".join(render_output(o) for o in findings_outputs(nb))
+        pages.append(
+            ChapterPage(
+                stem=path.stem,
+                title=title,
+                href=f"{path.stem}.html",
+                lede=chapter_lede(nb),
+                status="ok" if failure is None else "failed",
+                seconds=seconds,
+                cache=hit,
+                executed_at=at,
+                findings_html=findings,
+                failure_text=failure.summary() if failure else "",
+                failure_cell=failure.cell_index if failure else -1,
+            )
+        )
+        results.append(
+            ChapterResult(
+                stem=path.stem,
+                title=title,
+                page=f"{path.stem}.html",
+                status="ok" if failure is None else "failed",
+                seconds=seconds,
+                cache=hit,
+                failure=failure,
+            )
+        )
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _write_assets(out_dir)
+    current = {p.href for p in pages}
+    for stale in out_dir.glob("[0-9][0-9]-*.html"):
+        if stale.name not in current:
+            stale.unlink()
+    for page in pages:
+        html_text = render_chapter_page(page, notebooks[page.stem], pages, PROJECT_TITLE)
+        (out_dir / page.href).write_text(html_text, encoding="utf-8")
+
+    info = BuildInfo(
+        built_at=_utc_now(),
+        git_commit=git_commit(config.PROJ_ROOT),
+        versions=tuple(package_versions().items()),
+        checksums=checksums,
+        checksum_note=checksum_note,
+        total_seconds=0.0,
+    )
+    ledger_html = ledger_table_html(ledger) if ledger is not None else ""
+    pdf_path: Path | None = None
+    pdf_pages = 0
+    if make_pdf:
+        from prkanalysis.report.pdf import build_pdf
+
+        try:
+            pdf_path = out_dir / PDF_NAME
+            pdf_pages = build_pdf(
+                pdf_path,
+                [(p, notebooks[p.stem]) for p in pages],
+                ledger,
+                ledger_note,
+                info,
+                PROJECT_TITLE,
+            )
+            say(f"PDF {pdf_path.name}: {pdf_pages} pages")
+        except Exception as exc:  # the HTML is still useful without the PDF
+            pdf_path = None
+            errors.append(f"PDF not written: {type(exc).__name__}: {exc}")
+            say(errors[-1])
+    total = time.perf_counter() - t0
+    info = BuildInfo(
+        built_at=info.built_at,
+        git_commit=info.git_commit,
+        versions=info.versions,
+        checksums=checksums,
+        checksum_note=checksum_note,
+        total_seconds=total,
+    )
+    index = out_dir / "index.html"
+    index.write_text(
+        render_index_page(pages, ledger_html, ledger_note, info, PROJECT_TITLE, errors),
+        encoding="utf-8",
+    )
+    render_seconds = time.perf_counter() - r0
+    result = BuildResult(
+        out_dir=out_dir,
+        index=index,
+        chapters=tuple(results),
+        pdf=pdf_path,
+        pdf_pages=pdf_pages,
+        seconds=time.perf_counter() - t0,
+        render_seconds=render_seconds,
+        ledger_ids=ledger.claim_ids if ledger is not None else (),
+        errors=tuple(errors),
+    )
+    say(f"index {index}  ({len(result.pages)} pages, {result.seconds:.1f} s)")
+    return result
+
+
+def main(args: argparse.Namespace) -> int:
+    """Entry point of ``prkanalysis report``; returns the exit code (0 = clean build).
+
+    Reads ``args.out``, ``args.no_cache``, ``args.no_pdf`` and ``args.only`` (as defined in
+    :mod:`prkanalysis.cli`).
+    """
+    try:
+        result = build_report(
+            out_dir=Path(args.out) if getattr(args, "out", None) else None,
+            use_cache=not getattr(args, "no_cache", False),
+            make_pdf=not getattr(args, "no_pdf", False),
+            only=getattr(args, "only", None) or None,
+        )
+    except PrkError as exc:
+        print(f"prkanalysis report: error: {exc}", file=sys.stderr)
+        return 2
+    print(result.summary())
+    if not result.ok:
+        print(f"prkanalysis report: {len(result.errors)} problem(s):", file=sys.stderr)
+        for err in result.errors:
+            first = err.splitlines()[0] if err else err
+            print(f"  - {first}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,314 @@
+"""Execute one chapter notebook from a clean kernel.
+
+A chapter is a jupytext ``py:percent`` file (``notebooks/NN-name.py``). It is read with
+jupytext, executed top to bottom by nbclient in a fresh kernel whose interpreter is the one
+running the build (``sys.executable -m ipykernel_launcher``, whatever kernelspecs the machine
+has installed), with the chapter's folder as working directory and ``MPLBACKEND=Agg``.
+
+The result is an :class:`ExecutionOutcome`: the executed notebook (outputs in place, up to
+the failing cell if one failed), the wall-clock seconds, and a :class:`CellFailure` that
+names the cell (index and source excerpt) and carries the plain-text traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from prkanalysis.errors import PrkError
+
+#: Default per-cell timeout in seconds (override with ``PRKANALYSIS_CELL_TIMEOUT``).
+DEFAULT_CELL_TIMEOUT = 600
+
+#: Kernel name written into the executed notebooks.
+KERNEL_NAME = "python3"
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_CHAPTER = re.compile(r"^\d{2}-[A-Za-z0-9_.-]+\.py$")
+
+
+def strip_ansi(text: str) -> str:
+    r"""Remove ANSI colour escapes (IPython tracebacks are coloured).
+
+    Example:
+        >>> strip_ansi("\x1b[0;31mValueError\x1b[0m: bad")
+        'ValueError: bad'
+    """
+    return _ANSI.sub("", text)
+
+
+def is_chapter_file(path: Path) -> bool:
+    """Whether ``path`` names a chapter: ``NN-name.py`` (two digits, a dash, a name).
+
+    Example:
+        >>> is_chapter_file(Path("01-five-year-history.py")), is_chapter_file(Path("util.py"))
+        (True, False)
+    """
+    return bool(_CHAPTER.match(path.name))
+
+
+def find_chapters(notebooks_dir: Path, only: list[str] | None = None) -> list[Path]:
+    """List the chapter files of ``notebooks_dir`` in chapter order.
+
+    Args:
+        notebooks_dir: Folder holding ``NN-name.py`` files.
+        only: Optional chapter stems (``"01-five-year-history"``) or number prefixes
+            (``"01"``) to keep; an unknown name is an error.
+
+    Returns:
+        The chapter paths sorted by file name.
+
+    Raises:
+        PrkError: If the folder is missing or a name in ``only`` matches no chapter.
+
+    Example:
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp())
+        >>> for n in ("01-b.py", "00-a.py", "helpers.py"):
+        ...     _ = (d / n).write_text("")
+        >>> [p.name for p in find_chapters(d)]
+        ['00-a.py', '01-b.py']
+    """
+    if not notebooks_dir.is_dir():
+        raise PrkError(f"notebooks folder not found: {notebooks_dir}")
+    chapters = sorted(p for p in notebooks_dir.iterdir() if p.is_file() and is_chapter_file(p))
+    if not only:
+        return chapters
+    kept: list[Path] = []
+    for name in only:
+        stem = Path(name).stem if name.endswith(".py") else name
+        match = [p for p in chapters if p.stem == stem or p.stem.split("-", 1)[0] == stem]
+        if not match:
+            known = ", ".join(p.stem for p in chapters) or "none"
+            raise PrkError(f"--only {name!r}: no such chapter in {notebooks_dir} (known: {known})")
+        kept.extend(p for p in match if p not in kept)
+    return sorted(kept)
+
+
+@dataclass(frozen=True)
+class CellFailure:
+    """Where and how a chapter failed.
+
+    Attributes:
+        chapter: Chapter stem.
+        cell_index: 0-based index of the failing cell in the notebook.
+        source_excerpt: The first lines of the failing cell's source.
+        ename: Exception class name.
+        evalue: Exception message.
+        traceback: Plain-text traceback (ANSI colours removed).
+    """
+
+    chapter: str
+    cell_index: int
+    source_excerpt: str
+    ename: str
+    evalue: str
+    traceback: str
+
+    def summary(self) -> str:
+        """Multi-line human-readable description naming chapter, cell and error."""
+        excerpt = "\n".join("    | " + line for line in self.source_excerpt.splitlines())
+        return (
+            f"chapter {self.chapter}: cell {self.cell_index} raised {self.ename}: {self.evalue}\n"
+            f"  cell source:\n{excerpt}\n  traceback:\n{self.traceback}"
+        )
+
+
+@dataclass(frozen=True)
+class ExecutionOutcome:
+    """An executed chapter.
+
+    Attributes:
+        notebook: The executed ``nbformat`` notebook (outputs filled in).
+        seconds: Wall-clock execution time, kernel start included.
+        failure: ``None`` when every cell ran, else where it failed.
+    """
+
+    notebook: Any = field(repr=False)
+    seconds: float
+    failure: CellFailure | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when every cell executed."""
+        return self.failure is None
+
+
+class Executor(Protocol):
+    """Signature of a chapter executor (the real one is :func:`execute_chapter`)."""
+
+    def __call__(self, path: Path, *, timeout: int = ...) -> ExecutionOutcome:
+        """Execute the chapter at ``path``."""
+        ...
+
+
+def read_chapter(path: Path) -> Any:
+    r"""Read a ``py:percent`` chapter into an nbformat v4 notebook with the python3 kernelspec.
+
+    Example:
+        >>> import tempfile
+        >>> p = Path(tempfile.mkdtemp()) / "00-x.py"
+        >>> _ = p.write_text("# %% [markdown]\n# # Title\n\n# %%\nx = 1\n")
+        >>> nb = read_chapter(p)
+        >>> [c.cell_type for c in nb.cells], nb.metadata.kernelspec.name
+        (['markdown', 'code'], 'python3')
+    """
+    import jupytext
+
+    try:
+        nb = jupytext.read(path, fmt="py:percent")
+    except Exception as exc:  # jupytext raises assorted errors on malformed text
+        raise PrkError(f"cannot read chapter {path.name}: {exc}") from exc
+    nb.metadata["kernelspec"] = {
+        "name": KERNEL_NAME,
+        "display_name": "Python 3 (prkanalysis)",
+        "language": "python",
+    }
+    return nb
+
+
+def source_excerpt(source: str, max_lines: int = 8) -> str:
+    r"""The first ``max_lines`` lines of a cell source, with an ellipsis line if cut.
+
+    Example:
+        >>> source_excerpt("a\nb\nc", max_lines=2)
+        'a\nb\n...'
+    """
+    lines = source.splitlines()
+    cut = lines[:max_lines]
+    if len(lines) > max_lines:
+        cut.append("...")
+    return "\n".join(cut)
+
+
+def _kernel_manager() -> Any:
+    """An async kernel manager that always launches *this* interpreter's ipykernel."""
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+
+    class _ThisInterpreter(KernelSpecManager):  # type: ignore[misc]
+        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+            return KernelSpec(
+                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                display_name="Python 3 (prkanalysis)",
+                language="python",
+                resource_dir=str(Path(__file__).parent),
+                metadata={},
+            )
+
+    return AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=_ThisInterpreter())
+
+
+def cell_timeout() -> int:
+    """Per-cell timeout: ``PRKANALYSIS_CELL_TIMEOUT`` seconds if set, else the default.
+
+    Example:
+        >>> isinstance(cell_timeout(), int)
+        True
+    """
+    raw = os.environ.get("PRKANALYSIS_CELL_TIMEOUT", "")
+    try:
+        return int(raw) if raw else DEFAULT_CELL_TIMEOUT
+    except ValueError as exc:
+        raise PrkError(f"PRKANALYSIS_CELL_TIMEOUT must be an integer, got {raw!r}") from exc
+
+
+def execute_chapter(path: Path, *, timeout: int = DEFAULT_CELL_TIMEOUT) -> ExecutionOutcome:
+    """Execute a chapter from a clean kernel; never raises for errors inside the chapter.
+
+    Transformations: read with jupytext; start a fresh kernel (``sys.executable``) with
+    cwd = the chapter's folder and ``MPLBACKEND=Agg``; run every cell in order with a
+    per-cell ``timeout``; stop at the first cell that raises (cells tagged
+    ``raises-exception`` may raise) and record it as a :class:`CellFailure`.
+
+    Args:
+        path: The chapter file.
+        timeout: Per-cell timeout in seconds.
+
+    Returns:
+        The outcome with the executed notebook (partial if a cell failed).
+    """
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    nb = read_chapter(path)
+    failed: dict[str, int] = {}
+
+    def _on_error(cell: Any, cell_index: int, execute_reply: Any) -> None:
+        failed.setdefault("index", cell_index)
+
+    env = dict(os.environ)
+    env["MPLBACKEND"] = "Agg"
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    log = tempfile.TemporaryFile(mode="w+b")  # kernel stderr, shown only if it dies
+    client = NotebookClient(
+        nb,
+        extra_arguments=["--matplotlib=inline"],
+        km=_kernel_manager(),
+        kernel_name=KERNEL_NAME,
+        timeout=timeout,
+        resources={"metadata": {"path": str(path.parent)}},
+        on_cell_error=_on_error,
+    )
+    start = time.perf_counter()
+    failure: CellFailure | None = None
+    try:
+        client.execute(env=env, stderr=log)
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
+        index = failed.get("index", _first_error_cell(nb))
+        source = nb.cells[index].source if 0 <= index < len(nb.cells) else ""
+        ename = getattr(exc, "ename", type(exc).__name__)
+        evalue = getattr(exc, "evalue", None)
+        if not isinstance(evalue, str) or not evalue:
+            lines = str(exc).strip().splitlines()
+            evalue = lines[-1] if lines else ""
+        tb = getattr(exc, "traceback", None) or str(exc)
+        if isinstance(exc, DeadKernelError):
+            tb = f"{tb}\n--- kernel stderr ---\n{_tail(log)}"
+        failure = CellFailure(
+            chapter=path.stem,
+            cell_index=index,
+            source_excerpt=source_excerpt(source),
+            ename=str(ename),
+            evalue=strip_ansi(evalue),
+            traceback=strip_ansi(str(tb)),
+        )
+    except Exception as exc:  # kernel could not start, etc.: still a chapter failure
+        failure = CellFailure(
+            chapter=path.stem,
+            cell_index=-1,
+            source_excerpt="",
+            ename=type(exc).__name__,
+            evalue=strip_ansi(str(exc)),
+            traceback=strip_ansi(f"{type(exc).__name__}: {exc}"),
+        )
+    finally:
+        log.close()
+    seconds = time.perf_counter() - start
+    return ExecutionOutcome(notebook=nb, seconds=seconds, failure=failure)
+
+
+def _tail(log: Any, size: int = 4000) -> str:
+    """The last ``size`` bytes of the kernel's stderr log, decoded."""
+    log.seek(0, os.SEEK_END)
+    n = log.tell()
+    log.seek(max(0, n - size))
+    return str(log.read().decode("utf-8", "replace"))
+
+
+def _first_error_cell(nb: Any) -> int:
+    """Index of the first code cell with an ``error`` output, or -1."""
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            tags = cell.get("metadata", {}).get("tags", [])
+            if "raises-exception" in tags:
+                continue
+            if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+                return i
+    return -1
