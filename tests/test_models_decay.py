@@ -130,7 +130,7 @@ def test_two_point_matches_physics_md_table() -> None:
 
 def test_two_point_interval_formula() -> None:
     r, p0, p1 = 0.5, 730.0, 678.0
-    k, (lo, hi) = two_point_k(p0, p1, 11.5 / 24, (11.0 / 24, 12.0 / 24), r)
+    _k, (lo, hi) = two_point_k(p0, p1, 11.5 / 24, (11.0 / 24, 12.0 / 24), r)
     assert lo == pytest.approx(math.log((p0 - r) / (p1 + r)) / (12.0 / 24), rel=1e-14)
     assert hi == pytest.approx(math.log((p0 + r) / (p1 - r)) / (11.0 / 24), rel=1e-14)
     # t_bounds per reading give the same elapsed-time interval
