@@ -1,0 +1,41 @@
+"""Statistical models: structural change, segmented regression, decay and equivalence.
+
+Structural change (:mod:`~prkanalysis.models.breaks`, :mod:`~prkanalysis.models.cusum`,
+:mod:`~prkanalysis.models.segmented`) share one convention: ``y`` is 1-D, ``X`` is the
+regressor matrix including the constant if wanted (``None`` = constant only), and a break
+is the number of observations in the left segment.
+"""
+
+from __future__ import annotations
+
+from prkanalysis.models.breaks import (
+    BreakpointsResult,
+    ChowResult,
+    SupFResult,
+    argmax_v_cdf,
+    argmax_v_quantile,
+    breakpoints,
+    chow_test,
+    segment_rss_matrix,
+    sup_bessel_pvalue,
+    sup_f_test,
+)
+from prkanalysis.models.cusum import CusumResult, cusum_test, recursive_residuals
+from prkanalysis.models.decay import fit_decay
+
+__all__ = [
+    "BreakpointsResult",
+    "ChowResult",
+    "CusumResult",
+    "SupFResult",
+    "argmax_v_cdf",
+    "argmax_v_quantile",
+    "breakpoints",
+    "chow_test",
+    "cusum_test",
+    "fit_decay",
+    "recursive_residuals",
+    "segment_rss_matrix",
+    "sup_bessel_pvalue",
+    "sup_f_test",
+]
