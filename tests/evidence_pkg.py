@@ -126,6 +126,8 @@ ROWS: dict[str, list[list[str]]] = {
         ["S08", "Russian space agency to raise pressure", "Pakistan Point (Sputnik)",
          "https://www.pakistanpoint.com/en/story/1315204/russian-space-agency-to-raise-pressure-in-iss-zvezda-mo.html",
          "2021-07-31", "T"],
+        ["S09", "ISS module acceptance leak testing (Underwood & Holt)", "zhixidata",
+         "https://www.zhixidata.com/details/1/913632992", "", "T"],
     ],
     "leak_rates": [
         ["LR01", "2", "Sept 2019", "2019-09-01", "2019-09-30", "month", "2020-09-28", "270",
@@ -165,6 +167,7 @@ ROWS: dict[str, list[list[str]]] = {
     ],
     "constants": [
         ["C01", "lb_kg", "0.45359237", "", "", "kg", "S02"],
+        ["C02", "iss_leak_requirement", "2", "", "", "lb/day", "S09"],
     ],
 }
 
