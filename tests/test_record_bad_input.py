@@ -230,7 +230,7 @@ def test_checksum_mismatch(pkg: Path, which: str) -> None:
                                    "constants"])
 def test_undeclared_column(pkg: Path, which: str) -> None:
     rows = read_rows(pkg, which)
-    write_rows(pkg, which, [r + ["x"] for r in rows[:1]] + [r + ["1"] for r in rows[1:]])
+    write_rows(pkg, which, [[*r, "x"] for r in rows[:1]] + [[*r, "1"] for r in rows[1:]])
     err = raises_at(pkg)
     assert (err.row, err.column) == (0, "x")
 
