@@ -684,8 +684,10 @@ def volume_sensitivity(
     table: pd.DataFrame,
     *,
     x: str = "volume_m3",
+    hue: str | None = None,
     units: Mapping[str, str] | None = None,
     chosen: float | None = None,
+    log: bool = False,
     title: str = "Sensitivity to the unpublished PrK free volume",
     caption: str | None = None,
 ) -> FigureResult:
@@ -697,8 +699,10 @@ def volume_sensitivity(
     Args:
         table: ``quantity``, ``x`` column, ``estimate`` (optional ``low``, ``high``).
         x: Name of the volume column (m³).
+        hue: Optional column splitting each panel into several lines (e.g. ``episode_id``).
         units: Quantity -> unit text for the y labels.
         chosen: The volume used in the chapter (parameter), marked by a line.
+        log: Log y axes.
         title: Figure title.
         caption: Caption; computed default when ``None``.
 
@@ -718,10 +722,18 @@ def volume_sensitivity(
     axes = fig.subplots(1, len(qs), squeeze=False)[0]
     fig.suptitle(title, fontweight="bold")
     for ax, q in zip(axes, qs, strict=True):
-        sub = table[table["quantity"].astype(str) == q].sort_values(x)
-        ax.plot(sub[x], sub["estimate"], color="#0072B2", lw=1.6)
-        if {"low", "high"} <= set(sub.columns):
-            ax.fill_between(sub[x], sub["low"], sub["high"], color="#0072B2", alpha=0.2, lw=0)
+        sub_q = table[table["quantity"].astype(str) == q]
+        groups = list(sub_q.groupby(hue, sort=False)) if hue else [("", sub_q)]
+        for j, (key, sub) in enumerate(groups):
+            sub = sub.sort_values(x)
+            color = theme.PALETTE[j % len(theme.PALETTE)]
+            ax.plot(sub[x], sub["estimate"], color=color, lw=1.6, label=str(key) or None)
+            if {"low", "high"} <= set(sub.columns):
+                ax.fill_between(sub[x], sub["low"], sub["high"], color=color, alpha=0.15, lw=0)
+        if hue and len(groups) > 1:
+            ax.legend(loc="best")
+        if log:
+            ax.set_yscale("log")
         if chosen is not None:
             ax.axvline(chosen, color="#555555", ls=":", lw=1)
         unit = (units or {}).get(q, "")

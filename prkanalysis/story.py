@@ -673,3 +673,223 @@ def interactive_detection_limits(
     if display_now:
         display(box)
     return box
+
+
+# --------------------------------------------------------------------------------------------
+# chapter 01: decay episodes, constants, implied volume
+
+
+def constant(constants: pd.DataFrame, pattern: str, *, to_unit: str | None = None) -> float:
+    """The value of the one constant whose id or name matches ``pattern`` (regex, any case).
+
+    Args:
+        constants: The ``constants`` table (``constant_id``, ``name``, ``value``, ``unit``).
+        pattern: Regular expression searched in ``constant_id`` and ``name``.
+        to_unit: Convert the value with :func:`prkanalysis.units.convert` (from ``unit``).
+
+    Returns:
+        The value as a float.
+
+    Raises:
+        PrkError: When no row or several rows match, or the value is empty.
+
+    Example:
+        >>> c = pd.DataFrame({"constant_id": ["K1"], "name": ["ISS design leak allowance"],
+        ...                   "value": [2.0], "unit": ["lb/day"]})
+        >>> round(constant(c, "allowance", to_unit="kg/day"), 6)
+        0.907185
+    """
+    text = constants.get("constant_id", pd.Series("", index=constants.index)).astype(str) + " " + (
+        constants.get("name", pd.Series("", index=constants.index)).astype(str)
+    )
+    hit = constants[text.str.contains(pattern, case=False, regex=True)]
+    if len(hit) != 1:
+        raise PrkError(
+            f"constant({pattern!r}): expected one matching row in constants, found {len(hit)}"
+            + (f" ({', '.join(hit['constant_id'].astype(str))})" if len(hit) else "")
+        )
+    row = hit.iloc[0]
+    val = pd.to_numeric(pd.Series([row.get("value")]), errors="coerce").iloc[0]
+    if pd.isna(val):
+        raise PrkError(f"constant({pattern!r}): row {row.get('constant_id')} has no value")
+    if to_unit is not None:
+        return float(units.convert(float(val), str(row.get("unit")), to_unit))
+    return float(val)
+
+
+def episode_fits(
+    readings: pd.DataFrame,
+    *,
+    p_resolution: float = 0.5,
+    n_curve: int = 60,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fit an exponential decay to every hatch-closed episode with two or more readings.
+
+    Transformations: keep rows with ``kind == "reading"`` and a known ``elapsed_h``; per
+    ``episode_id`` call :func:`prkanalysis.models.decay.fit_decay` (two readings: interval
+    arithmetic over the elapsed-time bounds and +-``p_resolution``; more: NLS with a Wald
+    interval); the curve band is ``p0 exp(-k t)`` evaluated at the two ends of the k interval.
+
+    Args:
+        readings: PrK readings (``episode_id``, ``elapsed_h``, ``pressure_mmhg``, optional
+            ``kind``, ``elapsed_low_h``, ``elapsed_high_h``, ``time``).
+        p_resolution: Half-width of a reading, mmHg (two-point episodes).
+        n_curve: Points per fitted curve.
+
+    Returns:
+        ``(table, curves)``: one row per episode (``episode_id``, ``first_time``, ``n``,
+        ``p_first``, ``p_last``, ``k_per_day``, ``k_low``, ``k_high``, ``half_life_days``,
+        ``method``, ``interval``), and the curve rows for :func:`figures.decay_episodes`.
+    """
+    from prkanalysis.models import decay
+
+    rd = readings.copy()
+    if "kind" in rd.columns:
+        rd = rd[rd["kind"].astype(str) == "reading"]
+    rd["elapsed_h"] = pd.to_numeric(rd["elapsed_h"], errors="coerce")
+    rd = rd.dropna(subset=["elapsed_h", "pressure_mmhg"])
+    rows: list[dict[str, Any]] = []
+    curves: list[pd.DataFrame] = []
+    for ep, sub in rd.groupby("episode_id", sort=False):
+        sub = sub.sort_values("elapsed_h")
+        if len(sub) < 2:
+            continue
+        t_h = sub["elapsed_h"].to_numpy(dtype=float)
+        p = sub["pressure_mmhg"].to_numpy(dtype=float)
+        bounds = None
+        if len(sub) == 2 and {"elapsed_low_h", "elapsed_high_h"} <= set(sub.columns):
+            lo_h = pd.to_numeric(sub["elapsed_low_h"], errors="coerce").fillna(sub["elapsed_h"])
+            hi_h = pd.to_numeric(sub["elapsed_high_h"], errors="coerce").fillna(sub["elapsed_h"])
+            bounds = list(zip(lo_h.to_numpy(dtype=float), hi_h.to_numpy(dtype=float),
+                              strict=True))
+        fit = decay.fit_decay(t_h, p, "exponential", t_unit="h", t_bounds=bounds,
+                              p_resolution=p_resolution)
+        first_time = pd.to_datetime(sub["time"], errors="coerce").min() if (
+            "time" in sub.columns) else pd.NaT
+        rows.append(
+            {
+                "episode_id": str(ep),
+                "first_time": first_time,
+                "n": len(sub),
+                "p_first": float(p[0]),
+                "p_last": float(p[-1]),
+                "hours": float(t_h[-1] - t_h[0]),
+                "k_per_day": fit.k_per_day,
+                "k_low": float(fit.k_ci[0]),
+                "k_high": float(fit.k_ci[1]),
+                "half_life_days": fit.half_life_days,
+                "method": fit.method,
+                "interval": fit.interval_method,
+            }
+        )
+        tt = np.linspace(0.0, t_h[-1] - t_h[0], n_curve)
+        td = tt / 24.0
+        curves.append(
+            pd.DataFrame(
+                {
+                    "episode_id": str(ep),
+                    "model": "exponential fit",
+                    "elapsed_h": tt + t_h[0],
+                    "fit_mmhg": fit.p0_mmhg * np.exp(-fit.k_per_day * td),
+                    "low_mmhg": fit.p0_mmhg * np.exp(-fit.k_ci[1] * td),
+                    "high_mmhg": fit.p0_mmhg * np.exp(-fit.k_ci[0] * td),
+                }
+            )
+        )
+    if not rows:
+        raise InsufficientDataError("episode_fits: no episode has two timed readings")
+    return pd.DataFrame(rows), pd.concat(curves, ignore_index=True)
+
+
+def implied_volumes(
+    fits: pd.DataFrame,
+    rates: pd.DataFrame,
+    *,
+    window_days: int = 120,
+    temperature_k: float = 295.15,
+) -> pd.DataFrame:
+    """PrK free volume implied by pairing each episode's k with a rate from the same epoch.
+
+    Transformations: for each episode with a ``first_time``, every rate whose period lies
+    within ``window_days`` of it is paired; ``V = m_dot / (k rho(p_first))``
+    (:func:`prkanalysis.physics.implied_volume`) is evaluated at the point values and at the
+    interval corners (``kg_per_day_low``/``high`` x ``k_low``/``k_high``), giving a range.
+
+    Returns:
+        One row per pairing: ``episode_id``, ``rate_id``, ``kg_per_day``, ``k_per_day``,
+        ``volume_m3``, ``volume_low_m3``, ``volume_high_m3``, ``days_apart``.
+    """
+    from prkanalysis import physics
+
+    out = []
+    r = rates.dropna(subset=["period_start"]).copy()
+    r["mid"] = r["period_start"] + (r["period_end"].fillna(r["period_start"])
+                                    - r["period_start"]) / 2
+    for _, f in fits.dropna(subset=["first_time"]).iterrows():
+        t = pd.Timestamp(f["first_time"]).tz_localize(None) if pd.Timestamp(
+            f["first_time"]).tzinfo else pd.Timestamp(f["first_time"])
+        near = r[(r["mid"] - t).abs() <= pd.Timedelta(days=window_days)]
+        p_pa = f["p_first"] * units.MMHG_PA
+        for _, rr in near.iterrows():
+            m, m_lo, m_hi = rr["kg_per_day"], rr["kg_per_day_low"], rr["kg_per_day_high"]
+            if not (m > 0 and f["k_low"] > 0):
+                continue
+            m_lo = m_lo if m_lo > 0 else np.nan
+            out.append(
+                {
+                    "episode_id": f["episode_id"],
+                    "rate_id": rr.get("rate_id", ""),
+                    "kg_per_day": float(m),
+                    "k_per_day": float(f["k_per_day"]),
+                    "volume_m3": physics.implied_volume(m, f["k_per_day"], p_pa, temperature_k),
+                    "volume_low_m3": physics.implied_volume(m_lo, f["k_high"], p_pa,
+                                                            temperature_k),
+                    "volume_high_m3": physics.implied_volume(m_hi, f["k_low"], p_pa,
+                                                             temperature_k),
+                    "days_apart": int(abs((rr["mid"] - t).days)),
+                }
+            )
+    return pd.DataFrame(out, columns=["episode_id", "rate_id", "kg_per_day", "k_per_day",
+                                      "volume_m3", "volume_low_m3", "volume_high_m3",
+                                      "days_apart"])
+
+
+def volume_sensitivity_table(
+    fits: pd.DataFrame,
+    volumes_m3: Sequence[float],
+    *,
+    temperature_k: float = 295.15,
+    cd: float = 1.0,
+) -> pd.DataFrame:
+    """Mass rate and equivalent hole implied by each episode's k across assumed volumes.
+
+    ``m_dot = k p_first V M/(R T)`` (:func:`prkanalysis.physics.mass_rate_from_k`) and
+    ``d = sqrt(4 A / pi)`` with ``A`` from :func:`prkanalysis.physics.area_from_k`; ``low``
+    and ``high`` use the ends of the k interval.
+
+    Returns:
+        Rows with ``quantity`` (``"mass rate"`` or ``"hole diameter"``), ``episode_id``,
+        ``volume_m3``, ``estimate``, ``low``, ``high``.
+
+    Example:
+        >>> f = pd.DataFrame({"episode_id": ["E"], "p_first": [730.0], "k_per_day": [0.154],
+        ...                   "k_low": [0.15], "k_high": [0.16]})
+        >>> t = volume_sensitivity_table(f, [4.3])
+        >>> round(float(t.loc[t.quantity == "mass rate", "estimate"].iloc[0]), 2)
+        0.76
+    """
+    from prkanalysis import physics
+
+    rows = []
+    for _, f in fits.iterrows():
+        p_pa = float(f["p_first"]) * units.MMHG_PA
+        for v in volumes_m3:
+            ks = (f["k_per_day"], f["k_low"], f["k_high"])
+            m = [physics.mass_rate_from_k(k, p_pa, v, temperature_k) for k in ks]
+            d = [physics.diameter_from_area(physics.area_from_k(max(k, 0.0), v, temperature_k,
+                                                                cd)) * 1e3 for k in ks]
+            rows.append({"quantity": "mass rate", "episode_id": f["episode_id"],
+                         "volume_m3": float(v), "estimate": m[0], "low": m[1], "high": m[2]})
+            rows.append({"quantity": "hole diameter", "episode_id": f["episode_id"],
+                         "volume_m3": float(v), "estimate": d[0], "low": d[1], "high": d[2]})
+    return pd.DataFrame(rows)
