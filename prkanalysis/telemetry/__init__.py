@@ -1,0 +1,81 @@
+"""Telemetry: loaders, cleaning, segmentation, per-segment decay fits and a simulator.
+
+The long format (``time``, ``channel``, ``value``, ``unit``) is documented in
+:mod:`prkanalysis.telemetry.schema` and in ``prkanalysis/telemetry/README.md``. Array-level
+cores (:func:`clean_arrays`, :func:`segment_arrays`, :func:`fit_arrays`,
+:func:`simulate_arrays`) take and return NumPy arrays so that a partitioned (Dask) path can
+call them per partition. Simulated output is always labelled ``SIMULATED``.
+"""
+
+from __future__ import annotations
+
+from prkanalysis.telemetry.clean import (
+    CODES,
+    CleanAudit,
+    clean,
+    clean_arrays,
+    codes_table,
+    detect_step,
+    robust_scale,
+)
+from prkanalysis.telemetry.fit import air_mass_kg, fit_arrays, fit_segments, newey_west_lags
+from prkanalysis.telemetry.io import (
+    infer_unit,
+    isslive_hours_to_ns,
+    read_csv_telemetry,
+    read_isslive,
+    read_parquet,
+    write_parquet,
+)
+from prkanalysis.telemetry.schema import (
+    CHANNELS,
+    COLUMNS,
+    PRK_HATCH,
+    PRK_PRESSURE,
+    SIMULATED_LABEL,
+    make_frame,
+    validate_schema,
+)
+from prkanalysis.telemetry.segments import assign_segments, segment_arrays, segments
+from prkanalysis.telemetry.simulate import (
+    RECORD_LEAK_HISTORY,
+    SimTruth,
+    leak_levels,
+    simulate,
+    simulate_arrays,
+)
+
+__all__ = [
+    "CHANNELS",
+    "CODES",
+    "COLUMNS",
+    "PRK_HATCH",
+    "PRK_PRESSURE",
+    "RECORD_LEAK_HISTORY",
+    "SIMULATED_LABEL",
+    "CleanAudit",
+    "SimTruth",
+    "air_mass_kg",
+    "assign_segments",
+    "clean",
+    "clean_arrays",
+    "codes_table",
+    "detect_step",
+    "fit_arrays",
+    "fit_segments",
+    "infer_unit",
+    "isslive_hours_to_ns",
+    "leak_levels",
+    "make_frame",
+    "newey_west_lags",
+    "read_csv_telemetry",
+    "read_isslive",
+    "read_parquet",
+    "robust_scale",
+    "segment_arrays",
+    "segments",
+    "simulate",
+    "simulate_arrays",
+    "validate_schema",
+    "write_parquet",
+]

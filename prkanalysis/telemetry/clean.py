@@ -1,0 +1,521 @@
+"""Cleaning of telemetry: clock, duplicates, quantisation, glitches, stale stretches, gaps.
+
+The array core :func:`clean_arrays` works on one channel's ``int64`` nanosecond times and
+``float64`` values with a handful of vectorised passes (no Python loop over samples, no
+rolling window), so it can be called per partition on hundreds of millions of samples.
+:func:`clean` applies it to every channel of a long table and returns the kept rows with a
+``qc`` column plus a :class:`CleanAudit` that accounts for every row
+(``rows_in == rows_out + dropped``).
+
+Reason codes (bit flags, see :data:`CODES`): a sample may carry several; a dropped sample is
+counted once, under the first dropping reason in the table's order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal
+
+import numpy as np
+import pandas as pd
+
+from prkanalysis.errors import TelemetryError
+from prkanalysis.telemetry.schema import PRK_HATCH, validate_schema
+
+NAN: Final[int] = 1
+DUPLICATE: Final[int] = 2
+TIME_COLLISION: Final[int] = 4
+GLITCH: Final[int] = 8
+STALE: Final[int] = 16
+REORDERED: Final[int] = 32
+GAP_BEFORE: Final[int] = 64
+REPRESS: Final[int] = 128
+
+#: Reason codes: bit -> (code, action, meaning). Dropping reasons come first.
+CODES: Final[dict[int, tuple[str, str, str]]] = {
+    NAN: ("nan", "drop", "value is NaN or infinite"),
+    DUPLICATE: ("duplicate", "drop", "exact duplicate of the previous row (same time, same value)"),
+    TIME_COLLISION: (
+        "time_collision",
+        "drop",
+        "same time as the previous row but a different value (the first row is kept)",
+    ),
+    GLITCH: (
+        "glitch",
+        "drop",
+        "single-sample spike: departs from both neighbours by > glitch_k scales, same sign, "
+        "while the neighbours agree",
+    ),
+    STALE: (
+        "stale",
+        "drop",
+        "repeats the value of a run lasting > stale_min_s with >= stale_min_n samples "
+        "(frozen feed); the run's first sample is kept",
+    ),
+    REORDERED: ("reordered", "flag", "arrived out of time order; moved by the clock repair"),
+    GAP_BEFORE: ("gap_before", "flag", "first sample after a gap longer than gap_s"),
+    REPRESS: (
+        "repress",
+        "flag",
+        "first sample after an upward step > max(repress_min, repress_k scales): "
+        "a repressurisation",
+    ),
+}
+#: Bits whose samples are dropped.
+DROP_MASK: Final[int] = NAN | DUPLICATE | TIME_COLLISION | GLITCH | STALE
+
+_NS: Final[float] = 1e9
+_SAMPLE_FOR_SCALE: Final[int] = 2_000_000
+
+
+def codes_table() -> pd.DataFrame:
+    """The reason-code table as a DataFrame (bit, code, action, meaning).
+
+    Example:
+        >>> codes_table()["code"].tolist()[:3]
+        ['nan', 'duplicate', 'time_collision']
+    """
+    return pd.DataFrame(
+        [(bit, c, a, m) for bit, (c, a, m) in CODES.items()],
+        columns=["bit", "code", "action", "meaning"],
+    )
+
+
+def detect_step(values: np.ndarray, *, tol: float = 0.1, min_share: float = 0.9) -> float:
+    """Estimate the quantisation step of a series from its value differences.
+
+    Method: take the non-zero absolute first differences ``d`` (ignoring those below
+    ``1e-9 x`` the median magnitude of the values, i.e. float noise); a first guess ``q0`` is
+    their 5th percentile; the multiples ``m = round(d / q0)`` (``1 <= m <= 10``) give the
+    refined step ``q = sum(d) / sum(m)``. The series is declared quantised when at least
+    ``min_share`` of the differences lie within ``tol`` steps of a whole multiple of ``q``.
+
+    Args:
+        values: The series (finite values, time order).
+        tol: Tolerance, in steps, on a whole multiple.
+        min_share: Share of differences that must be whole multiples.
+
+    Returns:
+        The step, or NaN when the series is not quantised (or has fewer than 10 changes).
+
+    Example:
+        >>> rng = np.random.default_rng(0)
+        >>> v = np.round((740 + rng.normal(0, 0.2, 500)) / 0.101) * 0.101
+        >>> round(detect_step(v), 4)
+        0.101
+        >>> bool(np.isnan(detect_step(740 + rng.normal(0, 0.2, 500))))
+        True
+    """
+    v = np.asarray(values, dtype=np.float64)
+    v = v[np.isfinite(v)]
+    if v.size < 11:
+        return float("nan")
+    d = np.abs(np.diff(v))
+    eps = 1e-9 * max(float(np.median(np.abs(v))), 1.0)
+    d = d[d > eps]
+    if d.size < 10:
+        return float("nan")
+    if d.size > _SAMPLE_FOR_SCALE:
+        d = d[:: d.size // _SAMPLE_FOR_SCALE + 1]
+    q0 = float(np.percentile(d, 5))
+    m = np.rint(d / q0)
+    use = (m >= 1) & (m <= 10)
+    if not use.any():
+        return float("nan")
+    q = float(d[use].sum() / m[use].sum())
+    frac = np.abs(d / q - np.rint(d / q))
+    share = float(np.mean((frac <= tol) & (np.rint(d / q) >= 1)))
+    return q if share >= min_share else float("nan")
+
+
+def robust_scale(values: np.ndarray, step: float = float("nan")) -> float:
+    """Noise scale of a series: ``max(MAD sigma of first differences / sqrt(2), step)``.
+
+    The MAD is taken around the median difference (so a steady trend does not inflate it)
+    and scaled by 1.4826; at most 2 million differences are used (evenly strided). With
+    quantised data most differences are zero, so the step is the floor of the scale. A
+    series with neither noise nor step gets ``1e-9 x`` its median magnitude.
+
+    Args:
+        values: Finite values in time order.
+        step: Quantisation step (NaN if none).
+
+    Returns:
+        The scale, in the values' unit.
+
+    Example:
+        >>> rng = np.random.default_rng(1)
+        >>> round(robust_scale(rng.normal(0, 2.0, 20000)), 1)
+        2.0
+    """
+    v = np.asarray(values, dtype=np.float64)
+    floor = 1e-9 * max(float(np.median(np.abs(v))) if v.size else 1.0, 1.0)
+    if v.size < 3:
+        return max(floor, 0.0 if np.isnan(step) else step)
+    d = np.diff(v)
+    if d.size > _SAMPLE_FOR_SCALE:
+        d = d[:: d.size // _SAMPLE_FOR_SCALE + 1]
+    mad = float(np.median(np.abs(d - np.median(d))))
+    sigma = 1.4826 * mad / np.sqrt(2.0)
+    return float(max(sigma, 0.0 if np.isnan(step) else step, floor))
+
+
+def clean_arrays(
+    t_ns: np.ndarray,
+    values: np.ndarray,
+    *,
+    glitch_k: float = 4.0,
+    stale_min_s: float = 600.0,
+    stale_min_n: int = 5,
+    gap_s: float = 3600.0,
+    repress_min: float = 5.0,
+    repress_k: float = 20.0,
+    clock: Literal["repair", "reject"] = "repair",
+    step: float | None = None,
+    source: str = "telemetry",
+) -> dict[str, Any]:
+    """Flag one channel's samples; the array core of :func:`clean`.
+
+    Transformations, in order (all vectorised):
+
+    1. **NaN**: non-finite values get ``NAN``.
+    2. **Clock**: if a time is earlier than the one before it, ``clock="reject"`` raises and
+       ``clock="repair"`` stable-sorts by time; moved samples get ``REORDERED``.
+    3. **Duplicates**: a row with the same time and value as the previous one gets
+       ``DUPLICATE``; same time but another value, ``TIME_COLLISION`` (first kept).
+    4. **Quantisation**: the step is estimated by :func:`detect_step` (unless given) and the
+       noise scale ``s`` by :func:`robust_scale` on the surviving samples.
+    5. **Glitches**: sample ``i`` with neighbours ``i-1``, ``i+1`` (surviving, no gap between)
+       is a glitch when ``a = v[i]-v[i-1]`` and ``b = v[i]-v[i+1]`` have the same sign,
+       ``min(|a|,|b|) > glitch_k * s`` and ``|v[i+1]-v[i-1]| <= min(|a|,|b|)/2``.
+    6. **Stale**: runs of identical values lasting more than ``stale_min_s`` seconds with at
+       least ``stale_min_n`` samples: all but the first sample get ``STALE``. (Change-driven
+       feeds send one sample per change, so they never form such runs; a frozen feed does.)
+    7. **Gaps**: the first sample after more than ``gap_s`` seconds gets ``GAP_BEFORE``.
+    8. **Repressurisations**: the first sample after an upward step larger than
+       ``max(repress_min, repress_k * s)`` gets ``REPRESS``.
+
+    Args:
+        t_ns: int64 nanoseconds since the epoch, in arrival order.
+        values: float64 values.
+        glitch_k: Glitch threshold in noise scales (default 4).
+        stale_min_s: Shortest frozen run, in seconds (default 600; ``inf`` disables).
+        stale_min_n: Fewest samples in a frozen run (default 5).
+        gap_s: Longest interval that is not a gap, in seconds (default 3600).
+        repress_min: Smallest repressurisation step in the values' unit (default 5 mmHg).
+        repress_k: Repressurisation threshold in noise scales (default 20).
+        clock: ``"repair"`` (default) or ``"reject"``.
+        step: Quantisation step if known (skips detection); NaN for none.
+        source: Name used in error messages.
+
+    Returns:
+        dict with ``order`` (int64 permutation to time order), ``flags`` (uint16, in time
+        order), ``step``, ``scale`` (floats) and ``n_backward`` (backward clock jumps).
+
+    Raises:
+        TelemetryError: lengths differ, or the clock runs backwards with ``clock="reject"``
+            (names the first offending row, 0-based in arrival order).
+
+    Example:
+        >>> t = np.arange(12) * 10**9
+        >>> v = np.array([740.0, 740.1, 740.0, 740.1, 740.0, 735.0, 740.0, 740.1, 740.0,
+        ...               740.1, 760.0, 760.1])
+        >>> out = clean_arrays(t, v, repress_min=5.0)
+        >>> f = out["flags"]
+        >>> np.flatnonzero(f == GLITCH).tolist(), np.flatnonzero(f == REPRESS).tolist()
+        ([5], [10])
+    """
+    t = np.asarray(t_ns, dtype=np.int64)
+    v = np.asarray(values, dtype=np.float64)
+    n = t.size
+    if v.size != n:
+        raise TelemetryError(f"{source}: {n} times but {v.size} values")
+    flags = np.zeros(n, dtype=np.uint16)
+    if n == 0:
+        return {"order": np.arange(0), "flags": flags, "step": float("nan"),
+                "scale": float("nan"), "n_backward": 0}
+    back = np.flatnonzero(t[1:] < t[:-1])
+    if back.size and clock == "reject":
+        i = int(back[0]) + 1
+        raise TelemetryError(
+            f"{source}, row {i}, column 'time': clock runs backwards "
+            f"({pd.Timestamp(t[i], tz='UTC')} after {pd.Timestamp(t[i - 1], tz='UTC')}); "
+            f"{back.size} backward jump(s); use clock='repair' to sort"
+        )
+    if clock not in ("repair", "reject"):
+        raise TelemetryError(f"clock must be 'repair' or 'reject', got {clock!r}")
+    if back.size:
+        order = np.argsort(t, kind="stable")
+        t = t[order]
+        v = v[order]
+        flags[order != np.arange(n)] |= REORDERED
+    else:
+        order = np.arange(n)
+    flags[~np.isfinite(v)] |= NAN
+    same_t = np.zeros(n, dtype=bool)
+    same_t[1:] = t[1:] == t[:-1]
+    same_v = np.zeros(n, dtype=bool)
+    same_v[1:] = v[1:] == v[:-1]
+    flags[same_t & same_v] |= DUPLICATE
+    flags[same_t & ~same_v & np.isfinite(v)] |= TIME_COLLISION
+
+    live = np.flatnonzero((flags & DROP_MASK) == 0)
+    tv = t[live]
+    vv = v[live]
+    q = detect_step(vv) if step is None else float(step)
+    s = robust_scale(vv, q)
+    gap_ns = gap_s * _NS
+
+    if live.size >= 3 and np.isfinite(glitch_k):
+        a = vv[1:-1] - vv[:-2]
+        b = vv[1:-1] - vv[2:]
+        c = np.abs(vv[2:] - vv[:-2])
+        m = np.minimum(np.abs(a), np.abs(b))
+        near = (tv[1:-1] - tv[:-2] <= gap_ns) & (tv[2:] - tv[1:-1] <= gap_ns)
+        is_g = (np.sign(a) == np.sign(b)) & (m > glitch_k * s) & (c <= 0.5 * m) & near
+        flags[live[1:-1][is_g]] |= GLITCH
+        live = np.flatnonzero((flags & DROP_MASK) == 0)
+        tv = t[live]
+        vv = v[live]
+
+    if live.size >= 2 and np.isfinite(stale_min_s):
+        change = np.empty(live.size, dtype=bool)
+        change[0] = True
+        change[1:] = vv[1:] != vv[:-1]
+        starts = np.flatnonzero(change)
+        ends = np.append(starts[1:], live.size) - 1
+        dur = (tv[ends] - tv[starts]) / _NS
+        cnt = ends - starts + 1
+        bad_runs = np.flatnonzero((dur > stale_min_s) & (cnt >= stale_min_n))
+        if bad_runs.size:
+            run_id = np.cumsum(change) - 1
+            is_bad_run = np.zeros(starts.size, dtype=bool)
+            is_bad_run[bad_runs] = True
+            stale = is_bad_run[run_id] & ~change
+            flags[live[stale]] |= STALE
+            live = np.flatnonzero((flags & DROP_MASK) == 0)
+            tv = t[live]
+            vv = v[live]
+
+    if live.size >= 2:
+        gaps = np.flatnonzero(np.diff(tv) > gap_ns) + 1
+        flags[live[gaps]] |= GAP_BEFORE
+        thr = max(repress_min, repress_k * s)
+        ups = np.flatnonzero(np.diff(vv) > thr) + 1
+        flags[live[ups]] |= REPRESS
+    return {"order": order, "flags": flags, "step": q, "scale": s, "n_backward": int(back.size)}
+
+
+@dataclass(frozen=True, eq=False)
+class CleanAudit:
+    """Account of one :func:`clean` run.
+
+    Attributes:
+        rows_in: Rows received.
+        rows_out: Rows returned.
+        counts: One row per (channel, code) with ``action`` (drop/flag) and ``n``; a dropped
+            row is counted once, under its first dropping reason.
+        channels: Per channel: ``rows_in``, ``rows_out``, ``step`` (quantisation step, NaN if
+            none), ``scale`` (noise scale), ``n_backward`` (backward clock jumps),
+            ``dither_share`` (share of one-step changes reversed at the next change).
+        gaps: Per gap: ``channel``, ``start``, ``end``, ``duration_s``.
+        stale: Per frozen run: ``channel``, ``start``, ``end``, ``n_dropped``.
+        params: The thresholds used.
+    """
+
+    rows_in: int
+    rows_out: int
+    counts: pd.DataFrame
+    channels: pd.DataFrame
+    gaps: pd.DataFrame
+    stale: pd.DataFrame
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def dropped(self) -> int:
+        """Rows dropped (sum over the dropping codes)."""
+        c = self.counts
+        return int(c.loc[c["action"] == "drop", "n"].sum()) if len(c) else 0
+
+    def n(self, code: str, channel: str | None = None) -> int:
+        """Rows carrying ``code`` (for one channel or all)."""
+        c = self.counts
+        sel = c["code"] == code
+        if channel is not None:
+            sel &= c["channel"] == channel
+        return int(c.loc[sel, "n"].sum())
+
+    def __repr__(self) -> str:
+        drops = {
+            r.code: int(r.n)
+            for r in self.counts[self.counts["action"] == "drop"].groupby("code", sort=False)["n"]
+            .sum().reset_index().itertuples()
+            if r.n
+        }
+        return (
+            f"CleanAudit(rows_in={self.rows_in}, rows_out={self.rows_out}, "
+            f"dropped={self.dropped} {drops}, gaps={len(self.gaps)}, stale_runs={len(self.stale)})"
+        )
+
+    def summary(self) -> str:
+        """A few lines of text: rows in/out, each code's count, steps per channel."""
+        lines = [f"rows in {self.rows_in:,}, out {self.rows_out:,}, dropped {self.dropped:,}"]
+        for r in self.counts.itertuples():
+            if r.n:
+                lines.append(f"  {r.channel:<16} {r.code:<15} {r.action:<5} {int(r.n):>10,}")
+        for r in self.channels.itertuples():
+            lines.append(
+                f"  {r.channel}: step {r.step:.4g}, noise scale {r.scale:.3g}, "
+                f"backward clock jumps {r.n_backward}"
+            )
+        return "\n".join(lines)
+
+
+def clean(
+    df: pd.DataFrame,
+    *,
+    glitch_k: float = 4.0,
+    stale_min_s: float = 600.0,
+    stale_min_n: int = 5,
+    gap_s: float = 3600.0,
+    repress_min: float = 5.0,
+    repress_k: float = 20.0,
+    clock: Literal["repair", "reject"] = "repair",
+    steps: dict[str, float] | None = None,
+    extra_channels: tuple[str, ...] = (),
+) -> tuple[pd.DataFrame, CleanAudit]:
+    """Clean a long telemetry table channel by channel; see :func:`clean_arrays`.
+
+    Pressure-like channels get every step. The hatch channel (and any channel with unit
+    ``"1"``) gets only NaN, clock and duplicate handling (its jumps are real, and it may be
+    change-driven, so long silences are not gaps).
+
+    Args:
+        df: Long telemetry table (NaN values allowed).
+        glitch_k: Glitch threshold in noise scales.
+        stale_min_s: Shortest frozen run, seconds.
+        stale_min_n: Fewest samples in a frozen run.
+        gap_s: Longest interval that is not a gap, seconds.
+        repress_min: Smallest repressurisation step, in the channel's unit (mmHg).
+        repress_k: Repressurisation threshold in noise scales.
+        clock: ``"repair"`` sorts a backward-running clock, ``"reject"`` raises.
+        steps: Known quantisation step per channel (skips detection for those).
+        extra_channels: Channel names to accept besides the known ones.
+
+    Returns:
+        ``(clean_df, audit)``: the kept rows sorted by channel then time, with a ``qc``
+        column (uint16, the kept flags: reordered, gap_before, repress), attrs preserved;
+        and the :class:`CleanAudit`.
+
+    Raises:
+        TelemetryError: schema errors, or a backward clock with ``clock="reject"``.
+
+    Example:
+        >>> t = pd.to_datetime(np.arange(10) * 10**9, utc=True)
+        >>> v = [730.0, 730.1, 730.0, 730.1, 700.0, 730.1, 730.0, 730.1, 730.0, np.nan]
+        >>> df = pd.DataFrame({"time": t, "channel": "prk_pressure", "value": v, "unit": "mmHg"})
+        >>> out, audit = clean(df)
+        >>> len(out), 700.0 in out["value"].tolist(), audit.rows_in == audit.rows_out + 2
+        (8, False, True)
+        >>> audit.n("glitch"), audit.n("nan")
+        (1, 1)
+    """
+    validate_schema(df, allow_nan=True, extra_channels=extra_channels)
+    params = dict(glitch_k=glitch_k, stale_min_s=stale_min_s, stale_min_n=stale_min_n,
+                  gap_s=gap_s, repress_min=repress_min, repress_k=repress_k, clock=clock)
+    t_all = df["time"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    v_all = df["value"].to_numpy(dtype=np.float64)
+    ch_all = df["channel"].astype(str).to_numpy()
+    unit_all = df["unit"].astype(str).to_numpy()
+    keep_idx: list[np.ndarray] = []
+    keep_flags: list[np.ndarray] = []
+    counts: list[tuple[str, str, str, int]] = []
+    chan_rows: list[dict[str, Any]] = []
+    gap_rows: list[tuple[str, pd.Timestamp, pd.Timestamp, float]] = []
+    stale_rows: list[tuple[str, pd.Timestamp, pd.Timestamp, int]] = []
+    codes, inverse = np.unique(ch_all, return_inverse=True)
+    for ci, name in enumerate(codes):
+        rows = np.flatnonzero(inverse == ci)
+        binary = name == PRK_HATCH or unit_all[rows[0]] == "1"
+        res = clean_arrays(
+            t_all[rows], v_all[rows],
+            glitch_k=np.inf if binary else glitch_k,
+            stale_min_s=np.inf if binary else stale_min_s,
+            stale_min_n=stale_min_n,
+            gap_s=np.inf if binary else gap_s,
+            repress_min=np.inf if binary else repress_min,
+            repress_k=repress_k,
+            clock=clock,
+            step=(steps or {}).get(str(name)),
+            source=f"channel {name}",
+        )
+        flags = res["flags"]
+        ordered = rows[res["order"]]
+        drop = (flags & DROP_MASK) != 0
+        remaining = np.ones(flags.size, dtype=bool)
+        for bit, (code, action, _) in CODES.items():
+            has = (flags & bit) != 0
+            if action == "drop":
+                has = has & remaining
+                remaining &= ~has
+            counts.append((str(name), code, action, int(has.sum())))
+        keep_idx.append(ordered[~drop])
+        keep_flags.append(flags[~drop])
+        tk = t_all[ordered[~drop]]
+        vk = v_all[ordered[~drop]]
+        g = np.flatnonzero(flags[~drop] & GAP_BEFORE)
+        for i in g:
+            gap_rows.append((str(name), pd.Timestamp(tk[i - 1], tz="UTC"),
+                             pd.Timestamp(tk[i], tz="UTC"), (tk[i] - tk[i - 1]) / _NS))
+        stale_rows.extend(_stale_runs(str(name), t_all[ordered], flags))
+        chan_rows.append({
+            "channel": str(name), "rows_in": rows.size, "rows_out": int((~drop).sum()),
+            "step": res["step"], "scale": res["scale"], "n_backward": res["n_backward"],
+            "dither_share": _dither_share(vk, res["step"]),
+        })
+    idx = np.concatenate(keep_idx) if keep_idx else np.arange(0)
+    out = df.iloc[idx].reset_index(drop=True)
+    out["qc"] = np.concatenate(keep_flags) if keep_flags else np.zeros(0, np.uint16)
+    out.attrs = dict(df.attrs)
+    audit = CleanAudit(
+        rows_in=len(df),
+        rows_out=len(out),
+        counts=pd.DataFrame(counts, columns=["channel", "code", "action", "n"]),
+        channels=pd.DataFrame(chan_rows),
+        gaps=pd.DataFrame(gap_rows, columns=["channel", "start", "end", "duration_s"]),
+        stale=pd.DataFrame(stale_rows, columns=["channel", "start", "end", "n_dropped"]),
+        params=params,
+    )
+    if audit.rows_in != audit.rows_out + audit.dropped:  # pragma: no cover - invariant
+        raise TelemetryError(f"cleaning lost rows: {audit!r}")
+    return out, audit
+
+
+def _stale_runs(
+    name: str, t: np.ndarray, flags: np.ndarray
+) -> list[tuple[str, pd.Timestamp, pd.Timestamp, int]]:
+    """Contiguous STALE stretches (in time order) as (channel, start, end, n)."""
+    st = (flags & STALE) != 0
+    if not st.any():
+        return []
+    idx = np.flatnonzero(st)
+    brk = np.flatnonzero(np.diff(idx) > 1)
+    s0 = np.r_[idx[0], idx[brk + 1]]
+    s1 = np.r_[idx[brk], idx[-1]]
+    return [
+        (name, pd.Timestamp(t[a], tz="UTC"), pd.Timestamp(t[b], tz="UTC"), int(b - a + 1))
+        for a, b in zip(s0, s1, strict=True)
+    ]
+
+
+def _dither_share(v: np.ndarray, step: float) -> float:
+    """Share of one-step changes immediately reversed by the next change (dither)."""
+    if not np.isfinite(step) or v.size < 3:
+        return float("nan")
+    d = np.diff(v)
+    d = d[d != 0]
+    if d.size < 2:
+        return float("nan")
+    one = np.abs(np.abs(d) / step - 1.0) < 0.1
+    rev = one[:-1] & one[1:] & (np.sign(d[:-1]) != np.sign(d[1:]))
+    return float(rev.sum() / max(one[:-1].sum(), 1))

@@ -1,0 +1,296 @@
+"""Per-segment decay constants with heteroskedasticity-and-autocorrelation-robust errors.
+
+Within a hatch-closed segment a choked leak gives ``p(t) = p0 exp(-k t)``, so
+``log p = a - k t``: ordinary least squares of ``log p`` on ``t`` per segment gives ``k``.
+Gauge noise after a temperature-driven or AR(1) disturbance is autocorrelated, so the
+standard error of the slope uses the Newey-West (Bartlett kernel) HAC estimator, computed
+in closed form for all segments at once:
+
+* with ``x = t - mean(t)`` and residuals ``e`` per segment, ``u = x e``;
+* ``S = sum u_t^2 + 2 sum_{l=1..L} (1 - l/(L+1)) sum_t u_t u_{t-l}`` (lags inside the
+  segment only);
+* ``Var(slope) = S / (sum x^2)^2``, times ``n / (n - 2)`` when ``use_correction``.
+
+This equals ``statsmodels`` ``OLS(...).fit(cov_type="HAC", cov_kwds={"maxlags": L,
+"use_correction": ...})`` for the slope (the sandwich is invariant to centring ``t``). Lag
+sums are taken with one :func:`numpy.add.reduceat` per lag over every segment together.
+Lags count samples, so the estimator assumes regular sampling within a segment.
+
+The mass rate at a reference pressure is ``m_dot = k p_ref V M / (R T)``.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from prkanalysis.errors import InsufficientDataError, TelemetryError
+from prkanalysis.telemetry.schema import PRK_PRESSURE
+from prkanalysis.units import MMHG_PA
+
+#: Molar mass of air, kg/mol (SPEC section 5).
+M_AIR: Final[float] = 0.0289647
+#: Molar gas constant, J/(mol K).
+R_GAS: Final[float] = 8.314462618
+_DAY_S: Final[float] = 86400.0
+
+
+def air_mass_kg(p_mmhg: float, volume_m3: float, temperature_k: float) -> float:
+    """Mass of air in a volume, ideal gas: ``m = p V M / (R T)`` with p in Pa.
+
+    Example:
+        >>> round(air_mass_kg(760.0, 1.0, 295.15), 4)
+        1.1959
+    """
+    return float(p_mmhg) * MMHG_PA * float(volume_m3) * M_AIR / (R_GAS * float(temperature_k))
+
+
+def newey_west_lags(n: np.ndarray | int) -> np.ndarray:
+    """Newey-West (1994) rule-of-thumb lag truncation ``floor(4 (n / 100)^(2/9))``.
+
+    Example:
+        >>> newey_west_lags(np.array([100, 10000])).tolist()
+        [4, 11]
+    """
+    return np.floor(4.0 * (np.asarray(n, dtype=np.float64) / 100.0) ** (2.0 / 9.0)).astype(
+        np.int64
+    )
+
+
+def fit_arrays(
+    t_s: np.ndarray,
+    logp: np.ndarray,
+    seg_id: np.ndarray,
+    *,
+    cov: Literal["HAC", "ols"] = "HAC",
+    maxlags: int | None = None,
+    use_correction: bool = True,
+    min_samples: int = 3,
+) -> dict[str, np.ndarray]:
+    """Slope of ``logp`` on ``t_s`` per segment, with OLS or Bartlett-HAC standard errors.
+
+    Samples with ``seg_id < 0`` are ignored. Each segment's samples must be contiguous
+    (time-sorted input guarantees it); otherwise the arrays are stable-sorted by id first.
+
+    Args:
+        t_s: Times in seconds (any origin; subtracting a common origin keeps precision).
+        logp: Natural log of pressure.
+        seg_id: int segment id per sample.
+        cov: ``"HAC"`` (Newey-West, Bartlett kernel) or ``"ols"`` (iid errors).
+        maxlags: HAC lag truncation; ``None`` = :func:`newey_west_lags` per segment.
+        use_correction: Multiply the HAC variance by ``n / (n - 2)`` (as statsmodels).
+        min_samples: Segments with fewer samples get NaN results (at least 3).
+
+    Returns:
+        dict of arrays, one entry per segment in id order: ``segment_id``, ``n``,
+        ``t_first``, ``t_last`` (s), ``slope`` (1/s), ``intercept`` (log p at ``t_mean``),
+        ``t_mean``, ``se`` (slope standard error), ``se_ols``, ``resid_sd``, ``maxlags``.
+
+    Example:
+        >>> t = np.arange(200.0)
+        >>> y = 6.6 - 1e-3 * t + np.random.default_rng(0).normal(0, 1e-4, 200)
+        >>> out = fit_arrays(t, y, np.repeat([0, 1], 100))
+        >>> np.round(out["slope"], 5).tolist(), out["maxlags"].tolist()
+        ([-0.001, -0.001], [4, 4])
+    """
+    t = np.asarray(t_s, dtype=np.float64)
+    y = np.asarray(logp, dtype=np.float64)
+    sid = np.asarray(seg_id, dtype=np.int64)
+    if not (t.size == y.size == sid.size):
+        raise TelemetryError(f"fit_arrays: lengths differ ({t.size}, {y.size}, {sid.size})")
+    if cov not in ("HAC", "ols"):
+        raise TelemetryError(f"cov must be 'HAC' or 'ols', got {cov!r}")
+    keep = sid >= 0
+    if not keep.all():
+        t, y, sid = t[keep], y[keep], sid[keep]
+    if sid.size and np.any(sid[1:] < sid[:-1]):
+        o = np.argsort(sid, kind="stable")
+        t, y, sid = t[o], y[o], sid[o]
+    if not np.all(np.isfinite(y)) or not np.all(np.isfinite(t)):
+        raise TelemetryError("fit_arrays: non-finite time or log-pressure (p <= 0 or NaN?)")
+    empty = {k: np.zeros(0) for k in ("segment_id", "n", "t_first", "t_last", "slope",
+                                       "intercept", "t_mean", "se", "se_ols", "resid_sd",
+                                       "maxlags")}
+    if sid.size == 0:
+        return empty
+    starts = np.flatnonzero(np.r_[True, sid[1:] != sid[:-1]])
+    ends = np.r_[starts[1:], sid.size]
+    n = (ends - starts).astype(np.int64)
+    rep = np.repeat(np.arange(starts.size), n)
+    t_mean = np.add.reduceat(t, starts) / n
+    y_mean = np.add.reduceat(y, starts) / n
+    x = t - t_mean[rep]
+    yc = y - y_mean[rep]
+    sxx = np.add.reduceat(x * x, starts)
+    sxy = np.add.reduceat(x * yc, starts)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        slope = sxy / sxx
+        e = yc - slope[rep] * x
+        sse = np.add.reduceat(e * e, starts)
+        dof = n - 2
+        var_ols = sse / np.where(dof > 0, dof, np.nan) / sxx
+        if cov == "ols":
+            var = var_ols
+            lags = np.zeros(starts.size, dtype=np.int64)
+        else:
+            lags = (newey_west_lags(n) if maxlags is None
+                    else np.full(starts.size, int(maxlags), dtype=np.int64))
+            lags = np.minimum(lags, np.maximum(n - 1, 0))
+            u = x * e
+            s_hac = np.add.reduceat(u * u, starts)
+            idx = np.empty(2 * starts.size, dtype=np.int64)
+            idx[0::2] = starts
+            for lag in range(1, int(lags.max(initial=0)) + 1):
+                prod = np.empty(u.size - lag + 1)
+                np.multiply(u[lag:], u[:-lag], out=prod[:-1])
+                prod[-1] = 0.0
+                idx[1::2] = ends - lag
+                sums = np.add.reduceat(prod, idx)[0::2]
+                w = np.where(lags >= lag, 1.0 - lag / (lags + 1.0), 0.0)
+                s_hac += 2.0 * w * np.where(n > lag, sums, 0.0)
+            var = s_hac / sxx**2
+            if use_correction:
+                var = var * n / np.where(dof > 0, dof, np.nan)
+        bad = n < max(min_samples, 3)
+        slope = np.where(bad, np.nan, slope)
+        se = np.where(bad, np.nan, np.sqrt(var))
+        se_ols = np.where(bad, np.nan, np.sqrt(var_ols))
+        resid_sd = np.where(bad, np.nan, np.sqrt(sse / np.where(dof > 0, dof, np.nan)))
+    return {
+        "segment_id": sid[starts],
+        "n": n,
+        "t_first": t[starts],
+        "t_last": t[ends - 1],
+        "slope": slope,
+        "intercept": y_mean,
+        "t_mean": t_mean,
+        "se": se,
+        "se_ols": se_ols,
+        "resid_sd": resid_sd,
+        "maxlags": lags,
+    }
+
+
+def _interval(x: float | tuple[float, float], name: str) -> tuple[float, float, float]:
+    """(central, low, high) from a number or a (low, high) pair; central = midpoint."""
+    if isinstance(x, tuple | list):
+        if len(x) != 2 or not (0 < x[0] <= x[1]):
+            raise TelemetryError(f"{name} must be a positive number or (low, high), got {x!r}")
+        lo, hi = float(x[0]), float(x[1])
+        return (lo + hi) / 2.0, lo, hi
+    v = float(x)
+    if not v > 0:
+        raise TelemetryError(f"{name} must be > 0, got {x!r}")
+    return v, v, v
+
+
+def fit_segments(
+    df: pd.DataFrame,
+    volume_m3: float | tuple[float, float],
+    temperature_k: float | tuple[float, float],
+    *,
+    ref_pressure_mmhg: float = 760.0,
+    cov: Literal["HAC", "ols"] = "HAC",
+    maxlags: int | None = None,
+    use_correction: bool = True,
+    min_samples: int = 10,
+    level: float = 0.95,
+    gap_s: float = 3600.0,
+    use_hatch: bool | None = None,
+    channel: str = PRK_PRESSURE,
+) -> pd.DataFrame:
+    """Decay constant and mass rate of every hatch-closed segment.
+
+    Segments come from :func:`~prkanalysis.telemetry.segments.assign_segments`; each is fitted
+    by :func:`fit_arrays` on ``log p`` (p in mmHg) against seconds since the first sample.
+    ``k = -slope x 86400`` (1/day); its interval is ``k +- t_{n-2, (1+level)/2} se``.
+    The mass rate at ``ref_pressure_mmhg`` is ``kg_per_day = k m_ref`` with
+    ``m_ref = p_ref V M / (R T)``. ``kg_per_day_low``/``_high`` combine the k interval with
+    the volume and temperature intervals when those are given as ``(low, high)`` (low mass
+    at large T and small V); the point value uses their midpoints.
+
+    Args:
+        df: Long telemetry, cleaned (see :func:`~prkanalysis.telemetry.clean`).
+        volume_m3: PrK free volume, or a ``(low, high)`` interval.
+        temperature_k: Gas temperature, or a ``(low, high)`` interval.
+        ref_pressure_mmhg: Reference pressure of the mass rate (default 760 mmHg).
+        cov: ``"HAC"`` (default) or ``"ols"``.
+        maxlags: HAC truncation lag (default Newey-West rule per segment).
+        use_correction: HAC small-sample factor ``n / (n - 2)``.
+        min_samples: Segments with fewer samples are left out.
+        level: Confidence level of the intervals.
+        gap_s: Gap threshold for segmentation, seconds.
+        use_hatch: Segment from the hatch channel (default: when present).
+        channel: Pressure channel.
+
+    Returns:
+        One row per segment: ``segment_id``, ``start``, ``end``, ``n``, ``p_start``,
+        ``p_end``, ``k_per_day``, ``k_se``, ``k_low``, ``k_high``, ``kg_per_day``,
+        ``kg_per_day_low``, ``kg_per_day_high``, ``resid_sd`` (log p), ``maxlags``, ``cov``,
+        ``source``. ``attrs`` carries ``simulated``/``label`` from ``df``.
+
+    Raises:
+        InsufficientDataError: no pressure rows or no segment with ``min_samples``.
+        TelemetryError: a pressure <= 0, bad volume or temperature.
+
+    Example:
+        >>> from prkanalysis.telemetry.simulate import simulate
+        >>> df, truth = simulate(duration_days=4, rate_hz=0.01, closed_days=2,
+        ...                      leak_k_per_day=0.15, seed=3)
+        >>> fits = fit_segments(df, 5.0, 295.15)
+        >>> bool(((fits.k_low < 0.15) & (0.15 < fits.k_high)).all())
+        True
+    """
+    v_c, v_lo, v_hi = _interval(volume_m3, "volume_m3")
+    t_c, t_lo, t_hi = _interval(temperature_k, "temperature_k")
+    if not 0 < level < 1:
+        raise TelemetryError(f"level must be in (0, 1), got {level}")
+    prs, table, seg = assign_segments(df, channel=channel, gap_s=gap_s,
+                                      min_samples=min_samples, use_hatch=use_hatch)
+    if table.empty:
+        raise InsufficientDataError(f"telemetry: no segment with >= {min_samples} samples")
+    p = prs["value"].to_numpy(dtype=np.float64)
+    use = seg >= 0
+    if np.any(p[use] <= 0) or not np.all(np.isfinite(p[use])):
+        i = int(np.flatnonzero(use & ~(p > 0))[0])
+        raise TelemetryError(
+            f"telemetry, row {i}, column 'value': pressure must be finite and > 0 to take its "
+            f"log (got {p[i]!r}); run telemetry.clean first"
+        )
+    t_ns = prs["time"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    t_s = (t_ns - t_ns[0]) / 1e9
+    res = fit_arrays(t_s, np.log(np.where(use, p, 1.0)), seg, cov=cov, maxlags=maxlags,
+                     use_correction=use_correction, min_samples=min_samples)
+    k = -res["slope"] * _DAY_S
+    k_se = res["se"] * _DAY_S
+    q = stats.t.ppf(0.5 + level / 2.0, np.maximum(res["n"] - 2, 1))
+    k_low, k_high = k - q * k_se, k + q * k_se
+    m_c = air_mass_kg(ref_pressure_mmhg, v_c, t_c)
+    m_lo = air_mass_kg(ref_pressure_mmhg, v_lo, t_hi)
+    m_hi = air_mass_kg(ref_pressure_mmhg, v_hi, t_lo)
+    out = table.set_index("segment_id").loc[res["segment_id"]].reset_index()
+    out = out.rename(columns={"n_samples": "n"})
+    out["k_per_day"] = k
+    out["k_se"] = k_se
+    out["k_low"] = k_low
+    out["k_high"] = k_high
+    out["kg_per_day"] = k * m_c
+    out["kg_per_day_low"] = np.minimum(k_low * m_lo, k_low * m_hi)
+    out["kg_per_day_high"] = np.maximum(k_high * m_hi, k_high * m_lo)
+    out["resid_sd"] = res["resid_sd"]
+    out["maxlags"] = res["maxlags"]
+    out["cov"] = cov
+    cols = ["segment_id", "start", "end", "n", "p_start", "p_end", "k_per_day", "k_se", "k_low",
+            "k_high", "kg_per_day", "kg_per_day_low", "kg_per_day_high", "resid_sd", "maxlags",
+            "cov", "source"]
+    out = out[cols]
+    out.attrs.update({k_: v_ for k_, v_ in df.attrs.items() if k_ in ("simulated", "label")})
+    out.attrs.update(volume_m3=volume_m3, temperature_k=temperature_k,
+                     ref_pressure_mmhg=ref_pressure_mmhg, level=level)
+    return out
+
+
+from prkanalysis.telemetry.segments import assign_segments  # noqa: E402
