@@ -59,6 +59,7 @@ __all__ = [
 DEFAULT_EVENT_CATEGORIES: tuple[str, ...] = (
     "detection",
     "crack",
+    "escalation",
     "repair",
     "risk",
     "stop",
@@ -230,6 +231,9 @@ def rate_timeline(
     df["period_start"] = _as_ts(df["period_start"])
     end = df["period_end"] if "period_end" in df.columns else df["period_start"]
     df["period_end"] = _as_ts(end).fillna(df["period_start"])
+    # "before <date>" figures: no start; drawn at their end with a dotted line to the left
+    df["open_start"] = df["period_start"].isna() & df["period_end"].notna()
+    df["period_start"] = df["period_start"].fillna(df["period_end"])
     df = df.dropna(subset=["period_start"])
     df = df[pd.to_numeric(df["kg_per_day_high"], errors="coerce").fillna(
         pd.to_numeric(df["kg_per_day"], errors="coerce")) > 0]
@@ -275,6 +279,11 @@ def rate_timeline(
                        marker=marker, s=46, zorder=3,
                        facecolors="white" if is_der else color, edgecolors=color,
                        linewidths=1.4)
+    x_left = mdates.date2num(df.loc[~df["open_start"], "period_start"].min()
+                             if (~df["open_start"]).any() else df["period_start"].min())
+    for _, r in df[df["open_start"]].iterrows():
+        ax.hlines(r["y"], x_left, mdates.date2num(r["period_end"]), colors=theme.grade_color(
+            str(r["grade_best"]).upper()), linestyles=":", lw=1.0, alpha=0.8)
     ax.set_yscale("log")
     ymin = float(np.nanmin(np.r_[ypos, lo.to_numpy(dtype=float)]))
     ymax = float(np.nanmax(np.r_[ypos, hi.to_numpy(dtype=float)]))
@@ -321,6 +330,9 @@ def rate_timeline(
     if df["upper_bound_only"].any():
         handles.append(Line2D([], [], ls="", marker="v", color="#555555",
                               label="upper bound only (\"less than\")"))
+    if df["open_start"].any():
+        handles.append(Line2D([], [], ls=":", color="#555555",
+                              label="\"before\" this date (start unknown)"))
     if df["derived_flag"].any():
         handles.append(Line2D([], [], ls="", marker="o", markerfacecolor="white",
                               color="#555555", label="derived by an outlet"))
@@ -329,7 +341,8 @@ def rate_timeline(
     rows = df.assign(kind="rate")
     keep = [c for c in ["kind", "rate_id", "period_start", "period_end", "x_mid", "kg_per_day",
                         "kg_per_day_low", "kg_per_day_high", "grade_best", "derived_flag",
-                        "upper_bound_only", "value_reported", "unit_reported"] if c in rows]
+                        "upper_bound_only", "open_start", "value_reported", "unit_reported"]
+            if c in rows]
     data = pd.concat([rows[keep], pd.DataFrame(ev_rows)], ignore_index=True)
     first, last = df["period_start"].min(), df["period_end"].max()
     if caption is None:

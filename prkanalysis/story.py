@@ -456,6 +456,8 @@ def cumulative_loss_band(
       neighbouring lows and the higher of the neighbouring highs, and the linear interpolation
       of the neighbouring point values: the band widens where the record is silent;
     * days before the first or after the last observation are held at the nearest one;
+    * a "before <date>" figure (``period_start`` missing, ``period_end`` known) held at an
+      unknown time before its end: it widens the band on every unobserved day up to its end;
     * the daily bounds are summed from ``start`` (left Riemann sum: the value on a date is
       the loss from ``start`` up to that date, 0 on the first day).
 
@@ -494,7 +496,9 @@ def cumulative_loss_band(
     df["kg_per_day_high"] = df["kg_per_day_high"].fillna(df["kg_per_day"])
     df["kg_per_day"] = df["kg_per_day"].fillna(df["kg_per_day_high"])
     df["kg_per_day_low"] = df["kg_per_day_low"].fillna(0.0)
-    df = df.dropna(subset=["period_start", "kg_per_day_high"])
+    df = df.dropna(subset=["kg_per_day_high"])
+    open_start = df[df["period_start"].isna() & df["period_end"].notna()]
+    df = df.dropna(subset=["period_start"])
     if df.empty:
         raise InsufficientDataError("cumulative_loss_band: no rate has a date and a value")
     t0 = pd.Timestamp(start) if start is not None else df["period_start"].min()
@@ -535,6 +539,12 @@ def cumulative_loss_band(
         lo[gap] = np.minimum(lo[prev[gap]], lo[nxt[gap]])
         hi[gap] = np.maximum(hi[prev[gap]], hi[nxt[gap]])
         ce = np.interp(idx, obs_idx, ce[obs_idx])
+    # "before <date>" figures (open start): their value held at some unknown time before
+    # their end, so they widen the band on every unobserved day up to that end
+    for _, r in open_start.iterrows():
+        m = (~observed) & (grid <= r["period_end"].normalize())
+        lo[m] = np.minimum(lo[m], r["kg_per_day_low"])
+        hi[m] = np.maximum(hi[m], r["kg_per_day_high"])
     step_days = (grid[1] - grid[0]) / pd.Timedelta(days=1) if n > 1 else 1.0
     out = pd.DataFrame(
         {

@@ -77,6 +77,7 @@ EVENT_MARKERS: dict[str, str] = {
     "stop": "s",
     "recurrence": "v",
     "cause": "d",
+    "escalation": "^",
 }
 
 #: Event category -> colour.
@@ -92,6 +93,7 @@ CATEGORY_COLORS: dict[str, str] = {
     "stop": "#0072B2",
     "recurrence": "#CC79A7",
     "cause": "#8c564b",
+    "escalation": "#E69F00",
 }
 
 #: Colour of design allowances and other reference limits.
