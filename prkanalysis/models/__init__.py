@@ -22,11 +22,13 @@ from prkanalysis.models.breaks import (
 )
 from prkanalysis.models.cusum import CusumResult, cusum_test, recursive_residuals
 from prkanalysis.models.decay import fit_decay
+from prkanalysis.models.segmented import SegmentedResult, segmented_fit
 
 __all__ = [
     "BreakpointsResult",
     "ChowResult",
     "CusumResult",
+    "SegmentedResult",
     "SupFResult",
     "argmax_v_cdf",
     "argmax_v_quantile",
@@ -36,6 +38,7 @@ __all__ = [
     "fit_decay",
     "recursive_residuals",
     "segment_rss_matrix",
+    "segmented_fit",
     "sup_bessel_pvalue",
     "sup_f_test",
 ]
