@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help env report test lint lab validate ledger bench clean
+.PHONY: help env report test lint lab validate ledger bench clean rehash
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ lab: $(STAMP)  ## open the chapters in JupyterLab
 
 validate: $(STAMP)  ## validate data/ against its descriptor and checksums
 	$(BIN)/prkanalysis validate
+
+rehash: $(STAMP)  ## recompute sha256 in data/datapackage.json after editing data/
+	$(BIN)/python -m prkanalysis.provenance
 
 ledger: $(STAMP)  ## print the claims ledger with computed verdicts
 	$(BIN)/prkanalysis ledger
