@@ -148,7 +148,8 @@ class OLSResult:
     def summary(self) -> str:
         """A short plain-text table of the coefficients and fit statistics."""
         lag = "" if self.maxlags is None else f", maxlags={self.maxlags}"
-        lines = [f"OLS ({self.cov_type}{lag}): n={self.nobs}, df={self.df_resid}, RSS={self.rss:.6g}, R2={self.r2:.6g}"]
+        lines = [f"OLS ({self.cov_type}{lag}): n={self.nobs}, df={self.df_resid}, "
+                 f"RSS={self.rss:.6g}, R2={self.r2:.6g}"]
         for nm, b, s in zip(self.names, self.params, self.bse, strict=True):
             lo, hi = self.conf_int(nm)
             lines.append(f"  {nm:>10s} = {b: .6g} (SE {s:.3g}; 95% CI {lo:.4g} to {hi:.4g})")
