@@ -272,6 +272,7 @@ def build_report(
     out_dir: Path | None = None,
     cache_dir: Path | None = None,
     data_dir: Path | None = None,
+    package_dir: Path | None = None,
     only: Sequence[str] | None = None,
     use_cache: bool = True,
     make_pdf: bool = True,
@@ -289,6 +290,8 @@ def build_report(
         cache_dir: Executed-notebook cache (default ``config.CACHE_DIR / "report"``).
         data_dir: Evidence folder whose files enter the cache key and whose
             ``datapackage.json`` checksums are verified (default ``config.DATA_DIR``).
+        package_dir: Source folder whose ``*.py`` files enter the cache key (default: the
+            installed ``prkanalysis`` package).
         only: Chapter stems or number prefixes to build (default: all).
         use_cache: Read the cache (``False`` re-executes everything).
         make_pdf: Also write the PDF.
@@ -320,9 +323,11 @@ def build_report(
     paths = find_chapters(notebooks_dir, list(only) if only else None)
     if not paths:
         raise PrkError(f"no chapters (NN-name.py) found in {notebooks_dir}")
-    import prkanalysis
+    if package_dir is None:
+        import prkanalysis
 
-    ctx = CacheContext.collect(Path(prkanalysis.__file__).parent, data_dir)
+        package_dir = Path(prkanalysis.__file__).parent
+    ctx = CacheContext.collect(package_dir, data_dir)
     errors: list[str] = []
 
     notebooks: dict[str, Any] = {}

@@ -270,9 +270,7 @@ def build_pdf(
     lines += [f"{name:14s} {version}" for name, version in info.versions]
     lines.append("")
     for page, _nb in chapters:
-        lines.append(
-            f"{page.stem:32s} {page.status:6s} {page.seconds:7.1f} s  cache {page.cache}"
-        )
+        lines.append(f"{page.stem:32s} {page.status:6s} {page.seconds:7.1f} s  cache {page.cache}")
     lines.append("")
     if info.checksum_note:
         lines.append(info.checksum_note)

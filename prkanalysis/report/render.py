@@ -194,9 +194,7 @@ def render_output(output: Mapping[str, Any]) -> str:
     if mime == "text/markdown":
         return f'<div class="output output-markdown">{markdown_to_html(_text(payload))}</div>'
     if mime == "text/html":
-        return (
-            f'<div class="output output-html">{neutralize_external(_text(payload))}</div>'
-        )
+        return f'<div class="output output-html">{neutralize_external(_text(payload))}</div>'
     body = html.escape(strip_ansi(_text(payload)))
     return f'<pre class="output output-text">{body}</pre>'
 
@@ -382,8 +380,7 @@ class Ledger:
         """One line per claim: id and verdict (if there is a verdict column)."""
         v = self.columns.index("verdict") if "verdict" in self.columns else None
         return "\n".join(
-            f"{r[self.id_column]}: {r[v] if v is not None else ''}".rstrip(": ")
-            for r in self.rows
+            f"{r[self.id_column]}: {r[v] if v is not None else ''}".rstrip(": ") for r in self.rows
         )
 
 
@@ -470,13 +467,15 @@ class BuildInfo:
 def _environment() -> Any:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["inline_md"] = lambda text: safe(markdown_inline(str(text)))
+    return env
 
 
 def render_template(name: str, **context: Any) -> str:
@@ -489,6 +488,16 @@ def safe(fragment: str) -> Any:
     from markupsafe import Markup
 
     return Markup(fragment)
+
+
+def markdown_inline(text: str) -> str:
+    """Render one line of inline Markdown (emphasis, code, links) to HTML.
+
+    Example:
+        >>> markdown_inline("a *b*")
+        'a <em>b</em>'
+    """
+    return neutralize_external(_markdown().renderInline(text))
 
 
 def render_chapter_page(
