@@ -30,8 +30,12 @@ row and the column:
 is row 1 (a spreadsheet shows it as line 2). File-level errors (checksum, descriptor) carry
 ``row=None``.
 
-Nothing is cached and no file is ever written: each call reads and validates afresh, which
-takes a few tens of milliseconds for the whole evidence base.
+No file is ever written. **Caching** (explicit and content-addressed): a validated record is
+memoised under the sha256 of ``datapackage.json`` and of every file it lists (plus the folder
+and ``verify_hashes``), which are recomputed on every call; a change of any byte is a cache
+miss and a full re-validation. A hit returns fresh copies of the tables, so callers may modify
+what they get. :func:`clear_cache` empties the memo; ``load_record(..., cache=False)``
+bypasses it.
 
 Example:
     >>> from prkanalysis.record import load_record
@@ -62,6 +66,7 @@ __all__ = [
     "DOMAIN_RULES",
     "OPTIONAL_TABLES",
     "Record",
+    "clear_cache",
     "file_sha256",
     "load_record",
     "load_table",
@@ -672,16 +677,54 @@ class Record:
         return f"Record({parts})"
 
 
-def load_record(data_dir: str | Path = config.DATA_DIR, *, verify_hashes: bool = True) -> Record:
+#: Content-addressed memo of validated records (see the module description).
+_MEMO: dict[tuple[str, bool, tuple[tuple[str, str], ...]], Record] = {}
+_MEMO_SIZE = 8
+
+
+def clear_cache() -> None:
+    """Forget every memoised record (the next :func:`load_record` re-validates)."""
+    _MEMO.clear()
+
+
+def _copy(rec: Record) -> Record:
+    return Record(
+        **{n: getattr(rec, n).copy() for n in (*CORE_TABLES, *OPTIONAL_TABLES)},
+        extra={n: t.copy() for n, t in rec.extra.items()},
+        descriptor=json.loads(json.dumps(rec.descriptor)),
+        checksums=dict(rec.checksums),
+        data_dir=rec.data_dir,
+    )
+
+
+def _content_key(data_dir: Path, verify: bool) -> tuple[str, bool, tuple[tuple[str, str], ...]]:
+    """Key: folder, flag, sha256 of the descriptor and of every file it lists (or a miss)."""
+    desc_path = data_dir / "datapackage.json"
+    parts = [("datapackage.json", file_sha256(desc_path) if desc_path.is_file() else "")]
+    try:
+        desc = json.loads(desc_path.read_text(encoding="utf-8"))
+        for res in desc.get("resources", []):
+            p = data_dir / str(res.get("path"))
+            parts.append((str(res.get("path")), file_sha256(p) if p.is_file() else ""))
+    except (OSError, ValueError, AttributeError, TypeError):
+        parts.append(("", "unreadable"))
+    return str(data_dir.resolve()), verify, tuple(parts)
+
+
+def load_record(
+    data_dir: str | Path = config.DATA_DIR, *, verify_hashes: bool = True, cache: bool = True
+) -> Record:
     """Load and validate every table of the evidence base.
 
-    A pure function of the files: nothing is cached, nothing is written.
+    A pure function of the file contents: nothing is written; a repeated load of unchanged
+    files is served from a content-addressed memo (see the module description).
 
     Args:
         data_dir: Folder with ``datapackage.json`` and the CSV files (default
             :data:`prkanalysis.config.DATA_DIR`).
         verify_hashes: Check each file's sha256 against the descriptor (default True; turn
             off only while editing the data, then run :func:`update_hashes`).
+        cache: Use the content-addressed memo (default True).
 
     Returns:
         A :class:`Record`.
@@ -697,6 +740,18 @@ def load_record(data_dir: str | Path = config.DATA_DIR, *, verify_hashes: bool =
         dtype('float64')
     """
     data_dir = Path(data_dir)
+    key = _content_key(data_dir, verify_hashes) if cache else None
+    if key is not None and key in _MEMO:
+        return _copy(_MEMO[key])
+    rec = _load_record(data_dir, verify_hashes)
+    if key is not None:
+        while len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.pop(next(iter(_MEMO)))
+        _MEMO[key] = _copy(rec)
+    return rec
+
+
+def _load_record(data_dir: Path, verify_hashes: bool) -> Record:
     desc = read_descriptor(data_dir)
     pkg_missing = desc.get("missingValues")
     tables: dict[str, pd.DataFrame] = {}

@@ -175,11 +175,14 @@ def test_unknown_source_id(pkg: Path, which: str) -> None:
     j = rows[0].index("source_ids")
     k = target_row(rows)
     first = rows[k][j].split(";")[0].strip()
-    rows[k][j] = f"{first};NOSUCHSOURCE"
+    known = {r[0] for r in read_rows(pkg, "sources")[1:]}
+    absent = next(f"S{n:03d}" for n in range(999, 0, -1) if f"S{n:03d}" not in known)
+    rows[k][j] = f"{first};{absent}"  # well-formed, but cites no row of sources.csv
     write_rows(pkg, which, rows)
     err = raises_at(pkg)
     assert (err.file, err.row, err.column) == (resource(pkg, which)["path"], k, "source_ids")
-    assert err.value == "NOSUCHSOURCE"
+    assert err.value == absent
+    assert "unknown id" in err.message
 
 
 @pytest.mark.parametrize("which", ["sources", "leak_rates", "pressure_readings", "events",
