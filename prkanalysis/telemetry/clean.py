@@ -425,18 +425,19 @@ def clean(
                   gap_s=gap_s, repress_min=repress_min, repress_k=repress_k, clock=clock)
     t_all = df["time"].to_numpy(dtype="datetime64[ns]").view(np.int64)
     v_all = df["value"].to_numpy(dtype=np.float64)
-    ch_all = df["channel"].astype(str).to_numpy()
-    unit_all = df["unit"].astype(str).to_numpy()
+    ch_codes, ch_names = pd.factorize(df["channel"])
+    u_codes, u_names = pd.factorize(df["unit"])
     keep_idx: list[np.ndarray] = []
     keep_flags: list[np.ndarray] = []
     counts: list[tuple[str, str, str, int]] = []
     chan_rows: list[dict[str, Any]] = []
     gap_rows: list[tuple[str, pd.Timestamp, pd.Timestamp, float]] = []
     stale_rows: list[tuple[str, pd.Timestamp, pd.Timestamp, int]] = []
-    codes, inverse = np.unique(ch_all, return_inverse=True)
-    for ci, name in enumerate(codes):
-        rows = np.flatnonzero(inverse == ci)
-        binary = name == PRK_HATCH or unit_all[rows[0]] == "1"
+    order = np.argsort(np.asarray(ch_names, dtype=str), kind="stable")
+    for ci in order:
+        name = str(ch_names[ci])
+        rows = np.flatnonzero(ch_codes == ci)
+        binary = name == PRK_HATCH or str(u_names[u_codes[rows[0]]]) == "1"
         res = clean_arrays(
             t_all[rows], v_all[rows],
             glitch_k=np.inf if binary else glitch_k,

@@ -134,21 +134,27 @@ def validate_schema(
                 f"{source}, row {i}, column 'value': not a finite number "
                 f"({df['value'].iloc[i]!r}); run telemetry.clean() first or drop it"
             )
-    channels = df["channel"].astype(str).to_numpy()
-    units = df["unit"].astype(str).to_numpy()
-    for name in pd.unique(channels):
+    ch_codes, ch_names = pd.factorize(df["channel"], use_na_sentinel=True)
+    u_codes, u_names = pd.factorize(df["unit"], use_na_sentinel=True)
+    for bad, col in ((ch_codes < 0, "channel"), (u_codes < 0, "unit")):
+        if bad.any():
+            raise TelemetryError(f"{source}, row {_first(bad)}, column {col!r}: missing {col}")
+    for ci, name in enumerate(ch_names):
         if not is_known_channel(str(name), extra_channels):
-            i = _first(channels == name)
             raise TelemetryError(
-                f"{source}, row {i}, column 'channel': unknown channel {name!r}"
+                f"{source}, row {_first(ch_codes == ci)}, column 'channel': "
+                f"unknown channel {str(name)!r}"
             )
-    for name, unit in pd.unique(pd.Series(list(zip(channels, units, strict=True)))):
+    pairs = np.unique(ch_codes.astype(np.int64) * (len(u_names) + 1) + u_codes)
+    for pair in pairs:
+        ci, ui = divmod(int(pair), len(u_names) + 1)
+        name, unit = str(ch_names[ci]), str(u_names[ui])
         if unit not in UNITS:
-            i = _first((channels == name) & (units == unit))
+            i = _first((ch_codes == ci) & (u_codes == ui))
             raise TelemetryError(f"{source}, row {i}, column 'unit': unknown unit {unit!r}")
-        want = CHANNELS.get(str(name))
+        want = CHANNELS.get(name)
         if want is not None and unit != want:
-            i = _first((channels == name) & (units == unit))
+            i = _first((ch_codes == ci) & (u_codes == ui))
             raise TelemetryError(
                 f"{source}, row {i}, column 'unit': channel {name!r} must be in {want!r}, "
                 f"got {unit!r}"

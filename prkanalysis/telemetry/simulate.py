@@ -42,24 +42,25 @@ from prkanalysis.units import LB_KG
 _CHUNK: Final[int] = 4_000_000
 _DAY_S: Final[float] = 86400.0
 
-#: Piecewise leak history following the public record (``data/leak_rates.csv`` rows; the
-#: ``record_ref`` is the row number in ``public-record.md``). Each entry is
-#: ``(level_start, kg_per_day, record_ref, how the level was chosen)``. Where the record
-#: has no figure (2021-2023, the hold after June 2025) the level is an assumption stated in
-#: the last field. Used by :func:`simulate` with ``leak_history="record"``; SIMULATED only.
+#: Piecewise leak history following the public record, as
+#: ``(level_start, kg_per_day, rate_ids, how the level was chosen)``; ``rate_ids`` are rows of
+#: ``data/leak_rates.csv``. Where the record has no figure (2021-2023 levels, the hold after
+#: June 2025) the level is an assumption stated in the last field. Used by :func:`simulate`
+#: with ``leak_history="record"``; the output is SIMULATED, never evidence.
 RECORD_LEAK_HISTORY: Final[tuple[tuple[str, float, str, str], ...]] = (
-    ("2019-09-01", 0.270, "2", "270 g per 24 h when first registered (Sputnik source)"),
-    ("2020-08-01", 0.540, "3", "540 g per 24 h, rate doubled, first isolation"),
-    ("2020-09-15", 1.4, "4", "1.4 kg per 24 h after a further 2.5x rise"),
-    ("2021-04-15", 1.0 * LB_KG, "22;25",
-     "assumption: about 1 lb/day after the March 2021 sealant ('a little over a pound', "
-     "'1' before Feb 2024); no dated 2022-2023 figure exists"),
-    ("2024-02-01", 2.4 * LB_KG, "26", "2.4 lb/day after the February 2024 increase (OIG)"),
-    ("2024-04-01", 3.7 * LB_KG, "29", "3.7 lb/day, April 2024 peak (OIG)"),
-    ("2024-09-01", 3.7 * LB_KG * 2.0 / 3.0, "34",
+    ("2019-09-01", 0.270, "LR01", "270 g per 24 h when first registered (Sputnik source)"),
+    ("2020-08-01", 0.540, "LR02", "540 g per 24 h, rate doubled, first isolation"),
+    ("2020-09-15", 1.4, "LR03", "1.4 kg per 24 h after a further 2.5x rise"),
+    ("2021-04-15", 1.0 * LB_KG, "LR04;LR08",
+     "assumption: about 1 lb/day after the March 2021 sealant ('a little over a pound' in "
+     "2021, '1' before Feb 2024); no dated 2022-2023 figure exists"),
+    ("2024-02-01", 2.4 * LB_KG, "LR10", "2.4 lb/day after the February 2024 increase (OIG)"),
+    ("2024-04-01", 3.7 * LB_KG, "LR11", "3.7 lb/day, April 2024 peak (OIG)"),
+    ("2024-09-01", 3.7 * LB_KG * 2.0 / 3.0, "LR13",
      "reduced by about one third from the peak (derived: 3.7 lb x 2/3)"),
-    ("2025-06-15", 0.0, "41;44;46", "assumption: zero after the June 2025 repair ('holding')"),
-    ("2026-05-01", 2.0 * LB_KG, "48", "2 lb/day after the May-June 2026 recurrence"),
+    ("2025-06-15", 0.0, "",
+     "assumption: zero after the June 2025 repair (pressure 'holding', no number published)"),
+    ("2026-05-01", 2.0 * LB_KG, "LR18", "2 lb/day after the May-June 2026 recurrence"),
 )
 
 
@@ -288,9 +289,10 @@ def simulate_arrays(
         p[a:b] = val
         hatch[a:b] = closed
 
-    closed_idx_ok = _closed_positions(rng, n, spc, nc, 3)
-    glitch_idx = np.sort(rng.choice(closed_idx_ok, size=min(n_glitches, closed_idx_ok.size),
-                                    replace=False)) if n_glitches else np.arange(0)
+    glitch_idx = np.arange(0)
+    if n_glitches > 0:
+        ok_idx = _closed_positions(rng, n, spc, nc, 3)
+        glitch_idx = np.sort(rng.choice(ok_idx, size=min(n_glitches, ok_idx.size), replace=False))
     if glitch_idx.size:
         p[glitch_idx] += glitch_mmhg * rng.choice([-1.0, 1.0], size=glitch_idx.size)
     alive = np.ones(n, dtype=bool)
