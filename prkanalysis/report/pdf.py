@@ -20,6 +20,7 @@ from typing import Any
 
 from prkanalysis.report.execute import strip_ansi
 from prkanalysis.report.render import (
+    WIDGET_MIME,
     BuildInfo,
     ChapterPage,
     Ledger,
@@ -147,6 +148,8 @@ def write_output(pdf: Any, output: Mapping[str, Any]) -> None:
         _mono(pdf, tb or f"{output.get('ename')}: {output.get('evalue')}", color=(179, 38, 30))
         return
     data = output.get("data", {}) or {}
+    if WIDGET_MIME in data:
+        return
     mime = pick_mime(data)
     if mime in ("image/png", "image/jpeg"):
         _image(pdf, base64.b64decode("".join(_text(data[mime]).split())))

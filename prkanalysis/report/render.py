@@ -39,6 +39,9 @@ MIME_ORDER: tuple[str, ...] = (
     "text/plain",
 )
 
+#: MIME type of ipywidgets views (interactive only; not rendered statically).
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
 _EXTERNAL_TAG = re.compile(
     r"<(img|script|iframe|link|source|video|audio|embed|object)\b([^>]*?)"
     r"\b(src|href|data)\s*=\s*([\"'])((?:https?:)?//[^\"']*)\4([^>]*)>(?:\s*</\1>)?",
@@ -173,6 +176,11 @@ def render_output(output: Mapping[str, Any]) -> str:
         tb = tb or f"{output.get('ename')}: {output.get('evalue')}"
         return f'<pre class="output output-error">{html.escape(tb)}</pre>'
     data = output.get("data", {}) or {}
+    if WIDGET_MIME in data:
+        return (
+            '<p class="output output-widget">(An interactive control: open the chapter in '
+            "JupyterLab to use it. The report shows the chapter run with its parameters.)</p>"
+        )
     mime = pick_mime(data)
     if mime is None:
         return ""
