@@ -55,7 +55,7 @@ week at 1 Hz is about 10 MB). Each partition is read three or four times (one pe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -488,8 +488,8 @@ def _closed_at(times: np.ndarray, ht: np.ndarray, hv: np.ndarray) -> np.ndarray:
 
 def _process(
     pdf: pd.DataFrame,
-    left: tuple[np.ndarray, np.ndarray],
-    right: tuple[np.ndarray, np.ndarray],
+    left: tuple[np.ndarray, np.ndarray, bool],
+    right: tuple[np.ndarray, np.ndarray, bool],
     s: float,
     hatch: tuple[np.ndarray, np.ndarray] | None,
     t0_ns: int,
@@ -498,8 +498,8 @@ def _process(
 ) -> dict[str, Any]:
     """Flags, segment starts, fits of complete segments, arrays of the edge pieces."""
     t, v = _frame_arrays(pdf)
-    lt, lv = left
-    rt, rv = right
+    lt, lv, left_complete = left
+    rt, rv, _ = right
     xt = np.concatenate([lt, t, rt])
     xv = np.concatenate([lv, v, rv])
     flags = _flags(xt, xv, s, p)
@@ -510,8 +510,10 @@ def _process(
     # the previous kept sample (in the left halo), for the first own kept sample
     lk = np.flatnonzero(kept[: lt.size])
     prev_t = int(xt[lk[-1]]) if lk.size else None
-    uncertain = bool(lk.size) and int(lk[-1]) == int(np.flatnonzero(np.isfinite(lv))[0]) \
-        if lt.size and np.isfinite(lv).any() else False
+    # the halo may be too short only if that sample is its outermost surviving one
+    halo_live = np.flatnonzero((_pre_flags(lt, lv) & DROP_MASK) == 0)
+    uncertain = (not left_complete and lk.size > 0 and halo_live.size > 0
+                 and int(lk[-1]) == int(halo_live[0]))
     n = tk.size
     start = np.zeros(n, dtype=bool)
     if hatch is not None:
@@ -598,8 +600,14 @@ def _fit_pieces(t_ns: np.ndarray, v: np.ndarray, lab: np.ndarray, t0_ns: int,
 # --------------------------------------------------------------------------------------------
 
 
-def _chain_halo(summ: list[dict[str, Any]], i: int, side: str) -> tuple[np.ndarray, np.ndarray]:
-    """Left (``side="left"``) or right halo of partition ``i`` from its neighbours' edges."""
+def _chain_halo(
+    summ: list[dict[str, Any]], i: int, side: str
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Left (``side="left"``) or right halo of partition ``i`` from its neighbours' edges.
+
+    Returns ``(t_ns, values, complete)``; ``complete`` when the halo reaches the end of the
+    data (so nothing lies beyond it).
+    """
     ts: list[np.ndarray] = []
     vs: list[np.ndarray] = []
     j = i - 1 if side == "left" else i + 1
@@ -612,11 +620,11 @@ def _chain_halo(summ: list[dict[str, Any]], i: int, side: str) -> tuple[np.ndarr
             ts.append(et)
             vs.append(ev)
         if not summ[j]["whole"]:
-            break
+            return np.concatenate(ts), np.concatenate(vs), False
         j = j - 1 if side == "left" else j + 1
     if not ts:
-        return np.zeros(0, np.int64), np.zeros(0, np.float64)
-    return np.concatenate(ts), np.concatenate(vs)
+        return np.zeros(0, np.int64), np.zeros(0, np.float64), True
+    return np.concatenate(ts), np.concatenate(vs), True
 
 
 def _compute(client: Any, tasks: list[Any]) -> list[Any]:
@@ -680,7 +688,9 @@ def run_pipeline_dask(
     t_c, t_lo, t_hi = _interval(temperature_k, "temperature_k")
     files = channel_files(path, p.channel)
     if not files:
-        raise TelemetryError(f"Parquet dataset {Path(path).name}: no file for channel {p.channel!r}")
+        raise TelemetryError(
+            f"Parquet dataset {Path(path).name}: no file for channel {p.channel!r}"
+        )
     ddf = dd.read_parquet([str(f) for f in files], columns=["time", "value"], categories=[])
     if persist and client is not None:
         ddf = client.persist(ddf)
@@ -691,7 +701,7 @@ def run_pipeline_dask(
     # order partitions by time and check that they do not overlap
     nonempty = [i for i, s_ in enumerate(summ) if s_["n"]]
     order = sorted(nonempty, key=lambda i: summ[i]["t_min"])
-    for a, b in zip(order[:-1], order[1:], strict=False):
+    for a, b in itertools.pairwise(order):
         if summ[b]["t_min"] <= summ[a]["t_max"]:
             raise TelemetryError(
                 f"Parquet dataset {Path(path).name}: files {files[a].name} and "
@@ -742,9 +752,9 @@ def run_pipeline_dask(
         step = _step_from_diffs(d_nz) if n_live >= 11 and z_tot >= 10 else float("nan")
     else:
         step = float(p.step)
-    floor_lo, floor_hi = eps_lo * 2.0, eps_hi / 2.0
-    scale = _scale_from_diffs(d_all, step, floor_hi, n_live)
-    if scale <= floor_hi and floor_lo != floor_hi:
+    # the floor 1e-9 x median |p| only matters when noise and step are below it
+    scale = _scale_from_diffs(d_all, step, 0.0, n_live)
+    if scale <= eps_hi:
         raise TelemetryError(
             "run_pipeline_dask: the noise scale is at the float-noise floor; pass step= explicitly"
         )
@@ -806,7 +816,6 @@ def run_pipeline_dask(
             open_v.append(r["head"][1])
             if r.get("whole"):
                 continue
-        if r["head"] is not None or not r["closes_left"]:
             close_open()
         if r["fits"] is not None and len(r["fits"]):
             rows.append(r["fits"])
@@ -885,7 +894,3 @@ def compare_fits(a: pd.DataFrame, b: pd.DataFrame, rtol: float = 1e-9) -> dict[s
                 rel = np.where(den > 0, np.abs(x - y) / den, 0.0)
             out[col] = float(np.nanmax(rel)) if rel.size else 0.0
     return out
-
-
-def _unused(_: Sequence[Any]) -> None:  # pragma: no cover - keeps the import list honest
-    del fit_segments
