@@ -187,8 +187,8 @@ def segment_rates(readings: pd.DataFrame, resolution_mmhg: float = 0.5) -> pd.Da
     readings' half-widths (their bounds are relative to the episode's first reading, so this
     is exact when the readings share one time precision, e.g. day-precision dates give
     ``dt -/+ 1`` day). Columns: ``episode_id``, ``from_id``, ``to_id``, ``p_from``,
-    ``p_to``, ``p_mid_mmhg`` (geometric mean), ``dt_days``, ``dt_low``, ``dt_high``, ``k_per_day``, ``k_low``,
-    ``k_high``. Pairs with an unknown elapsed time are skipped.
+    ``p_to``, ``p_mid_mmhg`` (geometric mean), ``dt_days``, ``dt_low``, ``dt_high``,
+    ``k_per_day``, ``k_low``, ``k_high``. Pairs with an unknown elapsed time are skipped.
 
     Example:
         >>> df = pd.DataFrame({"episode_id": ["E"] * 3, "seq": [1, 2, 3],
