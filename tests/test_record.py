@@ -96,6 +96,7 @@ def test_split_ids() -> None:
     assert split_ids(pd.NA) == [] and split_ids("") == []
 
 
+@pytest.mark.slow
 def test_frictionless_agrees_on_fixture(fixture_pkg: Path) -> None:
     frictionless = pytest.importorskip("frictionless")
     report = frictionless.validate(str(fixture_pkg / "datapackage.json"))
@@ -146,6 +147,7 @@ def test_real_published_figures_present() -> None:
 
 
 @needs_data
+@pytest.mark.slow
 def test_frictionless_agrees_on_real_data(tmp_path: Path) -> None:
     frictionless = pytest.importorskip("frictionless")
     copy = copy_real_package(tmp_path / "pkg")
