@@ -281,7 +281,7 @@ def _times(col: pd.Series, name: str, column: str, unix: bool) -> np.ndarray:
             f"file {name}, row {i + 1}, column {column!r}: not an ISO 8601 time: "
             f"{col.iloc[i]!r}"
         )
-    return t.dt.as_unit("ns").to_numpy().view(np.int64)
+    return t.dt.as_unit("ns").to_numpy(dtype="datetime64[ns]").view(np.int64)
 
 
 def _long_from_raw(raw: pd.DataFrame, name: str) -> pd.DataFrame:
