@@ -338,7 +338,7 @@ def implied_volume_band(
         if ep not in fits.index:
             raise DataValidationError(f"episode {ep!r} not found", file="pressure_readings",
                                       column="episode_id", value=ep)
-        f = fits.loc[ep]
+        f: pd.Series = fits.loc[ep]  # type: ignore[assignment]
         if not math.isfinite(float(f["k_per_day"])):
             continue
         div = 1.0

@@ -275,6 +275,7 @@ def _best_nls(model: str, t: npt.NDArray[np.float64], p: npt.NDArray[np.float64]
               p_ref: float) -> NLSResult:
     slope = np.polyfit(t, np.log(p), 1)[0]
     k0 = max(-slope, 1e-6)
+    names: tuple[str, ...]
     if model == "exponential":
         starts = [[p[0], k0], [float(np.exp(np.polyfit(t, np.log(p), 1)[1])), k0]]
         names = ("p0", "k")
@@ -436,7 +437,7 @@ def fit_decay(
     )
 
 
-def akaike_weights(values: Sequence[float]) -> npt.NDArray[np.float64]:
+def akaike_weights(values: Sequence[float] | npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """Akaike (or Schwarz) weights ``exp(-d_i/2) / sum exp(-d_j/2)``, ``d_i = IC_i - min IC``.
 
     Infinite or NaN criteria get weight 0.

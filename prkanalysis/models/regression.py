@@ -20,6 +20,7 @@ import math
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -400,17 +401,17 @@ def nls_fit(
         jac_arg = jac_fun
     else:
         jac_arg = "3-point"
-    kw: dict[str, object] = {"ftol": 1e-15, "xtol": 1e-15, "gtol": 1e-15, "x_scale": "jac"}
+    kw: dict[str, Any] = {"ftol": 1e-15, "xtol": 1e-15, "gtol": 1e-15, "x_scale": "jac"}
     if max_nfev is not None:
         kw["max_nfev"] = max_nfev
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         if bounds is None:
-            sol = optimize.least_squares(resid, b0, jac=jac_arg, method="lm", **kw)  # type: ignore[arg-type]
+            sol = optimize.least_squares(resid, b0, jac=jac_arg, method="lm", **kw)
         else:
             lo, hi = np.asarray(bounds[0], float), np.asarray(bounds[1], float)
             sol = optimize.least_squares(resid, np.clip(b0, lo, hi), jac=jac_arg, method="trf",
-                                         bounds=(lo, hi), **kw)  # type: ignore[arg-type]
+                                         bounds=(lo, hi), **kw)
     b = sol.x
     r = resid(b)
     rss = float(r @ r)
