@@ -480,17 +480,16 @@ def sup_f_test(y: npt.ArrayLike, X: npt.ArrayLike | None = None, trim: float = 0
 
 def _g_left(a: float, c: float) -> float:
     """P(argmax V <= -a) for a > 0, with c = xi/phi (closed form, log-space products)."""
-    nd = stats.norm
     ra = math.sqrt(a)
     alpha = 0.5 * c * (1 + c)
     beta = 0.5 + c
     coef = (1 + 2 * c) / (c * (1 + c))
     d = (1 + 2 * c) ** 2 / (c * (1 + c))
-    term = math.exp(alpha * a + nd.logcdf(-beta * ra))
+    term = math.exp(alpha * a + float(special.log_ndtr(-beta * ra)))
     return float(
         -ra / math.sqrt(2 * math.pi) * math.exp(-a / 8)
         - coef * term
-        + (d - 2 + a / 2) * nd.cdf(-ra / 2)
+        + (d - 2 + a / 2) * float(special.ndtr(-ra / 2))
     )
 
 
