@@ -148,7 +148,8 @@ def fit_arrays(
                 np.multiply(u[lag:], u[:-lag], out=prod[:-1])
                 prod[-1] = 0.0
                 idx[1::2] = ends - lag
-                sums = np.add.reduceat(prod, idx)[0::2]
+                # segments with n <= lag get clipped indices; their sums are masked below
+                sums = np.add.reduceat(prod, np.clip(idx, 0, prod.size - 1))[0::2]
                 w = np.where(lags >= lag, 1.0 - lag / (lags + 1.0), 0.0)
                 s_hac += 2.0 * w * np.where(n > lag, sums, 0.0)
             var = s_hac / sxx**2

@@ -1,0 +1,168 @@
+"""Per-segment decay fits: statsmodels equality, physics identities, SIMULATED coverage."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from scipy.signal import lfilter
+
+from prkanalysis.errors import InsufficientDataError, TelemetryError
+from prkanalysis.telemetry import (
+    air_mass_kg,
+    clean,
+    fit_arrays,
+    fit_segments,
+    newey_west_lags,
+    simulate,
+)
+from prkanalysis.telemetry.fit import M_AIR, R_GAS
+
+
+@pytest.fixture(scope="module")
+def ar_segments():
+    rng = np.random.default_rng(11)
+    sizes = [40, 257, 1000, 3]
+    seg = np.repeat(np.arange(len(sizes)), sizes)
+    t = np.concatenate([np.arange(k) * 10.0 + 1e6 * i for i, k in enumerate(sizes)])
+    e = lfilter([1.0], [1.0, -0.7], rng.normal(0, 1e-3, seg.size))
+    y = 6.5 - 2e-6 * t + e
+    return t, y, seg
+
+
+@pytest.mark.parametrize("use_correction", [True, False])
+@pytest.mark.parametrize("maxlags", [None, 0, 9])
+def test_hac_equals_statsmodels(ar_segments, use_correction, maxlags):
+    t, y, seg = ar_segments
+    out = fit_arrays(t, y, seg, maxlags=maxlags, use_correction=use_correction)
+    for s in range(3):
+        m = seg == s
+        lags = int(out["maxlags"][s])
+        if maxlags is None:
+            assert lags == newey_west_lags(m.sum())
+        res = sm.OLS(y[m], sm.add_constant(t[m])).fit(
+            cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": use_correction})
+        assert out["slope"][s] == pytest.approx(res.params[1], rel=1e-8)
+        assert out["se"][s] == pytest.approx(res.bse[1], rel=1e-8)
+    assert np.isfinite(out["slope"][3])  # 3 samples = the minimum for a slope and its SE
+
+
+def test_ols_equals_statsmodels_and_min_samples(ar_segments):
+    t, y, seg = ar_segments
+    out = fit_arrays(t, y, seg, cov="ols", min_samples=4)
+    for s in range(3):
+        m = seg == s
+        res = sm.OLS(y[m], sm.add_constant(t[m])).fit()
+        assert out["slope"][s] == pytest.approx(res.params[1], rel=1e-10)
+        assert out["se"][s] == pytest.approx(res.bse[1], rel=1e-8)
+        assert out["resid_sd"][s] == pytest.approx(np.sqrt(res.scale), rel=1e-8)
+    assert np.isnan(out["slope"][3]) and out["n"][3] == 3
+
+
+def test_fit_arrays_unsorted_ids_and_negative_ids(ar_segments):
+    t, y, seg = ar_segments
+    ref = fit_arrays(t, y, seg)
+    perm = np.random.default_rng(0).permutation(3)
+    blocks = [np.flatnonzero(seg == s) for s in perm]
+    idx = np.concatenate(blocks + [np.array([0, 1])])
+    sid = np.concatenate([seg[b] for b in blocks] + [np.array([-1, -1])])
+    out = fit_arrays(t[idx], y[idx], sid)
+    assert out["segment_id"][:3].tolist() == [0, 1, 2]
+    np.testing.assert_allclose(out["slope"][:3], ref["slope"][:3], rtol=1e-10)
+    with pytest.raises(TelemetryError, match="lengths differ"):
+        fit_arrays(t, y[:-1], seg)
+
+
+def test_air_mass_identity():
+    # m = p V M / (R T): one standard atmosphere, 1 m3, 295.15 K
+    assert air_mass_kg(760.0, 1.0, 295.15) == pytest.approx(101325.0 * M_AIR / (R_GAS * 295.15))
+    # physics.md 3.4: 0.001574 kg per m3 per mmHg at 22 C
+    assert air_mass_kg(1.0, 1.0, 295.15) == pytest.approx(0.001574, abs=5e-7)
+
+
+def test_noise_free_decay_exact():
+    # SIMULATED, no noise and no quantisation: the fit returns k exactly
+    df, truth = simulate(duration_days=6, rate_hz=0.01, closed_days=2, leak_k_per_day=0.3,
+                         noise_mmhg=0.0, quant_step=0.0, seed=0)
+    fits = fit_segments(df, 5.0, 295.15)
+    np.testing.assert_allclose(fits["k_per_day"], 0.3, rtol=1e-9)
+    m_ref = air_mass_kg(760.0, 5.0, 295.15)
+    np.testing.assert_allclose(fits["kg_per_day"], 0.3 * m_ref, rtol=1e-9)
+    np.testing.assert_allclose(truth.segments["kg_per_day"], 0.3 * m_ref, rtol=1e-12)
+    assert fits.attrs["simulated"] is True
+
+
+def test_mass_rate_round_trip_from_history():
+    # 1.7 kg/day in the history -> k -> fitted kg/day at the same V, T, p_ref
+    df, truth = simulate(duration_days=4, rate_hz=0.01, closed_days=2, leak_history=[
+        ("2019-01-01", 1.7)], noise_mmhg=0.0, quant_step=0.0, seed=0)
+    fits = fit_segments(df, 5.0, 295.15)
+    np.testing.assert_allclose(fits["kg_per_day"], 1.7, rtol=1e-9)
+    np.testing.assert_allclose(truth.segments["kg_per_day"], 1.7, rtol=1e-12)
+
+
+def test_volume_and_temperature_intervals_widen():
+    df, _ = simulate(duration_days=4, rate_hz=0.01, closed_days=2, leak_k_per_day=0.2, seed=5)
+    point = fit_segments(df, 5.0, 295.15)
+    wide = fit_segments(df, (3.0, 8.0), (291.0, 299.0))
+    assert (wide["kg_per_day_low"] < point["kg_per_day_low"]).all()
+    assert (wide["kg_per_day_high"] > point["kg_per_day_high"]).all()
+    assert (wide["kg_per_day_low"] < wide["kg_per_day"]).all()
+    lo = point["k_low"] * air_mass_kg(760.0, 3.0, 299.0)
+    np.testing.assert_allclose(wide["kg_per_day_low"], lo, rtol=1e-12)
+
+
+def test_fit_segments_bad_input():
+    df, _ = simulate(duration_days=2, rate_hz=0.01, closed_days=1, seed=5)
+    with pytest.raises(TelemetryError, match="volume_m3"):
+        fit_segments(df, -1.0, 295.15)
+    bad = df.copy()
+    i = bad.index[bad["channel"] == "prk_pressure"][5]
+    bad.loc[i, "value"] = -3.0
+    with pytest.raises(TelemetryError, match="pressure must be finite and > 0"):
+        fit_segments(bad, 5.0, 295.15)
+    with pytest.raises(InsufficientDataError):
+        fit_segments(df[df["channel"] == "prk_hatch"], 5.0, 295.15)
+    with pytest.raises(InsufficientDataError, match="no segment"):
+        fit_segments(df, 5.0, 295.15, min_samples=10**6)
+
+
+@pytest.mark.slow
+def test_hac_coverage_over_seeds():
+    """95 % intervals cover the true k at close to nominal rate (SIMULATED, AR(1) noise)."""
+    hits_hac: list[bool] = []
+    hits_ols: list[bool] = []
+    for seed in range(12):
+        df, truth = simulate(duration_days=30, rate_hz=0.1, closed_days=2, leak_k_per_day=0.2,
+                             ar1_phi=0.5, noise_mmhg=0.05, seed=100 + seed)
+        out, _ = clean(df)
+        k_true = truth.segments.set_index("start")["k_per_day"]
+        for cov, hits in (("HAC", hits_hac), ("ols", hits_ols)):
+            f = fit_segments(out, 5.0, 295.15, cov=cov)
+            k = k_true.loc[f["start"]].to_numpy()
+            hits.extend(((f["k_low"] < k) & (k < f["k_high"])).tolist())
+    cov_hac, cov_ols = float(np.mean(hits_hac)), float(np.mean(hits_ols))
+    print(f"coverage of 95% CI over {len(hits_hac)} segments: HAC {cov_hac:.3f}, OLS {cov_ols:.3f}")
+    assert len(hits_hac) >= 150
+    assert 0.88 <= cov_hac <= 0.99
+    assert cov_ols < cov_hac  # iid errors understate the SE under AR(1) noise
+
+
+def test_escalation_dated_by_breakpoints():
+    """A simulated escalation is dated within the Bai (1997) interval from the k series."""
+    models = pytest.importorskip("prkanalysis.models")
+    history = [("2024-01-01", 0.45), ("2024-02-11", 1.09)]  # SIMULATED levels
+    df, truth = simulate(start="2024-01-01", duration_days=80, rate_hz=0.005, closed_days=1,
+                         open_hours=0.5, leak_history=history, noise_mmhg=1.0, ar1_phi=0.9,
+                         seed=3)
+    out, _ = clean(df)
+    fits = fit_segments(out, 5.0, 295.15)
+    bp = models.breakpoints(fits["k_per_day"].to_numpy(), h=0.15, max_breaks=3)
+    assert bp.n_breaks == 1
+    lo, b, hi = bp.confint()[0]
+    true_b = int((fits["start"] < pd.Timestamp("2024-02-11", tz="UTC")).sum())
+    assert lo <= true_b <= hi
+    # the first segment after the break starts on the escalation date (within a cycle)
+    first_new = fits["start"].iloc[b]
+    assert abs(first_new - pd.Timestamp("2024-02-11", tz="UTC")) <= pd.Timedelta(days=1.1)
