@@ -65,7 +65,7 @@ def test_fit_arrays_unsorted_ids_and_negative_ids(ar_segments):
     ref = fit_arrays(t, y, seg)
     perm = np.random.default_rng(0).permutation(3)
     blocks = [np.flatnonzero(seg == s) for s in perm]
-    idx = np.concatenate(blocks + [np.array([0, 1])])
+    idx = np.concatenate([*blocks, np.array([0, 1])])
     sid = np.concatenate([seg[b] for b in blocks] + [np.array([-1, -1])])
     out = fit_arrays(t[idx], y[idx], sid)
     assert out["segment_id"][:3].tolist() == [0, 1, 2]
@@ -153,7 +153,7 @@ def test_escalation_dated_by_breakpoints():
     """A simulated escalation is dated within the Bai (1997) interval from the k series."""
     models = pytest.importorskip("prkanalysis.models")
     history = [("2024-01-01", 0.45), ("2024-02-11", 1.09)]  # SIMULATED levels
-    df, truth = simulate(start="2024-01-01", duration_days=80, rate_hz=0.005, closed_days=1,
+    df, _truth = simulate(start="2024-01-01", duration_days=80, rate_hz=0.005, closed_days=1,
                          open_hours=0.5, leak_history=history, noise_mmhg=1.0, ar1_phi=0.9,
                          seed=3)
     out, _ = clean(df)
