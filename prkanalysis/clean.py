@@ -470,6 +470,7 @@ def normalize_leak_rates(
     nearly_rel: float | None = None,
     lt_floor: float = 0.0,
     rounding: bool = True,
+    open_before: bool = True,
     table: str = "leak_rates",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Normalise leak rates to kg/day with bounds, dates to intervals, and grade each row.
@@ -494,6 +495,10 @@ def normalize_leak_rates(
         nearly_rel: Downward relative width for ``~<`` (default ``approx_rel / 2``).
         lt_floor: Lower bound of ``<`` values, in the reported unit (default 0).
         rounding: Widen printed values by half a unit of their last digit (default True).
+        open_before: For ``before`` periods with an end, replace the data's ``period_start``
+            (often the first detection, Sept 2019) by ``NaT``, an open start (default True);
+            False keeps it as a lower bound. Without an end, ``period_start`` is read as the
+            reference date: the period is ``NaT`` .. the day before it.
         table: Table name written in the audit.
 
     Returns:
@@ -563,7 +568,7 @@ def normalize_leak_rates(
     out["kg_per_day_high"] = high
     out["grade_best"] = pd.Series(grade_best, index=df.index, dtype="string")
     if "period_start" in df.columns or "period_end" in df.columns:
-        _normalize_periods(df, out, ids, table, rows)
+        _normalize_periods(df, out, ids, table, rows, open_before)
     audit = _audit(rows)
     _check_accounting(n, out, audit, "normalize_leak_rates")
     return out, audit
@@ -577,7 +582,7 @@ def _to_ts(v: object) -> pd.Timestamp:
 
 def _normalize_periods(
     df: pd.DataFrame, out: pd.DataFrame, ids: list[object], table: str,
-    rows: list[dict[str, Any]],
+    rows: list[dict[str, Any]], open_before: bool,
 ) -> None:
     n = len(df)
     prec = df["period_precision"] if "period_precision" in df.columns else pd.Series(
@@ -598,7 +603,9 @@ def _normalize_periods(
                                    f"{_fmt(s0)}..{_fmt(e0)}", "NaT..NaT"))
             continue
         if p == "before":
-            if not _isna(s0):
+            # no end: the start is the reference date ("before s0"), the period ends the day
+            # before it; with an end: the start is a lower bound, opened if open_before
+            if not _isna(s0) and (_isna(e0) or open_before):
                 new_s[i] = pd.NaT
                 if _isna(e0):
                     new_e[i] = date_interval(s0, "before")[1]

@@ -276,6 +276,13 @@ def test_periods_filled_and_opened() -> None:
     codes = audit[~audit.code.str.startswith("BOUND_")].set_index("row_id").code.to_dict()
     assert codes == {"a": "DATE_INTERVAL", "b": "DATE_OPEN_START", "d": "DATE_UNKNOWN"}
     assert out.period_start.dtype == "datetime64[ns]"
+    df2 = df.assign(period_start=[T("2024-04-01"), T("2019-09-01"), T("2021-06-01"), pd.NaT],
+                    period_end=[pd.NaT, T("2024-01-31"), T("2021-08-31"), pd.NaT])
+    kept, audit = clean.normalize_leak_rates(df2, sources=None, open_before=False)
+    assert kept.period_start[1] == T("2019-09-01") and kept.period_end[1] == T("2024-01-31")
+    assert "DATE_OPEN_START" not in set(audit.code)
+    opened, audit = clean.normalize_leak_rates(df2, sources=None)
+    assert pd.isna(opened.period_start[1]) and "DATE_OPEN_START" in set(audit.code)
 
 
 # ----------------------------------------------------------------------------- pressure
