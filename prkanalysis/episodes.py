@@ -33,7 +33,7 @@ import pandas as pd
 from prkanalysis import physics
 from prkanalysis.errors import DataValidationError, InsufficientDataError
 from prkanalysis.models.decay import compare_decay_models, fit_decay, two_point_k
-from prkanalysis.models.growth import rate_ratio
+from prkanalysis.models.growth import RatioInterval, rate_ratio
 from prkanalysis.units import MMHG_PA, convert
 
 __all__ = [
@@ -47,9 +47,11 @@ __all__ = [
     "implied_volume_band",
     "july_2021_model_comparison",
     "july_2021_verdict",
+    "k_ratio",
     "print_episode_fits",
     "ratios_2024",
     "segment_rates",
+    "stop_detection_limits",
 ]
 
 Interval = tuple[float, float]
@@ -623,6 +625,60 @@ def cumulative_air_lost(
                    allowance_kg=allowance, background_kg=background)
 
 
+def k_ratio(fits: pd.DataFrame, before: str = "E2020-12", after: str = "E2021-03") -> RatioInterval:
+    """Ratio of two episodes' decay constants (after / before) by interval arithmetic.
+
+    With the default episodes this asks whether the March 2021 sealing changed k: a ratio
+    interval entirely below 1 means the decay slowed beyond the readings' resolution and
+    timing. (Decay constants, not mass rates: the same ratio holds for the mass rate at equal
+    pressure, temperature and volume.)
+
+    Example:
+        >>> fits = pd.DataFrame({"episode_id": ["a", "b"], "k_per_day": [0.2, 0.1],
+        ...                      "k_low": [0.19, 0.09], "k_high": [0.21, 0.11]})
+        >>> r = k_ratio(fits, "a", "b")
+        >>> round(r.low, 3), round(r.high, 3)
+        (0.429, 0.579)
+    """
+    f = fits.set_index("episode_id")
+    for ep in (before, after):
+        if ep not in f.index or not math.isfinite(float(f.loc[ep, "k_low"])):
+            raise InsufficientDataError(f"episode {ep!r} has no decay constant interval")
+    a, b = f.loc[before], f.loc[after]
+    return rate_ratio(float(a["k_low"]), float(a["k_high"]), float(b["k_low"]),
+                      float(b["k_high"]), a_point=float(a["k_per_day"]),
+                      b_point=float(b["k_per_day"]), label=f"k {after} / k {before}")
+
+
+def stop_detection_limits(
+    volume_m3: Interval,
+    *,
+    pressure_mmhg: float = 100.0,
+    durations_days: Sequence[float] = (1, 7, 30, 90, 180),
+    gauge_resolution_mmhg: Interval = (0.1, 1.0),
+    temperature_k: Interval = (295.15, 297.15),
+    temperature_drift_k: Interval = (0.0, 10 / 9),
+) -> pd.DataFrame:
+    """What a "pressure holding steady" statement can exclude, by hold duration.
+
+    The largest leak that a hold of each duration cannot exclude
+    (:func:`prkanalysis.physics.detection_limit_curve`), over the box of inputs: the PrK free
+    volume (e.g. the implied-volume band), the held pressure (100 mmHg from June 2025), the
+    unpublished gauge resolution, the cabin temperature and an unmeasured temperature drift
+    (default up to the +/-2 F setpoint tolerance, 10/9 K). Neither the hold duration nor the
+    gauge resolution was published, so both are scanned. The mass rates are at the held
+    pressure: the same hole at station pressure (choked flow, proportional to pressure) leaks
+    ``760 / pressure_mmhg`` times more.
+
+    Example:
+        >>> df = stop_detection_limits((2.5, 6.1))
+        >>> bool(df["kg_per_day_high"].is_monotonic_decreasing)
+        True
+    """
+    return physics.detection_limit_curve(durations_days, pressure_mmhg, gauge_resolution_mmhg,
+                                         volume_m3, temperature_k, temperature_drift_k)
+
+
 def _normalised_rates(record: Any) -> pd.DataFrame:
     from prkanalysis.clean import normalize_leak_rates
 
@@ -659,6 +715,9 @@ def print_episode_fits(record: Any | None = None, resolution_mmhg: float = 0.5) 
         print(vol[["pairing", "volume_m3", "volume_low_m3", "volume_high_m3"]]
               .to_string(index=False))
         prim = vol[~vol["secondary"]]
+        kr = k_ratio(fits)
+        print(f"{kr.label}: [{kr.low:.3g}, {kr.high:.3g}] (point {kr.point:.3g}); "
+              f"{'slower after the March 2021 sealing' if kr.high < 1 else 'no clear change'}")
         print(f"band, all pairings: {vol['volume_low_m3'].min():.2f} to "
               f"{vol['volume_high_m3'].max():.2f} m3; primary-rate pairings only: "
               f"{prim['volume_low_m3'].min():.2f} to {prim['volume_high_m3'].max():.2f} m3")
@@ -675,3 +734,9 @@ def print_episode_fits(record: Any | None = None, resolution_mmhg: float = 0.5) 
         print(al.epochs[["start", "end", "days", "rate_ids", "kg_per_day_low",
                          "kg_per_day_high", "kg_low", "kg_high"]].to_string(index=False))
         print(al.summary())
+        band = (float(prim["volume_low_m3"].min()), float(prim["volume_high_m3"].max()))
+        held = readings[readings["kind"] == "held"].sort_values("seq")
+        p_held = float(held["pressure_mmhg"].iloc[-1]) if not held.empty else 100.0
+        print(f"\nDetection limits of a hold at {p_held:g} mmHg (V {band[0]:.2f}-{band[1]:.2f} m3, "
+              "gauge 0.1-1 mmHg, drift 0-1.1 K)")
+        print(stop_detection_limits(band, pressure_mmhg=p_held).to_string(index=False))

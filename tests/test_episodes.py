@@ -168,3 +168,21 @@ def test_in_memory_frame_and_errors() -> None:
                           "kg_per_day_high": [1.1]})
     with pytest.raises(DataValidationError, match="LR03"):
         implied_volume_band(df, rates)
+
+
+def test_k_ratio_march_2021_repair(record) -> None:  # type: ignore[no-untyped-def]
+    fits = fit_episodes(record.pressure_readings)
+    r = episodes.k_ratio(fits)
+    f = fits.set_index("episode_id")
+    assert r.low == pytest.approx(f.loc["E2021-03", "k_low"] / f.loc["E2020-12", "k_high"])
+    assert r.high < 1  # the sealing slowed the decay beyond resolution and timing
+    with pytest.raises(Exception, match="E2020-11"):
+        episodes.k_ratio(fits, "E2020-11", "E2021-03")
+
+
+def test_stop_detection_limits_scale_with_volume() -> None:
+    a = episodes.stop_detection_limits((3.0, 3.0), gauge_resolution_mmhg=(0.5, 0.5),
+                                       temperature_drift_k=(0.0, 0.0))
+    b = episodes.stop_detection_limits((6.0, 6.0), gauge_resolution_mmhg=(0.5, 0.5),
+                                       temperature_drift_k=(0.0, 0.0))
+    assert (b["kg_per_day"] / a["kg_per_day"]).to_numpy() == pytest.approx(2.0)
