@@ -142,6 +142,21 @@ class CacheContext:
         return sha256_bytes(payload.encode())
 
 
+class AttrDict(dict[str, Any]):
+    """A dict whose keys are also attributes, like ``nbformat.NotebookNode``.
+
+    Example:
+        >>> AttrDict(cell_type="code").cell_type
+        'code'
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError as exc:
+            raise AttributeError(name) from exc
+
+
 @dataclass(frozen=True)
 class CacheEntry:
     """A cached executed chapter.
@@ -178,9 +193,11 @@ class NotebookCache:
         return base.with_suffix(".ipynb"), base.with_suffix(".json")
 
     def get(self, stem: str, key: str) -> CacheEntry | None:
-        """The entry for ``stem`` under ``key``, or ``None`` (unreadable entries are absent)."""
-        import nbformat
+        """The entry for ``stem`` under ``key``, or ``None`` (unreadable entries are absent).
 
+        The notebook is parsed with :mod:`json` into attribute dictionaries (not through
+        ``nbformat``, whose import alone costs seconds), so a warm rebuild stays fast.
+        """
         nb_path, meta_path = self._paths(stem, key)
         if not (nb_path.is_file() and meta_path.is_file()):
             return None
@@ -188,22 +205,22 @@ class NotebookCache:
             meta = json.loads(meta_path.read_text())
             if meta.get("key") != key:
                 return None
-            nb = nbformat.reads(nb_path.read_text(encoding="utf-8"), as_version=4)
+            nb = json.loads(nb_path.read_text(encoding="utf-8"), object_hook=AttrDict)
+            if not isinstance(nb, AttrDict) or nb.get("nbformat") != 4 or "cells" not in nb:
+                return None
         except (OSError, ValueError):
             return None
         return CacheEntry(nb, float(meta["seconds"]), str(meta["executed_at"]))
 
     def put(self, stem: str, key: str, notebook: Any, seconds: float, executed_at: str) -> None:
-        """Store an executed chapter; older entries of the same chapter are removed."""
-        import nbformat
-
+        """Store an executed chapter (nbformat v4 JSON); older entries of it are removed."""
         self.folder.mkdir(parents=True, exist_ok=True)
         nb_path, meta_path = self._paths(stem, key)
         for old in self.folder.glob(f"{stem}-*.*"):
             if old not in (nb_path, meta_path) and old.stem.rsplit("-", 1)[0] == stem:
                 old.unlink(missing_ok=True)
         meta = {"key": key, "seconds": seconds, "executed_at": executed_at}
-        _atomic_write(nb_path, nbformat.writes(notebook))
+        _atomic_write(nb_path, json.dumps(notebook, indent=1, ensure_ascii=False))
         _atomic_write(meta_path, json.dumps(meta, indent=1))
 
 
