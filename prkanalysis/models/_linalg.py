@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +34,7 @@ __all__ = [
     "default_maxlags",
     "hac_cov",
     "ols",
+    "qr_r",
 ]
 
 CovType = Literal["nonrobust", "HAC"]
@@ -190,9 +191,19 @@ def ols(y: np.ndarray, X: np.ndarray) -> OLSFit:
     )
 
 
+def qr_r(X: np.ndarray) -> np.ndarray:
+    """Triangular factor R (k, k) of the thin QR decomposition X = QR.
+
+    Examples:
+        >>> np.abs(qr_r(np.ones((4, 1))))
+        array([[2.]])
+    """
+    return cast(np.ndarray, np.linalg.qr(X, mode="r"))
+
+
 def _xtx_inv(X: np.ndarray) -> np.ndarray:
     """(X'X)^-1 via the triangular factor of a QR decomposition: R^-1 R^-T."""
-    r = np.linalg.qr(X, mode="r")
+    r = qr_r(X)
     rinv = sla.solve_triangular(r, np.eye(r.shape[0]), lower=False)
     return rinv @ rinv.T
 

@@ -790,12 +790,12 @@ def breakpoints(
         arg = np.argmin(tot, axis=0)
         F = tot[arg, np.arange(n + 1)]
         back.append(arg)
-        bps = []
+        found: list[int] = []
         j = n
         for mm in range(m, 0, -1):
             j = int(back[mm - 1][j])
-            bps.append(j)
-        partitions[m] = tuple(sorted(bps))
+            found.append(j)
+        partitions[m] = tuple(sorted(found))
         rss[m] = float(F[n])
     # recompute the RSS of the chosen partitions directly (least squares per segment)
     for m, bps in partitions.items():
@@ -810,7 +810,7 @@ def breakpoints(
         + math.log(n) * (k + 1) * (ms + 1)
     )
     bic_s = pd.Series(bic, index=rss_s.index, name="bic")
-    best = int(bic_s.idxmin())
+    best = int(ms[int(np.argmin(bic))])
     return BreakpointsResult(
         n=n,
         k=k,

@@ -28,7 +28,7 @@ import numpy.typing as npt
 from scipy import stats
 
 from prkanalysis.errors import InsufficientDataError
-from prkanalysis.models._linalg import as_design, ols
+from prkanalysis.models._linalg import as_design, ols, qr_r
 
 __all__ = [
     "CusumResult",
@@ -112,7 +112,7 @@ def recursive_residuals(y: npt.ArrayLike, X: npt.ArrayLike | None = None) -> np.
     for j, t in enumerate(range(k, n)):
         Xt, yt = XX[:t], yy[:t]
         beta = np.linalg.lstsq(Xt, yt, rcond=None)[0]
-        r = np.linalg.qr(Xt, mode="r")
+        r = qr_r(Xt)
         z = np.linalg.solve(r.T, XX[t])  # R^-T x_t, so x'(X'X)^-1 x = |z|^2
         out[j] = (yy[t] - XX[t] @ beta) / np.sqrt(1.0 + z @ z)
     return out

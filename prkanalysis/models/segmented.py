@@ -37,7 +37,14 @@ import numpy.typing as npt
 from scipy import optimize
 
 from prkanalysis.errors import InsufficientDataError
-from prkanalysis.models._linalg import CovType, as_response, coef_table, default_maxlags, hac_cov
+from prkanalysis.models._linalg import (
+    CovType,
+    as_response,
+    coef_table,
+    default_maxlags,
+    hac_cov,
+    qr_r,
+)
 
 __all__ = ["SegmentedResult", "segmented_fit"]
 
@@ -274,8 +281,8 @@ def segmented_fit(
     if np.linalg.matrix_rank(Z) < Z.shape[1]:
         psi_se = np.full(m, np.nan)
     else:
-        r = np.linalg.qr(Z, mode="r")
-        rinv = np.linalg.solve(r, np.eye(r.shape[0]))
+        r = qr_r(Z)
+        rinv = np.linalg.solve(r, np.eye(r.shape[0], dtype=float))
         zz_inv = rinv @ rinv.T
         if cov == "HAC":
             lags = default_maxlags(n) if maxlags is None else int(maxlags)
