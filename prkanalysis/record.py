@@ -241,69 +241,71 @@ def _read_raw(path: Path, fname: str, missing: list[str]) -> pd.DataFrame:
 
 
 def _cast(
-    s: pd.Series, spec: Mapping[str, Any], fname: str
+    s: pd.Series, spec: Mapping[str, Any], fname: str, present: np.ndarray
 ) -> pd.Series:
     """Cast one raw text column per its Frictionless field spec (vectorised)."""
     name = str(spec["name"])
     ftype = spec.get("type", "string")
-    present = s.notna()
+    if ftype == "string" or ftype not in _TYPED:
+        return s.astype("string")
+    txt = s.str.strip()
     if ftype in ("number", "integer", "year"):
-        out = pd.to_numeric(s.str.strip(), errors="coerce").astype(float)
-        bad = present & ~np.isfinite(out.fillna(np.inf).where(present, 0.0))
+        vals = pd.to_numeric(txt, errors="coerce").to_numpy(dtype=float)
+        finite = np.isfinite(vals)
         _fail(DataValidationError, f"expected {'an' if ftype == 'integer' else 'a'} {ftype}",
-              fname, bad, name, s)
+              fname, present & ~finite, name, s)
+        out = pd.Series(vals, index=s.index, dtype=float)
         if ftype in ("integer", "year"):
-            frac = present & (out.fillna(0.0) % 1 != 0)
+            frac = present & (np.where(finite, vals, 0.0) % 1 != 0)
             _fail(DataValidationError, f"expected an {ftype}", fname, frac, name, s)
             return out.astype("Int64")
         return out
     if ftype == "boolean":
         trues = tuple(spec.get("trueValues", _TRUE))
         falses = tuple(spec.get("falseValues", _FALSE))
-        stripped = s.str.strip()
-        is_t, is_f = stripped.isin(trues), stripped.isin(falses)
+        is_t = txt.isin(trues).to_numpy(dtype=bool)
+        is_f = txt.isin(falses).to_numpy(dtype=bool)
         _fail(DataValidationError, f"expected a boolean ({'/'.join(trues + falses)})",
               fname, present & ~is_t & ~is_f, name, s)
-        out = pd.Series(pd.NA, index=s.index, dtype="boolean")
-        out[is_t] = True
-        out[is_f] = False
-        return out
+        return pd.Series(pd.array(np.where(is_t, True, False), dtype="boolean"),
+                         index=s.index).where(is_t | is_f, pd.NA)
     if ftype == "date":
-        txt = s.str.strip()
-        ok = txt.str.fullmatch(r"\d{4}-\d{2}-\d{2}").astype("boolean").fillna(False)
+        ok = txt.str.fullmatch(r"\d{4}-\d{2}-\d{2}").to_numpy(dtype=object) == True  # noqa: E712
         dates = pd.to_datetime(txt.where(ok), format="%Y-%m-%d", errors="coerce")
         _fail(DataValidationError, "expected a date (YYYY-MM-DD)", fname,
-              present & dates.isna(), name, s)
+              present & dates.isna().to_numpy(), name, s)
         return dates.astype("datetime64[ns]")
-    if ftype == "datetime":
-        txt = s.str.strip()
-        stamps = pd.to_datetime(txt, format="ISO8601", errors="coerce", utc=True)
-        _fail(DataValidationError, "expected an ISO 8601 datetime", fname,
-              present & stamps.isna(), name, s)
-        return stamps.dt.tz_convert(None).astype("datetime64[ns]")
-    return s.astype("string")
+    stamps = pd.to_datetime(txt, format="ISO8601", errors="coerce", utc=True)
+    _fail(DataValidationError, "expected an ISO 8601 datetime", fname,
+          present & stamps.isna().to_numpy(), name, s)
+    return stamps.dt.tz_convert(None).astype("datetime64[ns]")
+
+
+_TYPED = ("number", "integer", "year", "boolean", "date", "datetime")
 
 
 def _check_constraints(
-    raw: pd.Series, cast: pd.Series, spec: Mapping[str, Any], fname: str, required: bool
+    raw: pd.Series, cast: pd.Series, spec: Mapping[str, Any], fname: str, required: bool,
+    present: np.ndarray,
 ) -> None:
     name = str(spec["name"])
     cons = spec.get("constraints", {}) or {}
-    present = raw.notna()
     if required or cons.get("required"):
         _fail(DataValidationError, "required value is missing (empty or NaN)", fname,
               ~present, name, raw)
+    if not cons:
+        return
     ftype = spec.get("type", "string")
     if "enum" in cons:
         allowed = cons["enum"]
         if ftype in ("number", "integer", "year"):
-            bad = present & ~cast.astype(float).isin([float(a) for a in allowed])
+            inside = cast.astype(float).isin([float(a) for a in allowed])
         else:
-            bad = present & ~raw.str.strip().isin([str(a) for a in allowed])
-        _fail(DataValidationError, f"value not among the allowed {allowed}", fname, bad,
-              name, raw)
+            inside = raw.str.strip().isin([str(a) for a in allowed])
+        _fail(DataValidationError, f"value not among the allowed {allowed}", fname,
+              present & ~inside.to_numpy(dtype=bool), name, raw)
     if "pattern" in cons:
-        ok = raw.str.fullmatch(str(cons["pattern"])).astype("boolean").fillna(True)
+        ok = raw.str.fullmatch(str(cons["pattern"])).to_numpy(dtype=object) == True  # noqa: E712
         _fail(DataValidationError, f"value does not match pattern {cons['pattern']!r}",
               fname, present & ~ok, name, raw)
     for key, op in (("minimum", "lt"), ("maximum", "gt")):
@@ -315,7 +317,7 @@ def _check_constraints(
         else:
             bound = float(bound)
         cmp = cast.lt(bound) if op == "lt" else cast.gt(bound)
-        bad = present & cmp.fillna(False).astype(bool)
+        bad = present & cmp.fillna(False).to_numpy(dtype=bool)
         word = "below the minimum" if op == "lt" else "above the maximum"
         _fail(DataValidationError, f"value {word} {cons[key]}", fname, bad, name, raw)
     for key, op in (("minLength", "lt"), ("maxLength", "gt")):
@@ -323,7 +325,7 @@ def _check_constraints(
             n = raw.str.len()
             cmp = n.lt(int(cons[key])) if op == "lt" else n.gt(int(cons[key]))
             _fail(DataValidationError, f"length breaks {key}={cons[key]}", fname,
-                  present & cmp.fillna(False).astype(bool), name, raw)
+                  present & cmp.fillna(False).to_numpy(dtype=bool), name, raw)
     if cons.get("unique"):
         _check_unique(raw.where(present), [name], fname, name)
 
@@ -417,8 +419,9 @@ def load_table(
     for spec in fields:
         n = str(spec["name"])
         s = raw[n]
-        cast = _cast(s, spec, fname)
-        _check_constraints(s, cast, spec, fname, required=n in pk)
+        present = s.notna().to_numpy(dtype=bool)
+        cast = _cast(s, spec, fname, present)
+        _check_constraints(s, cast, spec, fname, n in pk, present)
         out[n] = cast
     table = pd.DataFrame(out, index=pd.RangeIndex(len(raw)))
     if pk:
