@@ -10,7 +10,8 @@
    with its cell and traceback and the build keeps going;
 3. verify the evidence checksums declared in ``data/datapackage.json``;
 4. compute the claims ledger (cached under the same package/data/version key);
-5. write ``index.html``, one page per chapter and ``assets/``; then the PDF.
+5. write ``index.html``, one page per chapter and ``assets/``; then the PDF (reused from the
+   cache when its inputs, chapters, ledger, checksums, commit and builder code, are unchanged).
 
 Progress (chapter, status, seconds) goes to stderr. The exit code is 0 only if every
 chapter executed, the checksums verified, the ledger was computed and the PDF was written.
@@ -36,7 +37,7 @@ from typing import IO, Any
 
 from prkanalysis import config
 from prkanalysis.errors import PrkError
-from prkanalysis.report.cache import CacheContext, NotebookCache, package_versions
+from prkanalysis.report.cache import CacheContext, NotebookCache, package_versions, tree_digest
 from prkanalysis.report.execute import (
     CellFailure,
     ExecutionOutcome,
@@ -266,6 +267,26 @@ def _ledger(
     return ledger, ""
 
 
+def _pdf_key(
+    chapter_keys: dict[str, str],
+    ledger: Ledger | None,
+    checksums: tuple[tuple[str, str, str, bool], ...],
+    commit: str,
+) -> str:
+    """Key of the PDF: the chapters' cache keys, the ledger, checksums, commit, builder code."""
+    payload = json.dumps(
+        {
+            "chapters": sorted(chapter_keys.items()),
+            "ledger": ledger.to_json() if ledger is not None else None,
+            "checksums": [list(c) for c in checksums],
+            "commit": commit,
+            "builder": tree_digest(Path(__file__).parent),
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
 def build_report(
     *,
     notebooks_dir: Path | None = None,
@@ -333,8 +354,10 @@ def build_report(
     notebooks: dict[str, Any] = {}
     runs: dict[str, tuple[float, str, str, CellFailure | None]] = {}  # seconds, cache, at
     todo: list[tuple[Path, str]] = []
+    keys: dict[str, str] = {}
     for i, path in enumerate(paths, 1):
         key = ctx.key(path.read_text(encoding="utf-8"))
+        keys[path.stem] = key
         entry = cache.get(path.stem, key) if use_cache else None
         if entry is not None:
             notebooks[path.stem] = entry.notebook
@@ -435,17 +458,31 @@ def build_report(
     if make_pdf:
         from prkanalysis.report.pdf import build_pdf
 
+        failed_any = any(p.status != "ok" for p in pages)
+        pdf_key = "" if failed_any else _pdf_key(keys, ledger, checksums, info.git_commit)
+        stored = cache.folder / f"report-{pdf_key[:16]}.pdf"
         try:
             pdf_path = out_dir / PDF_NAME
-            pdf_pages = build_pdf(
-                pdf_path,
-                [(p, notebooks[p.stem]) for p in pages],
-                ledger,
-                ledger_note,
-                info,
-                PROJECT_TITLE,
-            )
-            say(f"PDF {pdf_path.name}: {pdf_pages} pages")
+            pages_file = stored.with_suffix(".json")
+            if use_cache and pdf_key and stored.is_file() and pages_file.is_file():
+                shutil.copyfile(stored, pdf_path)
+                pdf_pages = int(json.loads(pages_file.read_text())["pages"])
+                say(f"PDF {pdf_path.name}: {pdf_pages} pages (cached, inputs unchanged)")
+            else:
+                pdf_pages = build_pdf(
+                    pdf_path,
+                    [(p, notebooks[p.stem]) for p in pages],
+                    ledger,
+                    ledger_note,
+                    info,
+                    PROJECT_TITLE,
+                )
+                say(f"PDF {pdf_path.name}: {pdf_pages} pages")
+                if pdf_key:
+                    for old in cache.folder.glob("report-*.*"):
+                        old.unlink(missing_ok=True)
+                    shutil.copyfile(pdf_path, stored)
+                    pages_file.write_text(json.dumps({"pages": pdf_pages}))
         except Exception as exc:  # the HTML is still useful without the PDF
             pdf_path = None
             errors.append(f"PDF not written: {type(exc).__name__}: {exc}")

@@ -218,7 +218,7 @@ def build_pdf(
     pdf.multi_cell(
         0,
         5.5,
-        f"Built {info.built_at} (UTC) from commit {info.git_commit}.\n"
+        f"Generated {info.built_at} from commit {info.git_commit}.\n"
         "Every number in this document is computed by the chapters from the sourced "
         "evidence base; the HTML report has the code of every cell.",
         align="L",
