@@ -295,43 +295,44 @@ def simulate_arrays(
         glitch_idx = np.sort(rng.choice(ok_idx, size=min(n_glitches, ok_idx.size), replace=False))
     if glitch_idx.size:
         p[glitch_idx] += glitch_mmhg * rng.choice([-1.0, 1.0], size=glitch_idx.size)
-    alive = np.ones(n, dtype=bool)
     stale_rows = _place_stretches(rng, n_stale, round(stale_s * rate_hz), n, spc, nc)
     for s0, s1 in stale_rows:
         p[s0 + 1 : s1 + 1] = p[s0]
     gap_rows = _place_stretches(rng, n_gaps, round(gap_len_s * rate_hz), n, spc, nc)
-    for g0, g1 in gap_rows:
-        alive[g0 : g1 + 1] = False
-    in_defect = np.zeros(n, dtype=bool)
-    for s0, s1 in stale_rows:
-        in_defect[s0 : s1 + 1] = True
-    g_ok = glitch_idx[~in_defect[glitch_idx] & alive[glitch_idx]] if glitch_idx.size else glitch_idx
-    # a glitch next to a gap or another glitch has no clean neighbours: not a single-sample one
+    g_ok = glitch_idx
+    # a glitch inside a frozen stretch or a gap, or next to a gap or another glitch, has no
+    # clean neighbours: it is not a single-sample glitch any more
+    for a0, b0 in stale_rows:
+        g_ok = g_ok[(g_ok < a0) | (g_ok > b0)]
+    for a0, b0 in gap_rows:
+        g_ok = g_ok[(g_ok < a0 - 1) | (g_ok > b0 + 1)]
     if g_ok.size:
-        nb_ok = alive[np.clip(g_ok - 1, 0, n - 1)] & alive[np.clip(g_ok + 1, 0, n - 1)]
-        g_ok = g_ok[nb_ok & (np.diff(np.r_[-10, g_ok]) > 2) & (np.diff(np.r_[g_ok, n + 10]) > 2)]
+        g_ok = g_ok[(np.diff(np.r_[-10, g_ok]) > 2) & (np.diff(np.r_[g_ok, n + 10]) > 2)]
 
-    t_ns = t0_ns + np.arange(n, dtype=np.int64) * dt_ns
+    def t_at(i: np.ndarray | int) -> np.ndarray:
+        return t0_ns + np.asarray(i, dtype=np.int64) * dt_ns
+
     seg_first = np.arange(n_cyc, dtype=np.int64) * spc
     seg_last = np.minimum(seg_first + nc, n) - 1
-    csum = np.concatenate([[0], np.cumsum(alive & (hatch == 1))])
-    n_seg = csum[seg_last + 1] - csum[seg_first]
+    n_seg = seg_last - seg_first + 1
+    for a0, b0 in gap_rows:
+        n_seg -= np.maximum(0, np.minimum(seg_last, b0) - np.maximum(seg_first, a0) + 1)
     segs = pd.DataFrame({
         "segment_id": np.arange(n_cyc),
-        "start": pd.to_datetime(t_ns[seg_first], utc=True),
-        "end": pd.to_datetime(t_ns[seg_last], utc=True),
+        "start": pd.to_datetime(t_at(seg_first), utc=True),
+        "end": pd.to_datetime(t_at(seg_last), utc=True),
         "n_samples": n_seg,
         "k_per_day": k_day,
         "kg_per_day": kg_day,
         "p0_mmhg": np.full(n_cyc, target),
     })
     stale_df = pd.DataFrame({
-        "start": pd.to_datetime([t_ns[a] for a, _ in stale_rows], utc=True),
-        "end": pd.to_datetime([t_ns[b] for _, b in stale_rows], utc=True),
+        "start": pd.to_datetime(t_at([a for a, _ in stale_rows]), utc=True),
+        "end": pd.to_datetime(t_at([b for _, b in stale_rows]), utc=True),
     })
     gaps_df = pd.DataFrame({
-        "start": pd.to_datetime([t_ns[a] for a, _ in gap_rows], utc=True),
-        "end": pd.to_datetime([t_ns[b] for _, b in gap_rows], utc=True),
+        "start": pd.to_datetime(t_at([a for a, _ in gap_rows]), utc=True),
+        "end": pd.to_datetime(t_at([b for _, b in gap_rows]), utc=True),
     })
     params = dict(start=start, duration_days=duration_days, rate_hz=rate_hz, volume_m3=volume_m3,
                   temperature_k=temperature_k, leak_k_per_day=leak_k_per_day,
@@ -343,10 +344,44 @@ def simulate_arrays(
                   noise_mmhg=noise_mmhg, ar1_phi=ar1_phi, n_glitches=n_glitches,
                   glitch_mmhg=glitch_mmhg, n_stale=n_stale, stale_s=stale_s, n_gaps=n_gaps,
                   gap_len_s=gap_len_s, seed=seed)
-    truth = SimTruth(segs, t_ns[g_ok], stale_df, gaps_df, params)
-    if not alive.all():
-        t_ns, p, hatch = t_ns[alive], p[alive], hatch[alive]
+    truth = SimTruth(segs, t_at(g_ok), stale_df, gaps_df, params)
+    keep = _keep_ranges(n, gap_rows)
+    p = _compact(p, keep)
+    hatch = _compact(hatch, keep)
+    t_ns = np.empty(p.size, dtype=np.int64)
+    w = 0
+    for a0, b0 in keep:
+        for c0 in range(a0, b0, _CHUNK):
+            c1 = min(c0 + _CHUNK, b0)
+            t_ns[w : w + c1 - c0] = t_at(np.arange(c0, c1, dtype=np.int64))
+            w += c1 - c0
     return t_ns, p, hatch, truth
+
+
+def _keep_ranges(n: int, gaps: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Half-open index ranges outside the (inclusive, sorted) gap stretches."""
+    out, a = [], 0
+    for g0, g1 in gaps:
+        if g0 > a:
+            out.append((a, g0))
+        a = g1 + 1
+    if a < n:
+        out.append((a, n))
+    return out
+
+
+def _compact(arr: np.ndarray, keep: list[tuple[int, int]]) -> np.ndarray:
+    """Move the kept ranges to the front in place (chunk by chunk); return the used view."""
+    if len(keep) == 1 and keep[0] == (0, arr.size):
+        return arr
+    w = 0
+    for a0, b0 in keep:
+        for c0 in range(a0, b0, _CHUNK):
+            c1 = min(c0 + _CHUNK, b0)
+            if w != c0:
+                arr[w : w + c1 - c0] = arr[c0:c1]
+            w += c1 - c0
+    return arr[:w]
 
 
 def _closed_positions(
