@@ -774,8 +774,11 @@ def episode_fits(
                               strict=True))
         fit = decay.fit_decay(t_h, p, "exponential", t_unit="h", t_bounds=bounds,
                               p_resolution=p_resolution)
-        first_time = pd.to_datetime(sub["time"], errors="coerce").min() if (
-            "time" in sub.columns) else pd.NaT
+        first_time = pd.NaT
+        if "time" in sub.columns:
+            times = pd.to_datetime(sub["time"].astype("string"), errors="coerce", utc=True,
+                                   format="mixed")
+            first_time = times.dt.tz_localize(None).min()
         rows.append(
             {
                 "episode_id": str(ep),
