@@ -346,12 +346,9 @@ class CleanAudit:
         return int(c.loc[sel, "n"].sum())
 
     def __repr__(self) -> str:
-        drops = {
-            r.code: int(r.n)
-            for r in self.counts[self.counts["action"] == "drop"].groupby("code", sort=False)["n"]
-            .sum().reset_index().itertuples()
-            if r.n
-        }
+        c = self.counts
+        per_code = c[c["action"] == "drop"].groupby("code", sort=False)["n"].sum()
+        drops = {str(k): int(v) for k, v in per_code.items() if v}
         return (
             f"CleanAudit(rows_in={self.rows_in}, rows_out={self.rows_out}, "
             f"dropped={self.dropped} {drops}, gaps={len(self.gaps)}, stale_runs={len(self.stale)})"
@@ -360,9 +357,9 @@ class CleanAudit:
     def summary(self) -> str:
         """A few lines of text: rows in/out, each code's count, steps per channel."""
         lines = [f"rows in {self.rows_in:,}, out {self.rows_out:,}, dropped {self.dropped:,}"]
-        for r in self.counts.itertuples():
-            if r.n:
-                lines.append(f"  {r.channel:<16} {r.code:<15} {r.action:<5} {int(r.n):>10,}")
+        for ch, code, action, n in self.counts[["channel", "code", "action", "n"]].to_numpy():
+            if n:
+                lines.append(f"  {ch:<16} {code:<15} {action:<5} {int(n):>10,}")
         for r in self.channels.itertuples():
             lines.append(
                 f"  {r.channel}: step {r.step:.4g}, noise scale {r.scale:.3g}, "

@@ -193,9 +193,9 @@ def make_frame(
     return pd.DataFrame(
         {
             "time": t_idx,
-            "channel": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [channel]),
+            "channel": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), pd.Index([channel])),
             "value": np.asarray(value, dtype=np.float64),
-            "unit": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [unit]),
+            "unit": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), pd.Index([unit])),
         }
     )
 

@@ -309,7 +309,7 @@ def simulate_arrays(
     if g_ok.size:
         g_ok = g_ok[(np.diff(np.r_[-10, g_ok]) > 2) & (np.diff(np.r_[g_ok, n + 10]) > 2)]
 
-    def t_at(i: np.ndarray | int) -> np.ndarray:
+    def t_at(i: np.ndarray | int | list[int]) -> np.ndarray:
         return t0_ns + np.asarray(i, dtype=np.int64) * dt_ns
 
     seg_first = np.arange(n_cyc, dtype=np.int64) * spc
@@ -446,14 +446,13 @@ def simulate(**kwargs: Any) -> tuple[pd.DataFrame, SimTruth]:
     change = np.flatnonzero(np.r_[True, hatch[1:] != hatch[:-1]])
     n_p, n_h = t_ns.size, change.size
     time = np.concatenate([t_ns, t_ns[change]])
+    codes = np.r_[np.zeros(n_p, np.int8), np.ones(n_h, np.int8)]
     df = pd.DataFrame({
         "time": pd.DatetimeIndex(time.view("datetime64[ns]")).tz_localize("UTC"),
-        "channel": pd.Categorical.from_codes(
-            np.r_[np.zeros(n_p, np.int8), np.ones(n_h, np.int8)], [PRK_PRESSURE, PRK_HATCH]),
+        "channel": pd.Categorical.from_codes(codes, pd.Index([PRK_PRESSURE, PRK_HATCH])),
         "value": np.concatenate([p, hatch[change].astype(np.float64)]),
-        "unit": pd.Categorical.from_codes(
-            np.r_[np.zeros(n_p, np.int8), np.ones(n_h, np.int8)], ["mmHg", "1"]),
-        "label": pd.Categorical.from_codes(np.zeros(n_p + n_h, np.int8), [SIMULATED_LABEL]),
+        "unit": pd.Categorical.from_codes(codes, pd.Index(["mmHg", "1"])),
+        "label": pd.Categorical.from_codes(np.zeros_like(codes), pd.Index([SIMULATED_LABEL])),
     })
     df.attrs.update(simulated=True, label=SIMULATED_LABEL, seed=truth.params["seed"])
     return df, truth
