@@ -419,3 +419,27 @@ def test_real_executor_uses_this_interpreter_and_agg(tmp_path: Path) -> None:
     assert Path(lines[1]).resolve() == tmp_path.resolve()
     assert lines[2] == "Agg"
     nbformat.validate(outcome.notebook)
+
+
+def test_pdf_is_reused_when_nothing_changed(tmp_path: Path) -> None:
+    dirs = write_project(tmp_path)
+    (dirs["notebooks_dir"] / "01-broken.py").unlink()
+    first_log, second_log = _Stream(), _Stream()
+    first = build_report(**dirs, executor=instant, ledger_fn=fake_ledger, stream=first_log)
+    second = build_report(**dirs, executor=instant, ledger_fn=fake_ledger, stream=second_log)
+    assert first.ok and second.ok
+    assert "(cached" not in first_log.text and "(cached, inputs unchanged)" in second_log.text
+    assert second.pdf is not None and second.pdf_pages == first.pdf_pages
+    assert second.pdf.read_bytes() == first.pdf.read_bytes()
+
+
+def test_benchmark_module_imports() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "report_bench", config.PROJ_ROOT / "benchmarks" / "report_bench.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.REBUILD_TARGET_S == 5.0 and callable(module.main)
