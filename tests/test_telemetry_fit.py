@@ -16,6 +16,7 @@ from prkanalysis.telemetry import (
     fit_segments,
     newey_west_lags,
     simulate,
+    simulate_arrays,
 )
 from prkanalysis.telemetry.fit import M_AIR, R_GAS
 
@@ -166,3 +167,20 @@ def test_escalation_dated_by_breakpoints():
     # the first segment after the break starts on the escalation date (within a cycle)
     first_new = fits["start"].iloc[b]
     assert abs(first_new - pd.Timestamp("2024-02-11", tz="UTC")) <= pd.Timedelta(days=1.1)
+
+
+def test_simulator_inflow_and_temperature_closed_forms():
+    """Noise-free SIMULATED pressure equals the closed forms of the module docstring."""
+    k, kin, p_st, t0_k, amp = 0.3, 0.05, 760.0, 295.15, 1.0
+    t, p, h, _ = simulate_arrays(duration_days=3, rate_hz=0.001, closed_days=3, open_hours=0,
+                                 leak_k_per_day=k, inflow_k_per_day=kin, station_mmhg=p_st,
+                                 noise_mmhg=0.0, quant_step=0.0)
+    tau = (t - t[0]) / 86400e9
+    p_eq = kin * p_st / (k + kin)
+    np.testing.assert_allclose(p, p_eq + (p_st - p_eq) * np.exp(-(k + kin) * tau), rtol=1e-12)
+    assert (h == 1).all()
+    t2, p2, _, _ = simulate_arrays(duration_days=3, rate_hz=0.001, closed_days=3, open_hours=0,
+                                   leak_k_per_day=k, temp_amplitude_k=amp, start="2020-01-01",
+                                   noise_mmhg=0.0, quant_step=0.0)
+    swing = 1.0 + amp / t0_k * np.sin(2 * np.pi * (t2 / 1e9) / 86400.0)
+    np.testing.assert_allclose(p2, p_st * np.exp(-k * tau) * swing, rtol=1e-9)
