@@ -56,6 +56,8 @@ week at 1 Hz is about 10 MB). Each partition is read three or four times (one pe
 from __future__ import annotations
 
 import itertools
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -76,15 +78,17 @@ from prkanalysis.telemetry.clean import (
     TIME_COLLISION,
     clean,
 )
-from prkanalysis.telemetry.fit import _interval, air_mass_kg, fit_arrays, fit_segments
+from prkanalysis.telemetry.fit import _interval, air_mass_kg, fit_segments, newey_west_lags
 from prkanalysis.telemetry.io import read_parquet
 from prkanalysis.telemetry.schema import PRK_HATCH, PRK_PRESSURE
 
 __all__ = [
     "PipelineParams",
     "channel_files",
+    "compare_fits",
     "read_channel_arrays",
     "run_pipeline_dask",
+    "run_pipeline_fast",
     "run_pipeline_memory",
 ]
 
@@ -284,6 +288,8 @@ def _frame_arrays(pdf: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 # Flags (the transformations of clean.clean_arrays, with the step and scale given)
 # --------------------------------------------------------------------------------------------
 
+Arrays = tuple[np.ndarray, np.ndarray]
+
 
 def _pre_flags(t: np.ndarray, v: np.ndarray) -> np.ndarray:
     """NaN, duplicate and time-collision flags of time-sorted arrays (clean_arrays steps 1, 3)."""
@@ -292,62 +298,89 @@ def _pre_flags(t: np.ndarray, v: np.ndarray) -> np.ndarray:
     if n == 0:
         return flags
     fin = np.isfinite(v)
-    flags[~fin] |= NAN
-    same_t = np.zeros(n, dtype=bool)
-    same_t[1:] = t[1:] == t[:-1]
-    same_v = np.zeros(n, dtype=bool)
-    same_v[1:] = v[1:] == v[:-1]
-    flags[same_t & same_v] |= DUPLICATE
-    flags[same_t & ~same_v & fin] |= TIME_COLLISION
+    if not fin.all():
+        flags[~fin] |= NAN
+    same_t = t[1:] == t[:-1]
+    if same_t.any():
+        same_v = v[1:] == v[:-1]
+        flags[1:][same_t & same_v] |= DUPLICATE
+        flags[1:][same_t & ~same_v & fin[1:]] |= TIME_COLLISION
     return flags
+
+
+def _live(flags: np.ndarray, t: np.ndarray, v: np.ndarray) -> tuple[np.ndarray | None, Arrays]:
+    """Indices of the samples not dropped (``None`` = all) and their times and values."""
+    drop = (flags & DROP_MASK) != 0
+    if not drop.any():
+        return None, (t, v)
+    live = np.flatnonzero(~drop)
+    return live, (t[live], v[live])
+
+
+def _mark(flags: np.ndarray, live: np.ndarray | None, idx: np.ndarray, bit: int) -> None:
+    """Set ``bit`` on the samples at positions ``idx`` of the live subsequence."""
+    flags[idx if live is None else live[idx]] |= bit
 
 
 def _flags(t: np.ndarray, v: np.ndarray, s: float, p: PipelineParams) -> np.ndarray:
     """All flags of :func:`~prkanalysis.telemetry.clean_arrays` for sorted arrays, scale ``s``.
 
-    Same transformations in the same order (NaN, duplicates, glitches, stale runs, gaps,
-    repressurisations), except that the noise scale is given rather than estimated.
+    The same tests in the same order (NaN, duplicates, glitches, stale runs, gaps,
+    repressurisations), with the noise scale given rather than estimated, and written to
+    touch every sample as few times as possible: the glitch test is evaluated in full only
+    where ``min(|a|, |b|)`` already exceeds the threshold, and the run-length test only on
+    runs with at least ``stale_min_n`` samples. The tests compare exactly the same
+    floating-point numbers as ``clean_arrays`` (``x - y == -(y - x)`` in IEEE arithmetic),
+    so the flags are identical.
     """
     flags = _pre_flags(t, v)
-    live = np.flatnonzero((flags & DROP_MASK) == 0)
-    tv = t[live]
-    vv = v[live]
+    live, (tv, vv) = _live(flags, t, v)
     gap_ns = p.gap_s * _NS
-    if live.size >= 3 and np.isfinite(p.glitch_k):
-        a = vv[1:-1] - vv[:-2]
-        b = vv[1:-1] - vv[2:]
-        c = np.abs(vv[2:] - vv[:-2])
-        m = np.minimum(np.abs(a), np.abs(b))
-        near = (tv[1:-1] - tv[:-2] <= gap_ns) & (tv[2:] - tv[1:-1] <= gap_ns)
-        is_g = (np.sign(a) == np.sign(b)) & (m > p.glitch_k * s) & (c <= 0.5 * m) & near
-        flags[live[1:-1][is_g]] |= GLITCH
-        live = np.flatnonzero((flags & DROP_MASK) == 0)
-        tv = t[live]
-        vv = v[live]
-    if live.size >= 2 and np.isfinite(p.stale_min_s):
-        change = np.empty(live.size, dtype=bool)
-        change[0] = True
-        change[1:] = vv[1:] != vv[:-1]
-        starts = np.flatnonzero(change)
-        ends = np.append(starts[1:], live.size) - 1
-        dur = (tv[ends] - tv[starts]) / _NS
-        cnt = ends - starts + 1
-        bad_runs = np.flatnonzero((dur > p.stale_min_s) & (cnt >= p.stale_min_n))
-        if bad_runs.size:
-            run_id = np.cumsum(change) - 1
-            is_bad_run = np.zeros(starts.size, dtype=bool)
-            is_bad_run[bad_runs] = True
-            stale = is_bad_run[run_id] & ~change
-            flags[live[stale]] |= STALE
-            live = np.flatnonzero((flags & DROP_MASK) == 0)
-            tv = t[live]
-            vv = v[live]
-    if live.size >= 2:
+    d: np.ndarray | None = None
+    if tv.size >= 3 and np.isfinite(p.glitch_k):
+        d = np.diff(vv)
+        ad = np.abs(d)
+        m = np.minimum(ad[:-1], ad[1:])
+        cand = np.flatnonzero(m > p.glitch_k * s)
+        if cand.size:
+            a = d[cand]
+            b = -d[cand + 1]
+            mc = m[cand]
+            c = np.abs(vv[cand + 2] - vv[cand])
+            near = (tv[cand + 1] - tv[cand] <= gap_ns) & (tv[cand + 2] - tv[cand + 1] <= gap_ns)
+            is_g = (np.sign(a) == np.sign(b)) & (c <= 0.5 * mc) & near
+            if is_g.any():
+                _mark(flags, live, cand[is_g] + 1, GLITCH)
+                live, (tv, vv) = _live(flags, t, v)
+                d = None
+        del ad, m
+    if tv.size >= 2 and np.isfinite(p.stale_min_s):
+        same = (d == 0) if d is not None else (vv[1:] == vv[:-1])
+        starts = np.flatnonzero(np.r_[True, ~same])
+        del same
+        cnt = np.diff(np.r_[starts, tv.size])
+        long_runs = np.flatnonzero(cnt >= p.stale_min_n)
+        if long_runs.size:
+            r0 = starts[long_runs]
+            r1 = r0 + cnt[long_runs] - 1
+            dur = (tv[r1] - tv[r0]) / _NS
+            bad = dur > p.stale_min_s
+            if bad.any():
+                b0, b1 = r0[bad], r1[bad]
+                lens = b1 - b0
+                idx = np.repeat(b0 + 1 - np.r_[0, np.cumsum(lens)[:-1]], lens) + np.arange(
+                    int(lens.sum())
+                )
+                _mark(flags, live, idx, STALE)
+                live, (tv, vv) = _live(flags, t, v)
+                d = None
+    if tv.size >= 2:
         gaps = np.flatnonzero(np.diff(tv) > gap_ns) + 1
-        flags[live[gaps]] |= GAP_BEFORE
+        _mark(flags, live, gaps, GAP_BEFORE)
         thr = max(p.repress_min, p.repress_k * s)
-        ups = np.flatnonzero(np.diff(vv) > thr) + 1
-        flags[live[ups]] |= REPRESS
+        dd_ = d if d is not None else np.diff(vv)
+        ups = np.flatnonzero(dd_ > thr) + 1
+        _mark(flags, live, ups, REPRESS)
     return flags
 
 
@@ -355,41 +388,42 @@ def _halo_rows(t: np.ndarray, live: np.ndarray, p: PipelineParams, side: str) ->
     """How many rows from one end of a partition make a sufficient halo (or all rows).
 
     Sufficient: leaving out the outermost surviving sample, the halo holds at least
-    ``stale_min_n + 5`` surviving samples and spans more than ``max(stale_min_s, gap_s)``.
+    ``stale_min_n + 6`` surviving samples and spans more than ``max(stale_min_s, gap_s)``.
     """
     idx = np.flatnonzero(live)
     need_n = int(p.stale_min_n) + 6
     span_s = max(p.stale_min_s if np.isfinite(p.stale_min_s) else 0.0, p.gap_s) + 1.0
     if idx.size < need_n:
         return t.size
+    tl = t[idx]
     if side == "head":
-        # first surviving sample index j (>= need_n) with t[idx[j]] - t[idx[0]] > span
-        cand = np.searchsorted(t[idx], t[idx[0]] + span_s * _NS, side="right")
+        cand = np.searchsorted(tl, tl[0] + span_s * _NS, side="right")
         j = max(need_n, int(cand) + 1)
         return t.size if j >= idx.size else int(idx[j]) + 1
-    cand = np.searchsorted(t[idx], t[idx[-1]] - span_s * _NS, side="left") - 1
+    cand = np.searchsorted(tl, tl[-1] - span_s * _NS, side="left") - 1
     j = min(idx.size - 1 - need_n, int(cand) - 1)
     return t.size if j < 0 else t.size - int(idx[j])
 
 
 # --------------------------------------------------------------------------------------------
-# Round 1: summaries and halos
+# Partition kernels (each takes the partition's time-sorted arrays first)
 # --------------------------------------------------------------------------------------------
 
 
-def _summary(pdf: pd.DataFrame, p: PipelineParams) -> dict[str, Any]:
+def _summary(a: Arrays, p: PipelineParams) -> dict[str, Any]:
     """Per-partition summary: times, surviving count, median |p|, edge values, halos."""
-    t, v = _frame_arrays(pdf)
+    t, v = a
     pre = _pre_flags(t, v)
     live = (pre & DROP_MASK) == 0
-    vv = v[live]
+    vv = v if live.all() else v[live]
     out: dict[str, Any] = {"n": int(t.size), "n_live": int(vv.size)}
     if t.size:
         out["t_min"], out["t_max"] = int(t[0]), int(t[-1])
     if vv.size:
-        tl = t[live]
-        out["first_t"], out["last_t"] = int(tl[0]), int(tl[-1])
-        out["first_v"], out["last_v"] = float(vv[0]), float(vv[-1])
+        first = int(np.argmax(live))
+        last = int(t.size - 1 - np.argmax(live[::-1]))
+        out["first_t"], out["last_t"] = int(t[first]), int(t[last])
+        out["first_v"], out["last_v"] = float(v[first]), float(v[last])
         out["med_abs"] = float(np.median(np.abs(vv)))
     h = _halo_rows(t, live, p, "head")
     k = _halo_rows(t, live, p, "tail")
@@ -399,37 +433,29 @@ def _summary(pdf: pd.DataFrame, p: PipelineParams) -> dict[str, Any]:
     return out
 
 
-def _live_diffs(pdf: pd.DataFrame, prev_last: float | None) -> np.ndarray:
+def _live_diffs(a: Arrays, prev_last: float | None) -> np.ndarray:
     """First differences of the surviving values, led by the one across the left boundary."""
-    t, v = _frame_arrays(pdf)
-    vv = v[(_pre_flags(t, v) & DROP_MASK) == 0]
+    t, v = a
+    _, (_, vv) = _live(_pre_flags(t, v), t, v)
     if prev_last is not None and vv.size:
         vv = np.concatenate([[prev_last], vv])
     return np.diff(vv)
 
 
-# --------------------------------------------------------------------------------------------
-# Rounds 2-3: the strided difference samples of detect_step and robust_scale
-# --------------------------------------------------------------------------------------------
-
-
-def _count_nonzero(pdf: pd.DataFrame, prev_last: float | None, lo: float, hi: float,
-                   ) -> tuple[int, int]:
+def _count_nonzero(a: Arrays, prev_last: float | None, lo: float, hi: float) -> tuple[int, int]:
     """(differences with |d| > hi, differences with lo < |d| <= hi) of one partition."""
-    d = np.abs(_live_diffs(pdf, prev_last))
+    d = np.abs(_live_diffs(a, prev_last))
     return int(np.count_nonzero(d > hi)), int(np.count_nonzero((d > lo) & (d <= hi)))
 
 
-def _strided(pdf: pd.DataFrame, prev_last: float | None, eps: float, d_off: int, d_stride: int,
+def _strided(a: Arrays, prev_last: float | None, eps: float, d_off: int, d_stride: int,
              z_off: int, z_stride: int) -> tuple[np.ndarray, np.ndarray]:
     """This partition's share of the two strided samples (all diffs; |diffs| > eps)."""
-    d = _live_diffs(pdf, prev_last)
-    first_d = (-d_off) % d_stride
-    all_part = d[first_d::d_stride]
+    d = _live_diffs(a, prev_last)
+    all_part = d[(-d_off) % d_stride :: d_stride].copy()
     nz = np.abs(d)
     nz = nz[nz > eps]
-    first_z = (-z_off) % z_stride
-    return all_part, nz[first_z::z_stride]
+    return all_part, nz[(-z_off) % z_stride :: z_stride].copy()
 
 
 def _step_from_diffs(d: np.ndarray, tol: float = 0.1, min_share: float = 0.9) -> float:
@@ -456,16 +482,10 @@ def _scale_from_diffs(d: np.ndarray, step: float, floor: float, n_live: int) -> 
     return max(sigma, 0.0 if np.isnan(step) else step, floor)
 
 
-# --------------------------------------------------------------------------------------------
-# Hatch channel
-# --------------------------------------------------------------------------------------------
-
-
-def _hatch_changes(pdf: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _hatch_changes(a: Arrays) -> Arrays:
     """Cleaned hatch rows of one partition, reduced to the first row and the changes."""
-    t, v = _frame_arrays(pdf)
-    keep = (_pre_flags(t, v) & DROP_MASK) == 0
-    t, v = t[keep], v[keep]
+    t, v = a
+    _, (t, v) = _live(_pre_flags(t, v), t, v)
     if t.size == 0:
         return t, v
     ch = np.r_[True, v[1:] != v[:-1]]
@@ -481,123 +501,174 @@ def _closed_at(times: np.ndarray, ht: np.ndarray, hv: np.ndarray) -> np.ndarray:
     return closed
 
 
-# --------------------------------------------------------------------------------------------
-# Round 4: the partition's own work
-# --------------------------------------------------------------------------------------------
-
-
 def _process(
-    pdf: pd.DataFrame,
+    a: Arrays,
     left: tuple[np.ndarray, np.ndarray, bool],
     right: tuple[np.ndarray, np.ndarray, bool],
     s: float,
-    hatch: tuple[np.ndarray, np.ndarray] | None,
+    hatch: Arrays | None,
     t0_ns: int,
     is_first: bool,
     p: PipelineParams,
 ) -> dict[str, Any]:
     """Flags, segment starts, fits of complete segments, arrays of the edge pieces."""
-    t, v = _frame_arrays(pdf)
+    t, v = a
     lt, lv, left_complete = left
     rt, rv, _ = right
-    xt = np.concatenate([lt, t, rt])
-    xv = np.concatenate([lv, v, rv])
+    xt = np.concatenate([lt, t, rt]) if lt.size or rt.size else t
+    xv = np.concatenate([lv, v, rv]) if lt.size or rt.size else v
     flags = _flags(xt, xv, s, p)
-    kept = (flags & DROP_MASK) == 0
-    own = slice(lt.size, lt.size + t.size)
-    k_own = kept[own]
-    tk, vk, fk = t[k_own], v[k_own], flags[own][k_own]
+    del xt, xv
+    f_own = flags[lt.size : lt.size + t.size]
+    k_own = (f_own & DROP_MASK) == 0
+    if k_own.all():
+        tk, vk, fk = t, v, f_own
+    else:
+        tk, vk, fk = t[k_own], v[k_own], f_own[k_own]
     # the previous kept sample (in the left halo), for the first own kept sample
-    lk = np.flatnonzero(kept[: lt.size])
-    prev_t = int(xt[lk[-1]]) if lk.size else None
-    # the halo may be too short only if that sample is its outermost surviving one
+    lk = np.flatnonzero((flags[: lt.size] & DROP_MASK) == 0)
+    prev_t = int(lt[lk[-1]]) if lk.size else None
     halo_live = np.flatnonzero((_pre_flags(lt, lv) & DROP_MASK) == 0)
     uncertain = (not left_complete and lk.size > 0 and halo_live.size > 0
                  and int(lk[-1]) == int(halo_live[0]))
     n = tk.size
-    start = np.zeros(n, dtype=bool)
+    res: dict[str, Any] = {"n_kept": int(n), "head": None, "tail": None, "fits": None,
+                           "whole": False, "closes_left": True}
+    if n == 0:
+        return res
     if hatch is not None:
         ht, hv = hatch
         member = _closed_at(tk, ht, hv)
-        prev_closed = np.zeros(n, dtype=bool)
-        prev_closed[1:] = member[:-1]
-        if n and prev_t is not None:
-            prev_closed[0] = bool(_closed_at(np.array([prev_t]), ht, hv)[0])
+        start = np.empty(n, dtype=bool)
+        start[1:] = member[1:] & ~member[:-1]
+        prev_closed = False
+        if prev_t is not None:
+            prev_closed = bool(_closed_at(np.array([prev_t]), ht, hv)[0])
             if uncertain:
                 raise TelemetryError(
-                    "run_pipeline_dask: a frozen stretch longer than the halo ends at a "
-                    "partition boundary; the hatch state before it is not known locally. "
-                    "Repartition the dataset (e.g. by year) or use run_pipeline_memory."
+                    "run_pipeline: a frozen stretch longer than the halo ends at a partition "
+                    "boundary; the hatch state before it is not known locally. Repartition "
+                    "the dataset (e.g. by year) or use run_pipeline_memory."
                 )
-        start |= member & ~prev_closed
+        start[0] = bool(member[0]) and not prev_closed
     else:
-        member = np.ones(n, dtype=bool)
-        start |= (fk & (GAP_BEFORE | REPRESS)) != 0
-    if n and is_first and prev_t is None:
+        member = None
+        start = (fk & (GAP_BEFORE | REPRESS)) != 0
+    if is_first and prev_t is None:
         start[0] = True
     lab = np.cumsum(start)  # 0 = continues the segment open at the left boundary
-    res: dict[str, Any] = {"n_kept": int(n), "head": None, "tail": None, "fits": None}
-    if n == 0:
+    m_idx = np.flatnonzero(member) if member is not None else None
+    if m_idx is not None and m_idx.size == 0:
         return res
-    m_idx = np.flatnonzero(member)
-    if m_idx.size == 0:
-        res["closes_left"] = True
-        return res
-    lab_m = lab[m_idx]
-    head_open = bool(member[0]) and not bool(start[0])
-    tail_open = bool(member[-1])
+    first_member = bool(member[0]) if member is not None else True
+    last_member = bool(member[-1]) if member is not None else True
+    head_open = first_member and not bool(start[0])
+    tail_open = last_member
     res["closes_left"] = not head_open
-    first_lab, last_lab = int(lab_m[0]), int(lab_m[-1])
-    whole = head_open and tail_open and first_lab == last_lab == 0
-    if whole:
-        res["head"] = (tk[m_idx], vk[m_idx])
+    last_lab = int(lab[-1]) if m_idx is None else int(lab[m_idx[-1]])
+    if head_open and tail_open and last_lab == 0:
+        sel = m_idx if m_idx is not None else slice(None)
+        res["head"] = (tk[sel], vk[sel])
         res["whole"] = True
         return res
-    res["whole"] = False
-    interior = np.ones(m_idx.size, dtype=bool)
+    # contiguous pieces: boundaries of labels among the member samples
+    mt = tk if m_idx is None else tk[m_idx]
+    mv = vk if m_idx is None else vk[m_idx]
+    ml = lab if m_idx is None else lab[m_idx]
+    bnd = np.flatnonzero(ml[1:] != ml[:-1]) + 1
+    p_start = np.r_[0, bnd]
+    p_end = np.r_[bnd, ml.size]
+    lo, hi = 0, p_start.size
     if head_open:
-        hsel = lab_m == 0
-        res["head"] = (tk[m_idx[hsel]], vk[m_idx[hsel]])
-        interior &= ~hsel
+        res["head"] = (mt[: p_end[0]], mv[: p_end[0]])
+        lo = 1
     if tail_open:
-        tsel = lab_m == last_lab
-        res["tail"] = (tk[m_idx[tsel]], vk[m_idx[tsel]])
-        interior &= ~tsel
-    ii = m_idx[interior]
-    if ii.size:
-        res["fits"] = _fit_pieces(tk[ii], vk[ii], lab[ii], t0_ns, p)
+        res["tail"] = (mt[p_start[-1]:], mv[p_start[-1]:])
+        hi -= 1
+    if hi > lo:
+        res["fits"] = _fit_pieces(mt, mv, p_start[lo:hi], p_end[lo:hi], t0_ns, p)
     return res
 
 
-def _fit_pieces(t_ns: np.ndarray, v: np.ndarray, lab: np.ndarray, t0_ns: int,
-                p: PipelineParams) -> pd.DataFrame:
-    """Fit complete segments (labels contiguous) with fit_arrays; drop short ones."""
-    starts = np.flatnonzero(np.r_[True, lab[1:] != lab[:-1]])
-    ends = np.r_[starts[1:], lab.size]
-    n = ends - starts
-    keep = np.repeat(n >= p.min_samples, n)
-    if not keep.all():
-        t_ns, v, lab = t_ns[keep], v[keep], lab[keep]
-        starts = np.flatnonzero(np.r_[True, lab[1:] != lab[:-1]]) if lab.size else starts[:0]
-        ends = np.r_[starts[1:], lab.size]
-    if lab.size == 0:
-        return pd.DataFrame()
-    if np.any(v <= 0):
-        raise TelemetryError("run_pipeline_dask: a pressure <= 0 in a segment; cannot take its log")
-    t_s = (t_ns - t0_ns) / _NS
-    r = fit_arrays(t_s, np.log(v), lab, cov=p.cov, maxlags=p.maxlags,
-                   use_correction=p.use_correction, min_samples=p.min_samples)
-    out = pd.DataFrame({k: r[k] for k in ("n", "slope", "se", "resid_sd", "maxlags")})
-    out["start_ns"] = t_ns[starts]
-    out["end_ns"] = t_ns[ends - 1]
-    out["p_start"] = v[starts]
-    out["p_end"] = v[ends - 1]
-    return out
+def _fit_one(t_s: np.ndarray, y: np.ndarray, p: PipelineParams) -> tuple[float, ...]:
+    """(slope, se, se_ols, resid_sd, maxlags) of one segment, as :func:`fit_arrays` defines.
+
+    OLS of ``y`` on ``t_s``; HAC (Bartlett, Newey-West lags unless ``maxlags``) variance
+    ``S / sxx^2`` with ``S = sum u^2 + 2 sum_l w_l sum_t u_t u_{t-l}``, ``u = x e``, times
+    ``n / (n - 2)`` with ``use_correction``. Sums are dot products (BLAS), so the result
+    equals :func:`fit_arrays` to rounding (about 1e-13 relative), not bit for bit.
+    """
+    n = t_s.size
+    dof = n - 2
+    if n < max(p.min_samples, 3) or dof <= 0:
+        return (np.nan, np.nan, np.nan, np.nan, 0)
+    x = t_s - t_s.sum() / n
+    yc = y - y.sum() / n
+    sxx = float(x @ x)
+    slope = float(x @ yc) / sxx
+    e = yc
+    e -= slope * x
+    sse = float(e @ e)
+    var_ols = sse / dof / sxx
+    if p.cov == "ols":
+        var, lags = var_ols, 0
+    else:
+        lags = int(newey_west_lags(n)) if p.maxlags is None else int(p.maxlags)
+        lags = min(lags, max(n - 1, 0))
+        u = x
+        u *= e
+        s_hac = float(u @ u)
+        for lag in range(1, lags + 1):
+            s_hac += 2.0 * (1.0 - lag / (lags + 1.0)) * float(u[lag:] @ u[:-lag])
+        var = s_hac / sxx**2
+        if p.use_correction:
+            var = var * n / dof
+    return (slope, float(np.sqrt(var)), float(np.sqrt(var_ols)), float(np.sqrt(sse / dof)),
+            lags)
+
+
+def _fit_pieces(t_ns: np.ndarray, v: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                t0_ns: int, p: PipelineParams) -> pd.DataFrame | None:
+    """Fit the complete segments ``[starts[i], ends[i])``; segments below min_samples dropped."""
+    rows = []
+    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        if b - a < p.min_samples:
+            continue
+        vs = v[a:b]
+        if np.any(vs <= 0):
+            raise TelemetryError(
+                "run_pipeline: a pressure <= 0 in a segment; cannot take its log"
+            )
+        t_s = (t_ns[a:b] - t0_ns) / _NS
+        fit = _fit_one(t_s, np.log(vs), p)
+        rows.append((b - a, *fit, int(t_ns[a]), int(t_ns[b - 1]), float(v[a]),
+                     float(v[b - 1])))
+    if not rows:
+        return None
+    return pd.DataFrame(rows, columns=["n", "slope", "se", "se_ols", "resid_sd", "maxlags",
+                                       "start_ns", "end_ns", "p_start", "p_end"])
+
+
+_KERNELS: dict[str, Callable[..., Any]] = {
+    "summary": _summary,
+    "count": _count_nonzero,
+    "strided": _strided,
+    "process": _process,
+    "hatch": _hatch_changes,
+}
+
+
+def _on_frame(kernel: str, pdf: pd.DataFrame, *args: Any) -> Any:
+    """Run a partition kernel on a Dask partition (a DataFrame with time and value)."""
+    return _KERNELS[kernel](_frame_arrays(pdf), *args)
 
 
 # --------------------------------------------------------------------------------------------
-# Driver
+# The engine (shared by the Dask and the threaded in-process front-ends)
 # --------------------------------------------------------------------------------------------
+
+#: ``run(kernel, [(partition index, args), ...]) -> results`` in the order given.
+Runner = Callable[[str, list[tuple[int, tuple[Any, ...]]]], list[Any]]
 
 
 def _chain_halo(
@@ -625,6 +696,183 @@ def _chain_halo(
     if not ts:
         return np.zeros(0, np.int64), np.zeros(0, np.float64), True
     return np.concatenate(ts), np.concatenate(vs), True
+
+
+def _engine(
+    run: Runner,
+    n_parts: int,
+    names: list[str],
+    hatch_parts: Callable[[], list[Arrays]] | None,
+    volume_m3: float | tuple[float, float],
+    temperature_k: float | tuple[float, float],
+    p: PipelineParams,
+) -> pd.DataFrame:
+    """Rounds 1-4 and the reduction (see the module docstring)."""
+    v_c, v_lo, v_hi = _interval(volume_m3, "volume_m3")
+    t_c, t_lo, t_hi = _interval(temperature_k, "temperature_k")
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    summ_all = run("summary", [(i, (p,)) for i in range(n_parts)])
+    nonempty = [i for i, s_ in enumerate(summ_all) if s_["n"]]
+    order = sorted(nonempty, key=lambda i: summ_all[i]["t_min"])
+    for a, b in itertools.pairwise(order):
+        if summ_all[b]["t_min"] <= summ_all[a]["t_max"]:
+            raise TelemetryError(
+                f"partitions {names[a]} and {names[b]} overlap in time; partitions must be "
+                "disjoint"
+            )
+    summ = [summ_all[i] for i in order]
+    if not summ or sum(s_["n_live"] for s_ in summ) == 0:
+        raise InsufficientDataError(f"telemetry: no {p.channel!r} sample to fit")
+    timings["summaries"] = time.perf_counter() - clock
+
+    # previous surviving value for each partition (the difference across the boundary)
+    prev_last: list[float | None] = []
+    last: float | None = None
+    for s_ in summ:
+        prev_last.append(last)
+        if s_["n_live"]:
+            last = s_["last_v"]
+    n_live = sum(s_["n_live"] for s_ in summ)
+    meds = [s_["med_abs"] for s_ in summ if s_["n_live"]]
+    eps_lo = 1e-9 * max(min(meds), 1.0) * 0.5
+    eps_hi = 1e-9 * max(max(meds), 1.0) * 2.0
+
+    # global step and scale, from the same strided samples as clean.detect_step/robust_scale
+    clock = time.perf_counter()
+    counts = run("count", [(i, (prev_last[k], eps_lo, eps_hi)) for k, i in enumerate(order)])
+    if any(c[1] for c in counts):
+        raise TelemetryError(
+            "run_pipeline: some value differences are of float-noise size (near 1e-9 x the "
+            "median); the quantisation-step estimate is ambiguous; pass step= explicitly"
+        )
+    n_d = max(n_live - 1, 0)
+    d_stride = n_d // _SAMPLE + 1 if n_d > _SAMPLE else 1
+    z_tot = sum(c[0] for c in counts)
+    z_stride = z_tot // _SAMPLE + 1 if z_tot > _SAMPLE else 1
+    d_off, z_off = 0, 0
+    jobs: list[tuple[int, tuple[Any, ...]]] = []
+    for k, i in enumerate(order):
+        jobs.append((i, (prev_last[k], eps_hi, d_off, d_stride, z_off, z_stride)))
+        d_off += max(summ[k]["n_live"] - (0 if prev_last[k] is not None else 1), 0)
+        z_off += counts[k][0]
+    samples = run("strided", jobs)
+    d_all = np.concatenate([x for x, _ in samples])
+    d_nz = np.concatenate([z for _, z in samples])
+    if p.step is None:
+        step = _step_from_diffs(d_nz) if n_live >= 11 and z_tot >= 10 else float("nan")
+    else:
+        step = float(p.step)
+    # the floor 1e-9 x median |p| only matters when noise and step are below it
+    scale = _scale_from_diffs(d_all, step, 0.0, n_live)
+    if scale <= eps_hi:
+        raise TelemetryError(
+            "run_pipeline: the noise scale is at the float-noise floor; pass step= explicitly"
+        )
+    timings["step_scale"] = time.perf_counter() - clock
+
+    # hatch channel, compressed to its change points
+    clock = time.perf_counter()
+    hatch: Arrays | None = None
+    if p.use_hatch is not False and hatch_parts is not None:
+        hp = [h for h in hatch_parts() if h[0].size]
+        if hp:
+            ht = np.concatenate([h[0] for h in hp])
+            hv = np.concatenate([h[1] for h in hp])
+            o = np.argsort(ht, kind="stable")
+            ht, hv = ht[o], hv[o]
+            _, (ht, hv) = _live(_pre_flags(ht, hv), ht, hv)
+            ch = np.r_[True, hv[1:] != hv[:-1]]
+            hatch = (ht[ch], hv[ch])
+    if hatch is None and p.use_hatch:
+        raise InsufficientDataError("telemetry: use_hatch=True but no prk_hatch rows")
+
+    t0_ns = next(s_["first_t"] for s_ in summ if s_["n_live"])
+    first_k = next(k for k, s_ in enumerate(summ) if s_["n_live"])
+    jobs = [
+        (i, (_chain_halo(summ, k, "left"), _chain_halo(summ, k, "right"), scale, hatch, t0_ns,
+             k == first_k, p))
+        for k, i in enumerate(order)
+    ]
+    results = run("process", jobs)
+    timings["process"] = time.perf_counter() - clock
+
+    # reduction: join the edge pieces in time order
+    clock = time.perf_counter()
+    rows: list[pd.DataFrame] = []
+    open_t: list[np.ndarray] = []
+    open_v: list[np.ndarray] = []
+
+    def close_open() -> None:
+        if open_t:
+            t_ = np.concatenate(open_t)
+            v_ = np.concatenate(open_v)
+            f = _fit_pieces(t_, v_, np.array([0]), np.array([t_.size]), t0_ns, p)
+            if f is not None:
+                rows.append(f)
+            open_t.clear()
+            open_v.clear()
+
+    for r in results:
+        if r["n_kept"] == 0:
+            continue
+        if r["closes_left"]:
+            close_open()
+        if r["head"] is not None:
+            open_t.append(r["head"][0])
+            open_v.append(r["head"][1])
+            if r["whole"]:
+                continue
+            close_open()
+        if r["fits"] is not None:
+            rows.append(r["fits"])
+        if r["tail"] is not None:
+            open_t.append(r["tail"][0])
+            open_v.append(r["tail"][1])
+    close_open()
+    if not rows:
+        raise InsufficientDataError(f"telemetry: no segment with >= {p.min_samples} samples")
+    res = pd.concat(rows, ignore_index=True)
+
+    k_ = -res["slope"].to_numpy() * _DAY_S
+    k_se = res["se"].to_numpy() * _DAY_S
+    nn = res["n"].to_numpy()
+    q = stats.t.ppf(0.5 + p.level / 2.0, np.maximum(nn - 2, 1))
+    k_low, k_high = k_ - q * k_se, k_ + q * k_se
+    m_c = air_mass_kg(p.ref_pressure_mmhg, v_c, t_c)
+    m_lo = air_mass_kg(p.ref_pressure_mmhg, v_lo, t_hi)
+    m_hi = air_mass_kg(p.ref_pressure_mmhg, v_hi, t_lo)
+    out = pd.DataFrame({
+        "segment_id": np.arange(len(res), dtype=np.int64),
+        "start": pd.to_datetime(res["start_ns"].to_numpy(), utc=True),
+        "end": pd.to_datetime(res["end_ns"].to_numpy(), utc=True),
+        "n": nn.astype(np.int64),
+        "p_start": res["p_start"].to_numpy(),
+        "p_end": res["p_end"].to_numpy(),
+        "k_per_day": k_,
+        "k_se": k_se,
+        "k_low": k_low,
+        "k_high": k_high,
+        "kg_per_day": k_ * m_c,
+        "kg_per_day_low": np.minimum(k_low * m_lo, k_low * m_hi),
+        "kg_per_day_high": np.maximum(k_high * m_hi, k_high * m_lo),
+        "resid_sd": res["resid_sd"].to_numpy(),
+        "maxlags": res["maxlags"].to_numpy().astype(np.int64),
+        "cov": p.cov,
+        "source": "hatch" if hatch is not None else "pressure",
+    })
+    timings["reduce"] = time.perf_counter() - clock
+    out.attrs.update(volume_m3=volume_m3, temperature_k=temperature_k,
+                     ref_pressure_mmhg=p.ref_pressure_mmhg, level=p.level,
+                     partitions=len(order), samples=int(sum(s_["n"] for s_ in summ)),
+                     step=step, scale=scale, timings=timings)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Front-ends
+# --------------------------------------------------------------------------------------------
 
 
 def _compute(client: Any, tasks: list[Any]) -> list[Any]:
@@ -663,7 +911,7 @@ def run_pipeline_dask(
 
     Returns:
         The table of :func:`~prkanalysis.telemetry.fit_segments` (``attrs`` records the
-        partition count and the estimated step and scale).
+        partition count, the estimated step and scale, and the seconds per round).
 
     Raises:
         TelemetryError: no pressure file, partitions overlapping in time, a pressure <= 0,
@@ -677,15 +925,15 @@ def run_pipeline_dask(
         >>> path = write_parquet(df, tempfile.mkdtemp())
         >>> a = run_pipeline_dask(path, 5.0, 295.15)
         >>> b = run_pipeline_memory(path, 5.0, 295.15)
-        >>> len(a) == len(b), bool(np.allclose(a["k_se"], b["k_se"], rtol=1e-9, atol=0))
+        >>> len(a) == len(b), max(compare_fits(a, b).values()) < 1e-9
         (True, True)
     """
     import dask
     import dask.dataframe as dd
 
     p = _params(params, kwargs)
-    v_c, v_lo, v_hi = _interval(volume_m3, "volume_m3")
-    t_c, t_lo, t_hi = _interval(temperature_k, "temperature_k")
+    _interval(volume_m3, "volume_m3")
+    _interval(temperature_k, "temperature_k")
     files = channel_files(path, p.channel)
     if not files:
         raise TelemetryError(
@@ -695,173 +943,112 @@ def run_pipeline_dask(
     if persist and client is not None:
         ddf = client.persist(ddf)
     parts = ddf.to_delayed()
-    psum = dask.delayed(_summary, pure=True)
+    on_frame = dask.delayed(_on_frame, pure=True)
 
-    summ = _compute(client, [psum(x, p) for x in parts])
-    # order partitions by time and check that they do not overlap
-    nonempty = [i for i, s_ in enumerate(summ) if s_["n"]]
-    order = sorted(nonempty, key=lambda i: summ[i]["t_min"])
-    for a, b in itertools.pairwise(order):
-        if summ[b]["t_min"] <= summ[a]["t_max"]:
-            raise TelemetryError(
-                f"Parquet dataset {Path(path).name}: files {files[a].name} and "
-                f"{files[b].name} overlap in time; partitions must be disjoint"
-            )
-    parts = [parts[i] for i in order]
-    summ = [summ[i] for i in order]
-    if not summ or sum(s_["n_live"] for s_ in summ) == 0:
-        raise InsufficientDataError(f"telemetry: no {p.channel!r} sample to fit")
+    def run(kernel: str, jobs: list[tuple[int, tuple[Any, ...]]]) -> list[Any]:
+        return _compute(client, [on_frame(kernel, parts[i], *args) for i, args in jobs])
 
-    # previous surviving value for each partition (for the difference across the boundary)
-    prev_last: list[float | None] = []
-    last: float | None = None
-    for s_ in summ:
-        prev_last.append(last)
-        if s_["n_live"]:
-            last = s_["last_v"]
-    n_live = sum(s_["n_live"] for s_ in summ)
-    meds = [s_["med_abs"] for s_ in summ if s_["n_live"]]
-    eps_lo = 1e-9 * max(min(meds), 1.0) * 0.5
-    eps_hi = 1e-9 * max(max(meds), 1.0) * 2.0
-
-    # global step and scale, from the same strided samples as clean.detect_step/robust_scale
-    cnt = dask.delayed(_count_nonzero, pure=True)
-    counts = _compute(client, [cnt(x, prev_last[i], eps_lo, eps_hi) for i, x in enumerate(parts)])
-    if any(c[1] for c in counts):
-        raise TelemetryError(
-            "run_pipeline_dask: some value differences are of float-noise size (near 1e-9 x "
-            "the median); the quantisation-step estimate is ambiguous; pass step= explicitly"
-        )
-    n_d = max(n_live - 1, 0)
-    d_stride = n_d // _SAMPLE + 1 if n_d > _SAMPLE else 1
-    z_tot = sum(c[0] for c in counts)
-    z_stride = z_tot // _SAMPLE + 1 if z_tot > _SAMPLE else 1
-    d_off, z_off, tasks = 0, 0, []
-    strided = dask.delayed(_strided, pure=True)
-    for i, x in enumerate(parts):
-        # the first difference of partition i sits at global position d_off (if it has a left
-        # neighbour value, else its first difference is internal and starts at d_off too)
-        tasks.append(strided(x, prev_last[i], eps_hi, d_off, d_stride, z_off, z_stride))
-        nd_i = summ[i]["n_live"] - (0 if prev_last[i] is not None else 1)
-        d_off += max(nd_i, 0)
-        z_off += counts[i][0]
-    samples = _compute(client, tasks)
-    d_all = np.concatenate([a for a, _ in samples]) if samples else np.zeros(0)
-    d_nz = np.concatenate([z for _, z in samples]) if samples else np.zeros(0)
-    if p.step is None:
-        step = _step_from_diffs(d_nz) if n_live >= 11 and z_tot >= 10 else float("nan")
-    else:
-        step = float(p.step)
-    # the floor 1e-9 x median |p| only matters when noise and step are below it
-    scale = _scale_from_diffs(d_all, step, 0.0, n_live)
-    if scale <= eps_hi:
-        raise TelemetryError(
-            "run_pipeline_dask: the noise scale is at the float-noise floor; pass step= explicitly"
-        )
-
-    # hatch channel, compressed to its change points
-    hatch: tuple[np.ndarray, np.ndarray] | None = None
-    if p.use_hatch is not False:
+    def hatch_parts() -> list[Arrays]:
         hfiles = channel_files(path, PRK_HATCH)
-        if hfiles:
-            hdf = dd.read_parquet([str(f) for f in hfiles], columns=["time", "value"],
-                                  categories=[])
-            hparts = _compute(client, [dask.delayed(_hatch_changes, pure=True)(x)
-                                       for x in hdf.to_delayed()])
-            hparts = sorted([h for h in hparts if h[0].size], key=lambda h: int(h[0][0]))
-            if hparts:
-                ht = np.concatenate([h[0] for h in hparts])
-                hv = np.concatenate([h[1] for h in hparts])
-                o = np.argsort(ht, kind="stable")
-                ht, hv = ht[o], hv[o]
-                keep = (_pre_flags(ht, hv) & DROP_MASK) == 0
-                ht, hv = ht[keep], hv[keep]
-                ch = np.r_[True, hv[1:] != hv[:-1]]
-                hatch = (ht[ch], hv[ch])
-        if hatch is None and p.use_hatch:
-            raise InsufficientDataError("telemetry: use_hatch=True but no prk_hatch rows")
+        if not hfiles:
+            return []
+        hdf = dd.read_parquet([str(f) for f in hfiles], columns=["time", "value"],
+                              categories=[])
+        return _compute(client, [on_frame("hatch", x) for x in hdf.to_delayed()])
 
-    t0_ns = next(s_["first_t"] for s_ in summ if s_["n_live"])
-    proc = dask.delayed(_process, pure=True)
-    first_i = next(i for i, s_ in enumerate(summ) if s_["n_live"])
-    tasks = [
-        proc(x, _chain_halo(summ, i, "left"), _chain_halo(summ, i, "right"), scale, hatch,
-             t0_ns, i == first_i, p)
-        for i, x in enumerate(parts)
-    ]
-    results = _compute(client, tasks)
+    names = [str(f.relative_to(path)) for f in files]
+    return _engine(run, len(parts), names, hatch_parts, volume_m3, temperature_k, p)
 
-    # reduction: join the edge pieces in time order
-    rows: list[pd.DataFrame] = []
-    open_t: list[np.ndarray] = []
-    open_v: list[np.ndarray] = []
 
-    def close_open() -> None:
-        if open_t:
-            t_ = np.concatenate(open_t)
-            v_ = np.concatenate(open_v)
-            f = _fit_pieces(t_, v_, np.zeros(t_.size, np.int64), t0_ns, p)
-            if len(f):
-                rows.append(f)
-            open_t.clear()
-            open_v.clear()
+def _read_file(f: Path) -> Arrays:
+    """One Parquet file's time (int64 ns) and value (float64) columns, time-sorted."""
+    import pyarrow.parquet as pq
 
-    for r in results:
-        if r["n_kept"] == 0:
-            continue
-        if r["closes_left"]:
-            close_open()
-        if r["head"] is not None:
-            open_t.append(r["head"][0])
-            open_v.append(r["head"][1])
-            if r.get("whole"):
-                continue
-            close_open()
-        if r["fits"] is not None and len(r["fits"]):
-            rows.append(r["fits"])
-        if r["tail"] is not None:
-            open_t.append(r["tail"][0])
-            open_v.append(r["tail"][1])
-    close_open()
-    if not rows:
-        raise InsufficientDataError(f"telemetry: no segment with >= {p.min_samples} samples")
-    res = pd.concat(rows, ignore_index=True)
+    table = pq.read_table(str(f), columns=["time", "value"], partitioning=None)
+    t = table.column("time").to_numpy().view(np.int64)
+    v = table.column("value").to_numpy()
+    del table
+    if v.dtype != np.float64:
+        v = v.astype(np.float64)
+    if t.size > 1 and np.any(t[1:] < t[:-1]):
+        o = np.argsort(t, kind="stable")
+        t, v = t[o], v[o]
+    return t, v
 
-    k = -res["slope"].to_numpy() * _DAY_S
-    k_se = res["se"].to_numpy() * _DAY_S
-    nn = res["n"].to_numpy()
-    q = stats.t.ppf(0.5 + p.level / 2.0, np.maximum(nn - 2, 1))
-    k_low, k_high = k - q * k_se, k + q * k_se
-    m_c = air_mass_kg(p.ref_pressure_mmhg, v_c, t_c)
-    m_lo = air_mass_kg(p.ref_pressure_mmhg, v_lo, t_hi)
-    m_hi = air_mass_kg(p.ref_pressure_mmhg, v_hi, t_lo)
-    out = pd.DataFrame({
-        "segment_id": np.arange(len(res), dtype=np.int64),
-        "start": pd.to_datetime(res["start_ns"].to_numpy(), utc=True),
-        "end": pd.to_datetime(res["end_ns"].to_numpy(), utc=True),
-        "n": nn.astype(np.int64),
-        "p_start": res["p_start"].to_numpy(),
-        "p_end": res["p_end"].to_numpy(),
-        "k_per_day": k,
-        "k_se": k_se,
-        "k_low": k_low,
-        "k_high": k_high,
-        "kg_per_day": k * m_c,
-        "kg_per_day_low": np.minimum(k_low * m_lo, k_low * m_hi),
-        "kg_per_day_high": np.maximum(k_high * m_hi, k_high * m_lo),
-        "resid_sd": res["resid_sd"].to_numpy(),
-        "maxlags": res["maxlags"].to_numpy(),
-        "cov": p.cov,
-        "source": "hatch" if hatch is not None else "pressure",
-    })
-    out.attrs.update(volume_m3=volume_m3, temperature_k=temperature_k,
-                     ref_pressure_mmhg=p.ref_pressure_mmhg, level=p.level,
-                     partitions=len(parts), step=step, scale=scale)
+
+def run_pipeline_fast(
+    path: str | Path,
+    volume_m3: float | tuple[float, float],
+    temperature_k: float | tuple[float, float],
+    params: PipelineParams | None = None,
+    *,
+    workers: int = 2,
+    **kwargs: Any,
+) -> pd.DataFrame:
+    """The same partitioned pipeline in this process, threads over partitions, one read each.
+
+    Each Parquet file of the pressure channel is read once (time and value columns only,
+    straight to NumPy) and kept for the four rounds of :func:`run_pipeline_dask`, which run
+    on a thread pool (NumPy and Arrow release the GIL). Memory: the two columns (16 bytes
+    per sample) plus the working set of ``workers`` partitions. The result equals
+    :func:`run_pipeline_memory` to rounding.
+
+    Args:
+        path: Dataset folder written by :func:`~prkanalysis.telemetry.write_parquet`.
+        volume_m3: PrK free volume, or ``(low, high)``.
+        temperature_k: Gas temperature, or ``(low, high)``.
+        params: Thresholds (default :class:`PipelineParams`).
+        workers: Threads.
+        **kwargs: Overrides of single fields of ``params``.
+
+    Returns:
+        The table of :func:`~prkanalysis.telemetry.fit_segments`; ``attrs["timings"]`` holds
+        the seconds of each round (``load`` included).
+
+    Raises:
+        TelemetryError: as :func:`run_pipeline_dask`.
+        InsufficientDataError: as :func:`run_pipeline_dask`.
+
+    Example:
+        >>> import tempfile
+        >>> from prkanalysis.telemetry import simulate, write_parquet
+        >>> df, _ = simulate(duration_days=40, rate_hz=0.01, closed_days=3, seed=4)
+        >>> path = write_parquet(df, tempfile.mkdtemp())
+        >>> a = run_pipeline_fast(path, 5.0, 295.15)
+        >>> b = run_pipeline_memory(path, 5.0, 295.15)
+        >>> max(compare_fits(a, b).values()) < 1e-9
+        True
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    p = _params(params, kwargs)
+    _interval(volume_m3, "volume_m3")
+    _interval(temperature_k, "temperature_k")
+    files = channel_files(path, p.channel)
+    if not files:
+        raise TelemetryError(
+            f"Parquet dataset {Path(path).name}: no file for channel {p.channel!r}"
+        )
+    clock = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=max(int(workers), 1)) as pool:
+        arrays = list(pool.map(_read_file, files))
+        load_s = time.perf_counter() - clock
+
+        def run(kernel: str, jobs: list[tuple[int, tuple[Any, ...]]]) -> list[Any]:
+            fn = _KERNELS[kernel]
+            return list(pool.map(lambda job: fn(arrays[job[0]], *job[1]), jobs))
+
+        def hatch_parts() -> list[Arrays]:
+            return [_hatch_changes(_read_file(f)) for f in channel_files(path, PRK_HATCH)]
+
+        names = [str(f.relative_to(path)) for f in files]
+        out = _engine(run, len(files), names, hatch_parts, volume_m3, temperature_k, p)
+    out.attrs["timings"] = {"load": load_s, **out.attrs["timings"]}
     return out
 
 
 def compare_fits(a: pd.DataFrame, b: pd.DataFrame, rtol: float = 1e-9) -> dict[str, float]:
-    """Largest relative difference per numeric column between two fit tables.
+    """Largest relative difference per float column between two fit tables.
 
     Args:
         a: A table of :func:`run_pipeline_dask` or :func:`run_pipeline_memory`.
