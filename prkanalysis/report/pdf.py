@@ -15,6 +15,7 @@ import io
 import re
 import warnings
 from collections.abc import Mapping, Sequence
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,10 @@ from prkanalysis.report.render import (
     markdown_to_html,
     pick_mime,
 )
+
+#: Wider or longer HTML tables are printed in their text form instead.
+MAX_TABLE_COLUMNS = 9
+MAX_TABLE_ROWS = 60
 
 FONT = "DejaVu"
 MONO = "DejaVuMono"
@@ -105,10 +110,84 @@ def _prose(pdf: Any, fragment: str) -> None:
     pdf.set_x(pdf.l_margin)
 
 
-def _mono(pdf: Any, text: str, size: float = 7.0, color: tuple[int, int, int] = (0, 0, 0)) -> None:
-    """Monospace block, wrapped at the right margin."""
+def fit_mono_size(pdf_width_mm: float, text: str, largest: float = 7.0) -> float:
+    """Monospace font size (pt) at which the longest line of ``text`` fits the width.
+
+    A DejaVu Sans Mono glyph is 0.602 em wide and 1 pt is 0.3528 mm; the size is clamped
+    to [4.5, ``largest``] (longer lines then wrap).
+
+    Example:
+        >>> fit_mono_size(174.0, "x" * 80), fit_mono_size(174.0, "x" * 140)
+        (7.0, 5.5)
+    """
+    longest = max((len(line) for line in text.splitlines()), default=1)
+    size = pdf_width_mm / (0.602 * 0.3528 * max(longest, 1))
+    return float(max(4.5, min(largest, int(size * 2) / 2)))
+
+
+class _TableParser(HTMLParser):
+    """Collect the text of ``<th>``/``<td>`` cells, row by row, of the first table."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+        self._tables = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._tables += 1
+        elif tag == "tr" and self._tables == 1:
+            self.rows.append([])
+        elif tag in ("td", "th") and self._tables == 1 and self.rows:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_table_rows(fragment: str) -> list[list[str]]:
+    """The cell texts of the first HTML table in ``fragment`` (pandas ``to_html`` style).
+
+    Example:
+        >>> html_table_rows("<table><tr><th></th><th>a</th></tr><tr><th>0</th><td>1</td></tr>")
+        [['', 'a'], ['0', '1']]
+    """
+    parser = _TableParser()
+    parser.feed(fragment)
+    return [r for r in parser.rows if r]
+
+
+def _table(pdf: Any, rows: list[list[str]]) -> bool:
+    """Write rows as a PDF table (first row as headings); False if it cannot fit."""
+    width = max(len(r) for r in rows)
+    if width > MAX_TABLE_COLUMNS or len(rows) > MAX_TABLE_ROWS:
+        return False
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    pdf.set_font(FONT, "", 6.5 if width > 6 else 7.5)
+    pdf.set_x(pdf.l_margin)
+    with pdf.table(text_align="LEFT", line_height=3.3, first_row_as_headings=True) as table:
+        for values in rows:
+            row = table.row()
+            for v in values:
+                row.cell(v)
+    pdf.ln(2)
+    return True
+
+
+def _mono(
+    pdf: Any, text: str, size: float | None = None, color: tuple[int, int, int] = (0, 0, 0)
+) -> None:
+    """Monospace block, sized to fit the longest line when possible, else wrapped."""
     from fpdf.enums import WrapMode
 
+    size = size or fit_mono_size(pdf.epw, text)
     pdf.set_font(MONO, "", size)
     pdf.set_text_color(*color)
     pdf.set_x(pdf.l_margin)
@@ -141,7 +220,7 @@ def write_output(pdf: Any, output: Mapping[str, Any]) -> None:
     if kind == "stream":
         stderr = output.get("name") == "stderr"
         text = strip_ansi(_text(output.get("text", "")))
-        _mono(pdf, text, size=6.5 if stderr else 7.0, color=(150, 95, 0) if stderr else (0, 0, 0))
+        _mono(pdf, text, size=6.0 if stderr else None, color=(150, 95, 0) if stderr else (0, 0, 0))
         return
     if kind == "error":
         tb = "\n".join(strip_ansi(line) for line in output.get("traceback", []))
@@ -155,6 +234,10 @@ def write_output(pdf: Any, output: Mapping[str, Any]) -> None:
         _image(pdf, base64.b64decode("".join(_text(data[mime]).split())))
     elif mime == "text/markdown":
         _prose(pdf, markdown_to_html(_text(data[mime])))
+    elif mime == "text/html" and "<table" in _text(data[mime]):
+        rows = html_table_rows(_text(data[mime]))
+        if not (rows and _table(pdf, rows)) and "text/plain" in data:
+            _mono(pdf, strip_ansi(_text(data["text/plain"])))
     elif "text/plain" in data:
         _mono(pdf, strip_ansi(_text(data["text/plain"])))
 
