@@ -33,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, Protocol
 
 from prkanalysis import config
 from prkanalysis.errors import PrkError
@@ -223,10 +223,22 @@ def _utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+class TextSink(Protocol):
+    """Anything progress lines can be written to (a text stream)."""
+
+    def write(self, text: str, /) -> int:
+        """Write ``text``; return the number of characters written."""
+        ...
+
+    def flush(self) -> None:
+        """Flush buffered text."""
+        ...
+
+
 class _Progress:
     """Thread-safe progress lines on a stream."""
 
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: TextSink) -> None:
         self.stream = stream
         self.lock = threading.Lock()
 
@@ -301,7 +313,7 @@ def build_report(
     timeout: int | None = None,
     executor: Executor | None = None,
     ledger_fn: Callable[[], Any] | None = None,
-    stream: IO[str] | None = None,
+    stream: TextSink | None = None,
 ) -> BuildResult:
     """Execute (or fetch from cache) every chapter and render the report.
 

@@ -55,7 +55,7 @@ def dejavu_dir() -> Path:
 def _new_pdf(title: str) -> Any:
     from fpdf import FPDF
 
-    class _ReportPDF(FPDF):  # type: ignore[misc]
+    class _ReportPDF(FPDF):
         def footer(self) -> None:
             self.set_y(-12)
             self.set_font(FONT, "", 7)
