@@ -443,3 +443,20 @@ def test_benchmark_module_imports() -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.REBUILD_TARGET_S == 5.0 and callable(module.main)
+
+
+def test_executor_crash_is_a_chapter_failure_not_a_build_crash(tmp_path: Path) -> None:
+    dirs = write_project(tmp_path)
+
+    def crashing(path: Path, *, timeout: int = 60) -> ExecutionOutcome:
+        if path.stem == "02-plain":
+            raise RuntimeError("kernel could not start")
+        return instant(path, timeout=timeout)
+
+    result = build_report(
+        **dirs, executor=crashing, ledger_fn=fake_ledger, stream=_Stream(), make_pdf=False
+    )
+    status = {c.stem: c.status for c in result.chapters}
+    assert status["02-plain"] == "failed" and status["00-intro"] == "ok"
+    assert any("kernel could not start" in e for e in result.errors)
+    assert "kernel could not start" in (result.out_dir / "02-plain.html").read_text()

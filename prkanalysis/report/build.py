@@ -28,6 +28,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -37,7 +38,13 @@ from typing import Any, Protocol
 
 from prkanalysis import config
 from prkanalysis.errors import PrkError
-from prkanalysis.report.cache import CacheContext, NotebookCache, package_versions, tree_digest
+from prkanalysis.report.cache import (
+    AttrDict,
+    CacheContext,
+    NotebookCache,
+    package_versions,
+    tree_digest,
+)
 from prkanalysis.report.execute import (
     CellFailure,
     ExecutionOutcome,
@@ -378,13 +385,31 @@ def build_report(
         else:
             todo.append((path, key))
 
+    position = {p.stem: i for i, p in enumerate(paths, 1)}
+
     def _execute(item: tuple[Path, str]) -> tuple[Path, str, ExecutionOutcome, str]:
         path, key = item
-        say(f"{path.stem:36s} executing ...")
+        tag = f"[{position[path.stem]}/{len(paths)}] {path.stem:30s}"
+        say(f"{tag} executing ...")
         at = _utc_now()
-        outcome = run(path, timeout=timeout)
+        start = time.perf_counter()
+        try:
+            outcome = run(path, timeout=timeout)
+        except Exception as exc:  # an executor bug or unreadable chapter: still keep going
+            outcome = ExecutionOutcome(
+                notebook=AttrDict(cells=[], metadata=AttrDict(), nbformat=4, nbformat_minor=5),
+                seconds=time.perf_counter() - start,
+                failure=CellFailure(
+                    chapter=path.stem,
+                    cell_index=-1,
+                    source_excerpt="",
+                    ename=type(exc).__name__,
+                    evalue=str(exc),
+                    traceback="".join(traceback.format_exception(exc)),
+                ),
+            )
         status = "ok" if outcome.ok else "FAILED"
-        say(f"{path.stem:36s} {status:7s} {outcome.seconds:6.1f} s  (cache miss)")
+        say(f"{tag} {status:7s} {outcome.seconds:6.1f} s  (cache miss)")
         return path, key, outcome, at
 
     if todo:
@@ -448,10 +473,11 @@ def build_report(
 
     out_dir.mkdir(parents=True, exist_ok=True)
     _write_assets(out_dir)
-    current = {p.href for p in pages}
-    for stale in out_dir.glob("[0-9][0-9]-*.html"):
-        if stale.name not in current:
-            stale.unlink()
+    if not only:  # a full build removes pages of chapters that no longer exist
+        current = {p.href for p in pages}
+        for stale in out_dir.glob("[0-9][0-9]-*.html"):
+            if stale.name not in current:
+                stale.unlink()
     for page in pages:
         html_text = render_chapter_page(page, notebooks[page.stem], pages, PROJECT_TITLE)
         (out_dir / page.href).write_text(html_text, encoding="utf-8")
