@@ -22,7 +22,7 @@ import pandas as pd
 
 from prkanalysis.errors import InsufficientDataError, TelemetryError
 from prkanalysis.telemetry.clean import GAP_BEFORE, REPRESS, robust_scale
-from prkanalysis.telemetry.schema import PRK_HATCH, PRK_PRESSURE
+from prkanalysis.telemetry.schema import PRK_HATCH, PRK_PRESSURE, SIMULATED_LABEL
 
 SEGMENT_COLUMNS: Final[tuple[str, ...]] = (
     "segment_id", "start", "end", "n_samples", "p_start", "p_end", "source",
@@ -116,11 +116,11 @@ def _renumber(seg: np.ndarray, min_samples: int) -> np.ndarray:
     ok = seg >= 0
     if not ok.any():
         return out
-    _, inv, counts = np.unique(seg[ok], return_inverse=True, return_counts=True)
+    s = seg[ok]
+    counts = np.bincount(s)
     keep = counts >= min_samples
-    new = np.cumsum(keep) - 1
-    mapped = np.where(keep[inv], new[inv], -1)
-    out[ok] = mapped
+    new = np.where(keep, np.cumsum(keep) - 1, -1)
+    out[ok] = new[s]
     return out
 
 
@@ -153,8 +153,10 @@ def assign_segments(
     for col in ("time", "channel", "value"):
         if col not in df.columns:
             raise TelemetryError(f"telemetry: missing column {col!r}")
-    ch = df["channel"].astype(str)
-    prs = df[(ch == channel).to_numpy()].sort_values("time", kind="stable")
+    ch = df["channel"]
+    prs = df[(ch == channel).to_numpy()]
+    if not prs["time"].is_monotonic_increasing:
+        prs = prs.sort_values("time", kind="stable")
     if prs.empty:
         raise InsufficientDataError(f"telemetry: no {channel!r} rows to segment")
     t = prs["time"].to_numpy(dtype="datetime64[ns]").view(np.int64)
@@ -172,6 +174,8 @@ def assign_segments(
         gap_s=gap_s, split_gaps=split_gaps, min_samples=min_samples,
     )
     table = _table(t, v, seg, "hatch" if with_hatch else "pressure")
+    if df.attrs.get("simulated"):
+        table.attrs.update(simulated=True, label=SIMULATED_LABEL)
     return prs.reset_index(drop=True), table, seg
 
 
@@ -208,7 +212,8 @@ def segments(
 
     Columns: ``segment_id``, ``start``, ``end`` (first and last sample times), ``n_samples``,
     ``p_start``, ``p_end`` (first and last pressure), ``source`` (``"hatch"`` or
-    ``"pressure"``). See the module docstring for how segments are found.
+    ``"pressure"``); ``attrs`` says ``simulated``/``label`` = ``"SIMULATED"`` when ``df``
+    is simulated. See the module docstring for how segments are found.
 
     Args:
         df: Long telemetry, preferably cleaned by :func:`~prkanalysis.telemetry.clean`.
