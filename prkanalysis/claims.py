@@ -254,6 +254,8 @@ class ClaimResult:
 
 
 def _month(text: str, name: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    if not re.fullmatch(r"\d{4}-\d{2}", str(text)):
+        raise PrkError(f"argument {name!r} must be a month 'YYYY-MM', got {text!r}")
     try:
         p = pd.Period(str(text), freq="M")
     except (ValueError, TypeError):
@@ -705,21 +707,21 @@ def _c2(ev: _Evidence) -> ClaimResult:
 
 
 def _after_window(ev: _Evidence) -> tuple[pd.Timestamp, pd.Timestamp, pd.DataFrame]:
-    """The escalation window of ``claim_year`` (escalation events) and the events used."""
+    """From the first escalation event of ``claim_year`` to the year's end, and the events."""
     y0 = pd.Timestamp(ev.params.claim_year, 1, 1)
     y1 = pd.Timestamp(ev.params.claim_year, 12, 31)
     esc = ev.by_category("escalation")
     esc = esc[(esc["date_start"] >= y0) & (esc["date_start"] <= y1)]
     if esc.empty:
         return y0, y1, esc
-    return esc["date_start"].min(), esc["date_end"].max(), esc
+    return esc["date_start"].min(), y1, esc
 
 
 def _c3(ev: _Evidence) -> ClaimResult:
     p = ev.params
     text = _text("C3", p)
-    rule = ("2024 rates: rates whose period overlaps the claim year's escalation window (first "
-            "to last escalation event); baselines: rates whose period ends within "
+    rule = ("2024 rates: rates whose period overlaps the claim year from its first escalation "
+            "event on; baselines: rates whose period ends within "
             "baseline_days before the window; for the 2024 rate with the highest lower bound, "
             "ratio interval [after_low / base_high, after_high / base_low] per baseline; every "
             "low end >= doubling: supported (with caveats if every low end >= doubling x "
@@ -897,7 +899,7 @@ def _c5(ev: _Evidence) -> ClaimResult:
     caveat += (f"; {n_read} PrK pressure readings from the year before it are published, so "
                "the hold behind it cannot be sized.")
     key = pd.concat([stops.iloc[-1:], rec])
-    verdict, _ = _cap(verdict, list(stops.iloc[-1:]["grade_best"]))
+    verdict, caveat = _cap_caveat(verdict, list(stops.iloc[-1:]["grade_best"]), caveat)
     evidence = ev.evidence(key, "event_id") + ev.evidence(post, "rate_id")
     return ClaimResult("C5", text, verdict, numbers, evidence, caveat, rule)
 
@@ -947,7 +949,7 @@ def _c6(ev: _Evidence) -> ClaimResult:
         caveat += (f"; the earliest dated rate ({first_rate['rate_id']}) refers to "
                    f"{numbers['first_rate_period']}")
     caveat += "."
-    verdict, _ = _cap(verdict, [d0["grade_best"]])
+    verdict, caveat = _cap_caveat(verdict, [d0["grade_best"]], caveat)
     evidence = ev.evidence(det.iloc[:1], "event_id")
     if first_rate is not None:
         evidence += ev.evidence(pd.DataFrame([first_rate]), "rate_id")
@@ -997,7 +999,7 @@ def _c7(ev: _Evidence) -> ClaimResult:
               f"+{_pct(pt)} ({_pct(lo)} to {_pct(hi)} with rounding), against the claimed "
               f"{p.increase_pct:g} %; {sum(hits)} of {len(hits)} pairings meet the claim.")
     key = pd.concat([a, b])
-    verdict, _ = _cap(verdict, list(key["grade_best"]))
+    verdict, caveat = _cap_caveat(verdict, list(key["grade_best"]), caveat)
     return ClaimResult("C7", text, verdict, numbers, ev.evidence(key, "rate_id"), caveat, rule)
 
 
@@ -1224,7 +1226,7 @@ def _c11(ev: _Evidence) -> ClaimResult:
               f"{'within' if overlap else 'outside'} the claimed {p.peak_kg_per_day} +- {h:g}"
               f"{'' if in_month else ' but not in ' + m0.strftime('%Y-%m')}.")
     key = pd.DataFrame([peak])
-    verdict, _ = _cap(verdict, list(key["grade_best"]))
+    verdict, caveat = _cap_caveat(verdict, list(key["grade_best"]), caveat)
     return ClaimResult("C11", text, verdict, numbers, ev.evidence(key, "rate_id"), caveat,
                        rule)
 
@@ -1396,7 +1398,7 @@ def format_ledger(
         ...                   "caveat": ["A long caveat that has to be wrapped."]})
         >>> print(format_ledger(f, width=40, columns=("claim_id", "verdict", "caveat")))
         claim_id | verdict   | caveat
-        ---------+-----------+---------------
+        ---------+-----------+------------------
         C1       | supported | A long caveat
                  |           | that has to be
                  |           | wrapped.

@@ -1,0 +1,430 @@
+"""Claims ledger: verdicts and deciding numbers on the real record, and perturbations.
+
+The perturbation tests build modified records in memory (``dataclasses.replace`` of the loaded
+record with edited copies of its tables) and check that each verdict moves as its rule says:
+the verdicts follow the data, they are not typed in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import doctest
+import math
+from types import SimpleNamespace
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from prkanalysis import claims
+from prkanalysis.claims import (
+    CLAIMS,
+    VERDICTS,
+    ClaimParams,
+    ClaimResult,
+    evaluate,
+    evaluate_all,
+    format_ledger,
+    ledger,
+    print_ledger,
+    render_numbers,
+)
+from prkanalysis.errors import DataValidationError, PrkError
+from prkanalysis.record import load_record
+from prkanalysis.units import LB_KG
+
+DAYS = 365.25
+
+
+@pytest.fixture(scope="module")
+def record() -> Any:
+    return load_record()
+
+
+@pytest.fixture(scope="module")
+def results(record: Any) -> dict[str, ClaimResult]:
+    return {r.claim_id: r for r in evaluate_all(record)}
+
+
+def _edit(record: Any, table: str, key: str, row_id: str, **values: Any) -> Any:
+    frame = getattr(record, table).copy()
+    idx = frame.index[frame[key] == row_id]
+    assert len(idx) == 1, f"{row_id} not in {table}"
+    for col, val in values.items():
+        if col in ("date_start", "date_end", "period_start", "period_end") and val is not None:
+            val = pd.Timestamp(val)
+        frame.loc[idx, col] = val
+    return dataclasses.replace(record, **{table: frame})
+
+
+def _drop(record: Any, table: str, mask_fn: Any) -> Any:
+    frame = getattr(record, table)
+    return dataclasses.replace(record, **{table: frame[~mask_fn(frame)].copy()})
+
+
+def _rate(record: Any, rate_id: str, value: float) -> Any:
+    return _edit(record, "leak_rates", "rate_id", rate_id, value=value,
+                 value_reported=f"{value:g}", qualifier="=", value_high=float("nan"))
+
+
+# --------------------------------------------------------------------------------------
+# the real record
+# --------------------------------------------------------------------------------------
+
+EXPECTED = {
+    "C1": "supported with caveats",
+    "C2": "supported with caveats",
+    "C3": "supported",
+    "C4": "supported",
+    "C5": "superseded",
+    "C6": "supported with caveats",
+    "C7": "supported",
+    "C8": "supported with caveats",
+    "C9": "undetermined",
+    "C10": "supported with caveats",
+    "C11": "supported",
+}
+
+
+@pytest.mark.parametrize("claim_id", list(EXPECTED))
+def test_real_verdicts(results: dict[str, ClaimResult], claim_id: str) -> None:
+    r = results[claim_id]
+    assert r.verdict == EXPECTED[claim_id], r.summary()
+    assert r.evidence, "every verdict carries its evidence rows"
+    assert r.caveat.endswith(".") and r.caveat.count(". ") == 0, "one sentence"
+    assert r.rule
+
+
+def test_c1_numbers(results: dict[str, ClaimResult]) -> None:
+    n = results["C1"].numbers
+    assert n["crack_events"] == 3 and n["cause_statements"] == 3
+    assert n["cracks_counted_max"] == 4
+    # 2-3 cm (Ivanishin) ... 1.8 in = 45.72 mm (Sputnik): not microscopic
+    assert n["crack_length_mm_low"] == pytest.approx(20.0)
+    assert n["crack_length_mm_high"] == pytest.approx(1.8 * 25.4)
+    assert n["equivalent_hole_mm"] == pytest.approx(0.2)
+    assert {"EV10", "EV23", "EV25", "EV39"} <= set(results["C1"].rows)
+
+
+def test_c2_duration_from_event_intervals(results: dict[str, ClaimResult]) -> None:
+    n = results["C2"].numbers
+    lo = (pd.Timestamp("2026-01-01") - pd.Timestamp("2019-09-30")).days / DAYS
+    hi = (pd.Timestamp("2026-01-02") - pd.Timestamp("2019-09-01")).days / DAYS
+    assert n["years_low"] == pytest.approx(lo) and n["years_high"] == pytest.approx(hi)
+    assert 6.2 < lo < hi < 6.4  # more than half a decade: hence the caveat
+    assert float(n["recurrence_after_years_low"]) > 0
+    assert results["C2"].rows[:2] == ("EV02", "EV49")
+
+
+def test_c3_ratios_against_every_baseline(results: dict[str, ClaimResult]) -> None:
+    n = results["C3"].numbers
+    assert n["after"].startswith("LR11")  # type: ignore[union-attr]
+    # 3.7 lb/day printed to 0.1 over "1" printed to units: [3.65/1.5, 3.75/0.5]
+    assert n["x_LR08_low"] == pytest.approx(3.65 / 1.5)
+    assert n["x_LR08_high"] == pytest.approx(3.75 / 0.5)
+    # over "< 1": [3.65/1, inf)
+    assert n["x_LR07_low"] == pytest.approx(3.65) and math.isinf(n["x_LR07_high"])  # type: ignore[arg-type]
+    # over the 0.2 "historic low": [3.65/0.25, 3.75/0.15]
+    assert n["x_LR06_low"] == pytest.approx(14.6) and n["x_LR06_high"] == pytest.approx(25.0)
+    # the Feb step alone (2.4 over "1") is only consistent with a doubling
+    assert n["first_LR10_low"] == pytest.approx(2.35 / 1.5)
+    assert {"LR06", "LR07", "LR08", "LR11", "EV27", "EV30"} <= set(results["C3"].rows)
+
+
+def test_c4_score_and_date_interval(results: dict[str, ClaimResult]) -> None:
+    n = results["C4"].numbers
+    assert (n["likelihood"], n["consequence"]) == (5, 5)
+    assert n["rated"] == "2024-05-01 to 2024-08-31" and n["date_span_days"] == 123
+    assert results["C4"].rows == ("OF22", "EV31")
+
+
+def test_c5_numbers(results: dict[str, ClaimResult]) -> None:
+    n = results["C5"].numbers
+    assert n["confirmed_by"] == "NASA" and n["recurrence"] == "2026-05"
+    assert (n["days_to_recurrence_low"], n["days_to_recurrence_high"]) == (119, 150)
+    assert n["post_stop_kg_per_day"] == pytest.approx(2 * LB_KG)
+    assert n["prk_readings_prior_year"] == 0
+    assert "grade-A" in results["C5"].caveat
+
+
+def test_c6_alternative_date(results: dict[str, ClaimResult]) -> None:
+    n = results["C6"].numbers
+    assert n["detection"] == "2019-09" and n["earliest_alternative"] == "2019-08"
+    assert n["first_rate_period"] == "2019-09"
+
+
+def test_c7_increase_interval_contains_54_percent(results: dict[str, ClaimResult]) -> None:
+    n = results["C7"].numbers
+    lo, hi = n["rise_LR10>LR11_low"], n["rise_LR10>LR11_high"]
+    assert lo == pytest.approx(3.65 / 2.45 - 1) and hi == pytest.approx(3.75 / 2.35 - 1)
+    assert lo <= 0.54 <= hi and lo <= 0.50 <= hi  # type: ignore[operator]
+    assert n["rise_LR10>LR11_point"] == pytest.approx(3.7 / 2.4 - 1)
+    assert "+54 %" in results["C7"].caveat
+
+
+def test_c8_cut_and_derived_figures(results: dict[str, ClaimResult]) -> None:
+    n = results["C8"].numbers
+    # "2 to 2.5" lb/day (ends rounded to their last digit: [1.5, 2.55]) against [3.65, 3.75]
+    assert n["cut_LR15_low"] == pytest.approx(1 - 2.55 / 3.65)
+    assert n["cut_LR15_high"] == pytest.approx(1 - 1.5 / 3.75)
+    assert n["peak_x_rest_kg_per_day"] == pytest.approx(3.7 * LB_KG * 2 / 3)
+    assert n["derived_kg_per_day"] == "LR13 1.12, LR14 1.13"
+    assert n["stated_fraction"] == pytest.approx(1 / 3, abs=1e-4)
+
+
+def test_c9_undetermined_planned_rate(results: dict[str, ClaimResult]) -> None:
+    n = results["C9"].numbers
+    assert n["implied_planned_below_kg_per_day"] == pytest.approx(3.75 * LB_KG / 6)
+    assert n["x_requirement_low"] == pytest.approx(3.65 / 2)
+    assert n["x_requirement_high"] == pytest.approx(3.75 / 2)
+    assert n["x_background_low"] == pytest.approx(3.65 * LB_KG / (0.227 * 1.25))
+    assert "K27" in results["C9"].rows and "OF21" in results["C9"].rows
+
+
+def test_c10_and_c11_numbers(results: dict[str, ClaimResult]) -> None:
+    n10 = results["C10"].numbers
+    assert n10["recurrence"] == "2026-05"
+    assert n10["x_peak"] == pytest.approx(2 / 3.7)
+    n11 = results["C11"].numbers
+    assert n11["peak"] == "LR11"
+    assert n11["peak_kg_per_day"] == pytest.approx(3.7 * LB_KG)
+    assert n11["peak_kg_per_day_low"] == pytest.approx(3.65 * LB_KG)
+    assert n11["peak_kg_per_day_high"] == pytest.approx(3.75 * LB_KG)
+
+
+# --------------------------------------------------------------------------------------
+# perturbations: the verdicts follow the data
+# --------------------------------------------------------------------------------------
+
+
+def test_c3_april_rate_lowered(record: Any) -> None:
+    r = evaluate("C3", _rate(record, "LR11", 1.0))
+    assert r.verdict != "supported"
+    assert r.verdict == "supported with caveats"  # 2.4 over "1" is only consistent: [1.57, 4.9]
+    assert r.numbers["after"].startswith("LR10")  # type: ignore[union-attr]
+    assert evaluate("C11", _rate(record, "LR11", 1.0)).verdict == "contradicted"
+
+
+def test_c3_contradicted_when_no_baseline_allows_doubling(record: Any) -> None:
+    rec = _drop(record, "leak_rates", lambda f: f["rate_id"].isin(["LR06", "LR07"]))
+    rec = _rate(_rate(_rate(rec, "LR08", 2.0), "LR10", 2.4), "LR11", 2.6)
+    rec = _drop(rec, "leak_rates", lambda f: f["rate_id"] == "LR09")
+    r = evaluate("C3", rec)
+    assert r.verdict == "contradicted"  # [2.55/2.5, 2.65/1.5] = [1.02, 1.77] < 2
+    assert r.numbers["x_LR08_high"] == pytest.approx(2.65 / 1.5)
+
+
+def test_c3_understated_and_undetermined(record: Any) -> None:
+    only_low = _drop(record, "leak_rates", lambda f: f["rate_id"].isin(["LR07", "LR08"]))
+    assert evaluate("C3", only_low).verdict == "supported with caveats"  # 14.6x: understated
+    no_esc = _drop(record, "events", lambda f: f["category"] == "escalation")
+    assert evaluate("C3", no_esc).verdict == "undetermined"
+
+
+def test_c5_recurrence_events_and_rates(record: Any) -> None:
+    no_rec = _drop(record, "events", lambda f: f["category"] == "recurrence")
+    assert evaluate("C5", no_rec).verdict == "superseded"  # the 2026 rate LR18 remains
+    quiet = _drop(no_rec, "leak_rates", lambda f: f["rate_id"] == "LR18")
+    assert evaluate("C5", quiet).verdict == "supported"
+    assert evaluate("C10", quiet).verdict == "contradicted"
+    other = _edit(quiet, "events", "event_id", "EV49", actor="Roscosmos")
+    assert evaluate("C5", other).verdict == "supported with caveats"
+    no_stop = _drop(record, "events", lambda f: f["category"] == "stop")
+    assert evaluate("C5", no_stop).verdict == "undetermined"
+    assert evaluate("C10", no_stop).verdict == "undetermined"
+
+
+def test_c2_stop_moved(record: Any) -> None:
+    early = _edit(record, "events", "event_id", "EV49", date_start="2022-01-01",
+                  date_end="2022-01-02")
+    r = evaluate("C2", early)
+    assert r.verdict == "contradicted"
+    assert r.numbers["years_high"] == pytest.approx(
+        (pd.Timestamp("2022-01-02") - pd.Timestamp("2019-09-01")).days / DAYS)
+    on_time = _edit(record, "events", "event_id", "EV49", date_start="2024-09-01",
+                    date_end="2024-09-02")
+    assert evaluate("C2", on_time).verdict == "supported with caveats"  # recurrence follows
+    quiet = _drop(on_time, "events", lambda f: f["category"] == "recurrence")
+    assert evaluate("C2", quiet).verdict == "supported"
+    no_stop = _drop(record, "events", lambda f: f["category"] == "stop")
+    assert evaluate("C2", no_stop).verdict == "undetermined"
+
+
+def test_c4_score_removed_or_lowered(record: Any) -> None:
+    gone = _drop(record, "other_figures", lambda f: f["kind"] == "risk_score")
+    assert evaluate("C4", gone).verdict == "undetermined"
+    lower = _edit(record, "other_figures", "figure_id", "OF22", value_reported="4 x 5", value=4.0)
+    r = evaluate("C4", lower)
+    assert r.verdict == "contradicted" and r.numbers["likelihood"] == 4
+
+
+def test_c1_cracks_and_dispute(record: Any) -> None:
+    no_cracks = _drop(record, "events", lambda f: f["category"] == "crack")
+    assert evaluate("C1", no_cracks).verdict == "undetermined"
+    clean = _drop(record, "events", lambda f: f["category"] == "cause")
+    clean = _drop(clean, "other_figures", lambda f: f["kind"] == "length")
+    assert evaluate("C1", clean).verdict == "supported"
+    assert evaluate("C1", clean, microscopic_mm=50.0).verdict == "supported"
+    no_cause = _drop(record, "events", lambda f: f["category"] == "cause")
+    assert evaluate("C1", no_cause).verdict == "supported with caveats"  # lengths in cm
+    assert evaluate("C1", no_cause, microscopic_mm=50.0).verdict == "supported"
+
+
+def test_c6_detection_date(record: Any) -> None:
+    aug = _edit(record, "events", "event_id", "EV02", date_start="2019-08-01",
+                date_end="2019-08-31")
+    assert evaluate("C6", aug).verdict == "contradicted"
+    wide = _edit(record, "events", "event_id", "EV02", date_start="2019-08-01")
+    assert evaluate("C6", wide).verdict == "supported with caveats"
+    no_note = _edit(record, "events", "event_id", "EV02", note=pd.NA)
+    assert evaluate("C6", no_note).verdict == "supported"
+    assert evaluate("C6", record, detection_month="2019-08").verdict == "contradicted"
+
+
+def test_c7_april_rate_raised(record: Any) -> None:
+    r = evaluate("C7", _rate(record, "LR11", 4.5))
+    assert r.verdict == "contradicted"
+    assert r.numbers["rise_LR10>LR11_low"] == pytest.approx(4.45 / 2.45 - 1)
+    assert evaluate("C7", record, increase_pct=85.0).verdict == "supported with caveats"
+
+
+def test_c8_post_repair_rate(record: Any) -> None:
+    high = _rate(record, "LR15", 3.6)
+    assert evaluate("C8", high).verdict == "contradicted"
+    none = _drop(record, "leak_rates", lambda f: f["rate_id"] == "LR15")
+    r = evaluate("C8", none)
+    assert r.verdict == "supported with caveats" and "Only the stated fraction" in r.caveat
+    # the derived 2.47 lb/day, if admitted, agrees with the statement it came from
+    assert evaluate("C8", none, include_derived=True).verdict == "supported"
+
+
+def test_c9_planned_rate_published(record: Any) -> None:
+    low = _edit(record, "constants", "constant_id", "K27", value=0.5, qualifier="=")
+    r = evaluate("C9", low)
+    assert r.numbers["x_planned_low"] == pytest.approx(3.65 / 0.5)
+    assert r.verdict == "supported with caveats"  # K27 cites one grade-A source: capped
+    relayed = _edit(low, "constants", "constant_id", "K27", source_ids="S034;S027")
+    assert evaluate("C9", relayed).verdict == "supported"
+    high = _edit(record, "constants", "constant_id", "K27", value=1.0, qualifier="=")
+    assert evaluate("C9", high).verdict == "contradicted"
+    edge = _edit(record, "constants", "constant_id", "K27", value=0.61, qualifier="=")
+    assert evaluate("C9", edge).verdict == "supported with caveats"  # [5.98, 6.15] straddles 6
+
+
+def test_grades_parameter(record: Any) -> None:
+    trusted = {r.claim_id: r for r in evaluate_all(record, grades=("P", "T"))}
+    # the 2026 recurrence reaches the record only through grade-A relays
+    assert trusted["C5"].verdict == "supported"
+    assert trusted["C10"].verdict == "contradicted"
+    assert trusted["C3"].verdict == "supported"
+    assert "x_LR06_low" not in trusted["C3"].numbers
+    for r in trusted.values():
+        grades: dict[str, set[str]] = {}
+        for row, _, g in r.evidence:
+            grades.setdefault(row, set()).add(g)
+        assert all(g & {"P", "T"} for g in grades.values()), r.claim_id
+
+
+def test_grade_cap(record: Any) -> None:
+    a_only = _edit(record, "leak_rates", "rate_id", "LR11", source_ids="S025")
+    r = evaluate("C11", a_only)
+    assert r.verdict == "supported with caveats" and "grade A" in r.caveat
+
+
+def test_hand_built_record_follows_contract() -> None:
+    """A small in-memory record with plain strings (no loader) is evaluated too."""
+    sources = pd.DataFrame({"source_id": ["S1", "S2"], "grade": ["P", "A"]})
+    rates = pd.DataFrame({
+        "rate_id": ["R1", "R2", "R3"], "qualifier": ["=", "=", "="],
+        "value": [1.0, 2.4, 3.7], "value_high": [None, None, None],
+        "value_reported": ["1", "2.4", "3.7"], "unit": ["lb/day"] * 3,
+        "period_start": ["2019-09-01", "2024-02-01", "2024-04-01"],
+        "period_end": ["2024-02-06", "2024-02-29", "2024-04-30"],
+        "period_precision": ["before", "month", "month"],
+        "derived": [False] * 3, "source_ids": ["S1"] * 3,
+    })
+    events = pd.DataFrame({
+        "event_id": ["E1", "E2", "E3"], "category": ["detection", "escalation", "stop"],
+        "date_start": ["2019-09-01", "2024-02-07", "2024-09-01"],
+        "date_end": ["2019-09-30", "2024-02-07", "2024-09-01"],
+        "actor": ["NASA"] * 3, "source_ids": ["S1"] * 3, "note": [None] * 3,
+    })
+    figures = pd.DataFrame(columns=["figure_id", "kind", "value", "source_ids", "quantity"])
+    constants = pd.DataFrame(columns=["constant_id", "name", "value", "unit", "source_ids"])
+    rec = SimpleNamespace(sources=sources, leak_rates=rates, events=events,
+                          other_figures=figures, constants=constants)
+    res = {r.claim_id: r for r in evaluate_all(rec)}
+    assert res["C2"].verdict == "supported"  # 4.92-5.0 years
+    assert res["C3"].verdict == "supported"  # 3.7 over "1": [2.43, 7.5]
+    assert res["C5"].verdict == "supported"
+    assert res["C6"].verdict == "supported"
+    assert res["C4"].verdict == "undetermined" and res["C1"].verdict == "undetermined"
+    assert res["C9"].verdict == "undetermined" and res["C10"].verdict == "contradicted"
+
+
+# --------------------------------------------------------------------------------------
+# ledger, printing, errors
+# --------------------------------------------------------------------------------------
+
+
+def test_ledger_frame(record: Any) -> None:
+    frame = ledger(record)
+    assert list(frame.columns) == list(claims.LEDGER_COLUMNS)
+    assert list(frame["claim_id"]) == list(CLAIMS)
+    assert set(frame["verdict"]) <= set(VERDICTS)
+    assert frame.loc[frame.claim_id == "C3", "numbers"].item().startswith("after=LR11")
+    ev = frame.loc[frame.claim_id == "C4", "evidence"].item()
+    assert ev.startswith("OF22: S035 (T), S032 (T)")
+    assert len(frame) >= 10
+
+
+def test_print_ledger_fits_width(record: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    print_ledger(record, width=110, full=True)
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert all(len(line) <= 110 for line in lines), max(len(line) for line in lines)
+    assert all(f"{cid} " in out for cid in CLAIMS)
+    assert "verdicts: supported" in out
+
+
+def test_render_numbers() -> None:
+    assert render_numbers({"a_low": 1.0, "a_high": float("inf"), "b": "x", "c": 3}) == \
+        "a [1, unbounded]; b=x; c=3"
+    assert render_numbers({"a": 1.23456, "b": 2.0, "c": 3.0}, limit=2) == "a=1.23; b=2; ..."
+
+
+def test_errors(record: Any) -> None:
+    with pytest.raises(PrkError, match="unknown claim parameter"):
+        ledger(record, tolerance=3)
+    with pytest.raises(PrkError, match="grades"):
+        ClaimParams(grades=("B",))
+    with pytest.raises(PrkError, match="month"):
+        ClaimParams(detection_month="Sept 2019")
+    with pytest.raises(PrkError, match="unknown claim id"):
+        evaluate("C99", record)
+    with pytest.raises(PrkError, match="verdict"):
+        ClaimResult("C1", "x", "true")
+    bad = dataclasses.replace(record, events=record.events.drop(columns=["category"]))
+    with pytest.raises(DataValidationError) as exc:
+        evaluate("C2", bad)
+    assert exc.value.file == "events" and exc.value.column == "category"
+    unknown = _edit(record, "events", "event_id", "EV02", source_ids="S999")
+    with pytest.raises(DataValidationError) as exc2:
+        evaluate("C6", unknown)
+    assert (exc2.value.file, exc2.value.row, exc2.value.column) == ("events", 2, "source_ids")
+    with pytest.raises(DataValidationError):
+        format_ledger(ledger(record), columns=("claim_id", "nope"))
+
+
+def test_result_repr_and_frames(results: dict[str, ClaimResult]) -> None:
+    r = results["C7"]
+    assert repr(r).startswith("ClaimResult(C7, 'supported',")
+    assert list(r.evidence_frame.columns) == ["row_id", "source_id", "grade"]
+    assert r.summary().splitlines()[0].startswith("C7 [supported]")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.verdict = "contradicted"  # type: ignore[misc]
+
+
+def test_doctests() -> None:
+    res = doctest.testmod(claims)
+    assert res.failed == 0 and res.attempted > 0
