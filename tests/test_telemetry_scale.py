@@ -115,7 +115,7 @@ def test_boundary_glitches_are_dropped_in_both_paths(dataset, client):
 
 
 def test_global_step_and_scale_match_clean(dataset):
-    t, v = read_channel_arrays(dataset["path"])
+    _t, v = read_channel_arrays(dataset["path"])
     dsk = run_pipeline_dask(dataset["path"], V, T)
     assert dsk.attrs["step"] == detect_step(v)
     assert dsk.attrs["scale"] == robust_scale(v, detect_step(v))
