@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from prkanalysis.clean import GRADE_ORDER, normalize_leak_rates, rate_bounds
+from prkanalysis.clean import GRADE_ORDER, normalize_leak_rates, rate_bounds, rounding_halfwidth
 from prkanalysis.errors import DataValidationError, PrkError
 from prkanalysis.models import rate_ratio
 from prkanalysis.units import convert
@@ -132,6 +132,8 @@ class ClaimParams:
         confirming_actor: Who must have confirmed the stop (C5).
         recurrence_year: Year in which the leak is said to be back (C10).
         risk_scale_max: Top of the likelihood and consequence scales (C4).
+        reduction_pattern: Regular expression finding the multiplier figure of the 2021
+            reduction (C12); "about" is ``+- approx_rel`` around its value.
     """
 
     grades: tuple[str, ...] = ("P", "T", "A")
@@ -163,6 +165,7 @@ class ClaimParams:
     confirming_actor: str = "NASA"
     recurrence_year: int = 2026
     risk_scale_max: int = 5
+    reduction_pattern: str = r"reduction in the prk leak"
 
     def __post_init__(self) -> None:
         grades = tuple(str(g) for g in self.grades)
@@ -507,7 +510,7 @@ def prepare(record: Any = None, params: ClaimParams | None = None) -> _Evidence:
     events = events[events["grade_best"].isin(p.grades)]
 
     figures = _table(record, "other_figures", ["figure_id", "kind", "value", "source_ids"])
-    figures = _dates(figures, ["date_start", "date_end"], "other_figures")
+    figures = _dates(figures, ["date_start", "date_end", "reported_on"], "other_figures")
     figures = _grade_rows(figures, grades, "other_figures", "figure_id")
     figures = figures[figures["grade_best"].isin(p.grades)]
 
@@ -1231,6 +1234,104 @@ def _c11(ev: _Evidence) -> ClaimResult:
                        rule)
 
 
+def _episode_k(readings: pd.DataFrame) -> tuple[float, float, float, Any] | None:
+    """Decay constant bounds (per hour) from an episode's first and last timed readings.
+
+    ``k = ln(p0 / p1) / t``; bounds take the pressures -/+ half a unit of their printed last
+    digit and ``elapsed_low_h``/``elapsed_high_h``: ``[ln(p0_lo / p1_hi) / t_hi,
+    ln(p0_hi / p1_lo) / t_lo]``.
+    """
+    r = readings[(readings["kind"] == "reading") & readings["elapsed_h"].notna()]
+    r = r.sort_values("elapsed_h")
+    if len(r) < 2:
+        return None
+    a, b = r.iloc[0], r.iloc[-1]
+    t = float(b["elapsed_h"]) - float(a["elapsed_h"])
+    t_lo = float(b.get("elapsed_low_h", t) if not _isna(b.get("elapsed_low_h")) else t)
+    t_hi = float(b.get("elapsed_high_h", t) if not _isna(b.get("elapsed_high_h")) else t)
+    if t <= 0 or t_lo <= 0:
+        return None
+
+    def half(row: pd.Series) -> float:
+        printed = row.get("pressure_reported")
+        return rounding_halfwidth(printed if not _isna(printed) else float(row["pressure_mmhg"]))
+
+    p0, p1 = float(a["pressure_mmhg"]), float(b["pressure_mmhg"])
+    h0, h1 = half(a), half(b)
+    k = math.log(p0 / p1) / t
+    k_lo = math.log((p0 - h0) / (p1 + h1)) / t_hi
+    k_hi = math.log((p0 + h0) / (p1 - h1)) / t_lo
+    when = readings["time"].dropna().min() if "time" in readings.columns else pd.NaT
+    return k_lo, k, k_hi, when
+
+
+def _c12(ev: _Evidence) -> ClaimResult:
+    p = ev.params
+    text = _text("C12", p)
+    rule = ("factor = the multiplier figure matching reduction_pattern; repair = the last repair "
+            "event before it; k = ln(p0/p1)/t of the last timed pressure episode before the "
+            "repair and the first after it, with pressure rounding and elapsed-time bounds; "
+            "k_before / k_after interval meets factor x (1 +- approx_rel): supported (with "
+            "caveats if measured more than 14 days before the figure's date); misses it: "
+            "contradicted; a missing figure, repair or episode: undetermined")
+    figs = _matching(ev.figures[ev.figures["kind"] == "multiplier"], "quantity",
+                     p.reduction_pattern)
+    rd = ev.readings
+    need = {"episode_id", "elapsed_h", "pressure_mmhg", "kind", "time"}
+    if figs.empty or not need <= set(rd.columns):
+        what = "reduction figure" if figs.empty else "pressure readings"
+        return ClaimResult("C12", text, UNDETERMINED, {what.replace(" ", "_"): 0},
+                           ev.evidence(figs, "figure_id"), f"The record has no {what}.", rule)
+    fig = figs.iloc[0]
+    reps = ev.by_category("repair")
+    reps = reps[reps["date_end"] <= fig["date_end"]]
+    if reps.empty:
+        return ClaimResult("C12", text, UNDETERMINED, {"repairs_before": 0},
+                           ev.evidence(figs.iloc[:1], "figure_id"),
+                           "No repair event precedes the reduction figure.", rule)
+    rep = reps.iloc[-1]
+    ks = []
+    for eid, grp in rd.groupby("episode_id", sort=False):
+        res = _episode_k(grp)
+        if res is not None and not _isna(res[3]):
+            ks.append((str(eid), *res, grp))
+    before = [k for k in ks if k[4] < rep["date_start"]]
+    after = [k for k in ks if k[4] >= rep["date_end"]]
+    if not before or not after:
+        return ClaimResult("C12", text, UNDETERMINED, {"episodes_before": len(before),
+                                                       "episodes_after": len(after)},
+                           ev.evidence(figs.iloc[:1], "figure_id"),
+                           "No timed pressure episode on one side of the repair.", rule)
+    b = max(before, key=lambda k: k[4])
+    a = min(after, key=lambda k: k[4])
+    rr = rate_ratio(a[1], a[3], b[1], b[3], a_point=a[2], b_point=b[2])
+    factor = float(fig["value"])
+    c_lo, c_hi = factor * (1 - p.approx_rel), factor * (1 + p.approx_rel)
+    hit = rr.high >= c_lo and rr.low <= c_hi
+    said: Any = fig.get("reported_on")
+    said = fig["date_start"] if _isna(said) else said
+    gap = (pd.Timestamp(said) - a[4]).days
+    numbers: dict[str, float | str] = {
+        "claimed_factor": factor, "repair": _period_text(rep["date_start"], rep["date_end"]),
+        "before": b[0], "after": a[0],
+        "k_before_per_h_low": b[1], "k_before_per_h_high": b[3],
+        "k_after_per_h_low": a[1], "k_after_per_h_high": a[3],
+        "k_ratio_low": rr.low, "k_ratio_high": rr.high, "days_test_to_figure": float(gap),
+    }
+    verdict = (CAVEATS if gap > 14 else SUPPORTED) if hit else CONTRADICTED
+    caveat = (f"The pressure test after the {numbers['repair']} sealing ({a[0]}) decays "
+              f"{_g(rr.low)}-{_g(rr.high)} times slower than the last test before it ({b[0]}), "
+              f"{'consistent with' if hit else 'not'} about {factor:g} times, though the "
+              f"figure was stated {gap} days after that test")
+    caveat += "."
+    rows = pd.concat([a[5], b[5]])
+    rows = rows[rows["kind"] == "reading"]
+    verdict, caveat = _cap_caveat(verdict, [fig["grade_best"]], caveat)
+    evidence = (ev.evidence(figs.iloc[:1], "figure_id") + ev.evidence(reps.iloc[-1:], "event_id")
+                + (ev.evidence(rows, "reading_id") if "source_ids" in rows.columns else ()))
+    return ClaimResult("C12", text, verdict, numbers, evidence, caveat, rule)
+
+
 # --------------------------------------------------------------------------------------
 # registry and public API
 # --------------------------------------------------------------------------------------
@@ -1266,6 +1367,7 @@ CLAIMS: dict[str, Claim] = {
                     "station's normal planned leak rate", _c9),
         Claim("C10", "The leak is back in {recurrence_year}", _c10),
         Claim("C11", "The {peak_month_name} peak was about {peak_kg_per_day} kg/day", _c11),
+        Claim("C12", "Sealing the cracks in 2021 reduced the PrK leak threefold", _c12),
     )
 }
 

@@ -83,6 +83,7 @@ EXPECTED = {
     "C9": "undetermined",
     "C10": "supported with caveats",
     "C11": "supported",
+    "C12": "contradicted",
 }
 
 
@@ -190,6 +191,18 @@ def test_c10_and_c11_numbers(results: dict[str, ClaimResult]) -> None:
     assert n11["peak_kg_per_day"] == pytest.approx(3.7 * LB_KG)
     assert n11["peak_kg_per_day_low"] == pytest.approx(3.65 * LB_KG)
     assert n11["peak_kg_per_day_high"] == pytest.approx(3.75 * LB_KG)
+
+
+def test_c12_decay_constants_by_hand(results: dict[str, ClaimResult]) -> None:
+    n = results["C12"].numbers
+    assert (n["before"], n["after"], n["claimed_factor"]) == ("E2020-12", "E2021-03", 3.0)
+    # 730 -> 620 mmHg in 18 +- 0.5 h; 730 -> 678 mmHg in 11.5 h +- 2 min; gauge +- 0.5 mmHg
+    assert n["k_before_per_h_low"] == pytest.approx(math.log(729.5 / 620.5) / 18.5)
+    assert n["k_before_per_h_high"] == pytest.approx(math.log(730.5 / 619.5) / 17.5)
+    k_ratio = (math.log(730 / 620) / 18) / (math.log(730 / 678) / 11.5)
+    assert float(n["k_ratio_low"]) < k_ratio < float(n["k_ratio_high"]) < 2.25  # not "3x"
+    assert n["days_test_to_figure"] == 34  # 12 Mar test, 15 Apr statement
+    assert {"OF15", "EV15", "PR05", "PR06", "PR07", "PR08"} <= set(results["C12"].rows)
 
 
 # --------------------------------------------------------------------------------------
@@ -309,6 +322,16 @@ def test_c9_planned_rate_published(record: Any) -> None:
     assert evaluate("C9", high).verdict == "contradicted"
     edge = _edit(record, "constants", "constant_id", "K27", value=0.61, qualifier="=")
     assert evaluate("C9", edge).verdict == "supported with caveats"  # [5.98, 6.15] straddles 6
+
+
+def test_c12_follows_the_readings(record: Any) -> None:
+    slower = _edit(record, "pressure_readings", "reading_id", "PR08", pressure_mmhg=705.0,
+                   pressure_reported="705")
+    r = evaluate("C12", slower)  # ln(730/705)/11.5 h: about 3 times slower than Dec 2020
+    assert r.verdict == "supported with caveats"  # the statement came 34 days later
+    assert r.numbers["k_ratio_low"] < 3 < r.numbers["k_ratio_high"]  # type: ignore[operator]
+    gone = _drop(record, "other_figures", lambda f: f["figure_id"] == "OF15")
+    assert evaluate("C12", gone).verdict == "undetermined"
 
 
 def test_grades_parameter(record: Any) -> None:
