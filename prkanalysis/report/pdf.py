@@ -35,6 +35,17 @@ from prkanalysis.report.render import (
 MAX_TABLE_COLUMNS = 9
 MAX_TABLE_ROWS = 60
 
+#: Relative PDF column widths of the ledger columns (others get 2).
+LEDGER_WEIGHTS = {
+    "claim_id": 0.6,
+    "claim": 2.0,
+    "verdict": 1.3,
+    "numbers": 3.0,
+    "evidence": 2.6,
+    "caveat": 4.0,
+    "rule": 3.0,
+}
+
 FONT = "DejaVu"
 MONO = "DejaVuMono"
 _TAG = re.compile(r"<[^>]+>")
@@ -251,13 +262,10 @@ def _heading(pdf: Any, text: str, size: float = 16) -> None:
 
 def _ledger_table(pdf: Any, ledger: Ledger) -> None:
     columns, rows = ledger.columns, ledger.rows
-    weights = [1.0 if c in ("claim_id", "verdict") else 2.0 for c in columns]
-    for i, c in enumerate(columns):
-        if c in ("claim", "caveat") or "number" in c or "evidence" in c:
-            weights[i] = 3.0
-    pdf.set_font(FONT, "", 7)
+    weights = tuple(LEDGER_WEIGHTS.get(c, 2.0) for c in columns)
+    pdf.set_font(FONT, "", 6.5)
     with pdf.table(
-        col_widths=tuple(weights),
+        col_widths=weights,
         text_align="LEFT",
         line_height=3.4,
         first_row_as_headings=True,
@@ -319,6 +327,7 @@ def build_pdf(
             write_output(pdf, out)
         if not outputs and page.status == "ok":
             _prose(pdf, "<p><i>No findings cell in this chapter.</i></p>")
+    pdf.add_page(orientation="L")  # seven wide columns read better across the page
     _heading(pdf, "Claims ledger", 13)
     if ledger_note:
         _prose(pdf, f"<p><i>{html.escape(ledger_note)}</i></p>")
@@ -326,7 +335,7 @@ def build_pdf(
         _ledger_table(pdf, ledger)
 
     for page, nb in chapters:
-        pdf.add_page()
+        pdf.add_page(orientation="P")
         pdf.start_section(page.title, level=0)
         _heading(pdf, page.title, 17)
         if page.status != "ok":
@@ -349,7 +358,7 @@ def build_pdf(
             for out in cell.get("outputs", []):
                 write_output(pdf, out)
 
-    pdf.add_page()
+    pdf.add_page(orientation="P")
     pdf.start_section("Build information", level=0)
     _heading(pdf, "Build information")
     lines = [f"built (UTC): {info.built_at}", f"git commit:  {info.git_commit}", ""]

@@ -392,27 +392,43 @@ class Ledger:
         )
 
 
+#: Ledger columns whose long values are folded under a toggle in the HTML table.
+FOLDED_LEDGER_COLUMNS: tuple[str, ...] = ("evidence", "rule")
+
+
+def _ledger_cell(col: str, value: str) -> str:
+    text = html.escape(value)
+    if col == "verdict":
+        return f'<span class="verdict verdict-{slug(value)}">{text}</span>'
+    if col in FOLDED_LEDGER_COLUMNS and len(value) > 60:
+        items = [v for v in value.split("; ") if v.strip()]
+        label = f"{len(items)} items" if col == "evidence" and len(items) > 1 else "show"
+        return f'<details class="cell-fold"><summary>{label}</summary>{text}</details>'
+    return text
+
+
 def ledger_table_html(ledger: Ledger) -> str:
     """The claims ledger as an HTML table (``id="ledger"``), verdicts as styled badges.
 
-    Each row carries ``data-claim-id``; each cell a ``col-<column>`` class.
+    Each row carries ``data-claim-id``; each cell a ``col-<column>`` class. Long values in
+    the :data:`FOLDED_LEDGER_COLUMNS` are folded under a ``<details>`` toggle.
 
     Example:
         >>> led = Ledger(("claim_id", "verdict"), (("C2", "supported"),))
         >>> 'data-claim-id="C2"' in ledger_table_html(led)
         True
     """
-    head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in ledger.columns)
+    head = "".join(
+        f'<th class="col-{slug(c)}">{html.escape(c.replace("_", " "))}</th>' for c in ledger.columns
+    )
     body = []
     for row in ledger.rows:
-        cells = []
-        for col, value in zip(ledger.columns, row, strict=True):
-            text = html.escape(value)
-            if col == "verdict":
-                text = f'<span class="verdict verdict-{slug(value)}">{text}</span>'
-            cells.append(f'<td class="col-{slug(col)}">{text}</td>')
+        cells = "".join(
+            f'<td class="col-{slug(col)}">{_ledger_cell(col, value)}</td>'
+            for col, value in zip(ledger.columns, row, strict=True)
+        )
         claim = html.escape(row[ledger.id_column]) if row else ""
-        body.append(f'<tr data-claim-id="{claim}">{"".join(cells)}</tr>')
+        body.append(f'<tr data-claim-id="{claim}">{cells}</tr>')
     return (
         '<div class="table-wrap"><table id="ledger" class="ledger">'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
