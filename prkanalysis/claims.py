@@ -60,6 +60,7 @@ __all__ = [
     "evaluate_all",
     "format_ledger",
     "ledger",
+    "prepare",
     "print_ledger",
     "render_numbers",
 ]
@@ -305,6 +306,18 @@ def _g(x: float, digits: int = 3) -> str:
     return f"{x:.{digits}g}"
 
 
+def _times(low: float, high: float) -> str:
+    """``"2.43 to 7.5 times"``, or ``"at least 3.65 times"`` when unbounded above.
+
+    Example:
+        >>> _times(2.4333, 7.5), _times(3.65, float("inf"))
+        ('2.43 to 7.5 times', 'at least 3.65 times')
+    """
+    if math.isinf(high):
+        return f"at least {_g(low)} times"
+    return f"{_g(low)} to {_g(high)} times"
+
+
 def _pct(x: float) -> str:
     return "unbounded" if math.isinf(x) else f"{100 * x:.0f} %"
 
@@ -313,7 +326,8 @@ def render_numbers(numbers: Mapping[str, float | str], *, limit: int | None = No
     """Render a numbers mapping as one short line.
 
     Keys ``<name>_low`` and ``<name>_high`` that come together are merged into
-    ``<name> [low, high]``; floats get three significant figures.
+    ``<name> [low, high]`` (``<name>=point [low, high]`` after a key ``<name>``); floats
+    get three significant figures.
 
     Args:
         numbers: The mapping.
@@ -325,6 +339,8 @@ def render_numbers(numbers: Mapping[str, float | str], *, limit: int | None = No
     Example:
         >>> render_numbers({"years_low": 6.2601, "years_high": 6.3368, "stop": "2026-01"})
         'years [6.26, 6.34]; stop=2026-01'
+        >>> render_numbers({"kg": 1.678, "kg_low": 1.656, "kg_high": 1.701})
+        'kg=1.68 [1.66, 1.7]'
     """
     parts: list[str] = []
     seen: set[str] = set()
@@ -335,7 +351,12 @@ def render_numbers(numbers: Mapping[str, float | str], *, limit: int | None = No
             stem = key[:-4]
             hi = numbers[f"{stem}_high"]
             seen.add(f"{stem}_high")
-            parts.append(f"{stem} [{_fmt_val(val)}, {_fmt_val(hi)}]")
+            bounds = f"[{_fmt_val(val)}, {_fmt_val(hi)}]"
+            if stem in numbers:  # the point came first: "stem=point [low, high]"
+                idx = next(i for i, t in enumerate(parts) if t.startswith(f"{stem}="))
+                parts[idx] += f" {bounds}"
+            else:
+                parts.append(f"{stem} {bounds}")
         else:
             parts.append(f"{key}={_fmt_val(val)}")
     if limit is not None and len(parts) > limit:
@@ -779,13 +800,13 @@ def _c3(ev: _Evidence) -> ClaimResult:
     base_ids = ", ".join(sorted(str(x) for x in base["rate_id"]))
     caveat = (f"Against the {len(base)} pre-increase baselines ({base_ids}) the "
               f"{_period_text(top['period_start'], top['period_end'])} rate {top['rate_id']} is "
-              f"{_g(min(lows))} to {_g(max(highs))} times the baseline, at least double under "
+              f"{_times(min(lows), max(highs))} the baseline, at least double under "
               f"{n_at_least} of {len(lows)} baseline choices")
     if first_ratios:
         caveat += (f", while the first step ({first['rate_id']}, "
                    f"{_period_text(first['period_start'], first['period_end'])}) is "
-                   f"{_g(min(x.low for x in first_ratios))} to "
-                   f"{_g(max(x.high for x in first_ratios))} times")
+                   f"{_times(min(x.low for x in first_ratios), max(x.high for x in first_ratios))}"
+                   )
     caveat += "."
     key = pd.concat([after[after["rate_id"] == top["rate_id"]], base])
     verdict, caveat = _cap_caveat(verdict, list(key["grade_best"]), caveat)
@@ -876,7 +897,7 @@ def _c5(ev: _Evidence) -> ClaimResult:
         "confirmed_by": p.confirming_actor if by_actor else "other",
         "prk_readings_prior_year": n_read,
     }
-    caveat = f"The stop was confirmed in {numbers['stop']}"
+    caveat = f"The stop confirmation is dated {numbers['stop']}"
     caveat += "" if by_actor else f" by someone other than {p.confirming_actor}"
     if len(rec) or len(post):
         verdict = SUPERSEDED
@@ -1128,8 +1149,9 @@ def _c9(ev: _Evidence) -> ClaimResult:
         rr = rate_ratio(lo, hi, pk_lo, pk_hi)
         key = "x_requirement" if label.startswith("design") else "x_background"
         numbers[f"{key}_low"], numbers[f"{key}_high"] = rr.low, rr.high
+        shown = re.sub(r"\s*\(.*\)\s*$", "", str(row["value_reported"]))
         comps.append(f"{_g(rr.low)}-{_g(rr.high)} times the {label} ({row['constant_id']}, "
-                     f"{row['value_reported']})")
+                     f"{shown})")
     if comps:
         caveat += ", while the peak was " + " and ".join(comps)
     caveat += "."
