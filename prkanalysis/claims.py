@@ -1361,11 +1361,19 @@ def _c12(ev: _Evidence) -> ClaimResult:
 
 @dataclass(frozen=True)
 class Claim:
-    """One claim: its id, wording (formatted with the parameters) and evaluator."""
+    """One claim: its id, wording (formatted with the parameters) and evaluator.
+
+    Calling a claim evaluates it: ``CLAIMS["C3"](record, grades=("P", "T"))``.
+    """
 
     claim_id: str
     text: str
     func: Callable[[_Evidence], ClaimResult]
+
+    def __call__(self, record: Any = None, params: ClaimParams | None = None,
+                 **overrides: Any) -> ClaimResult:
+        """Evaluate this claim on ``record`` (see :func:`evaluate`)."""
+        return self.func(prepare(record, ClaimParams.build(params, **overrides)))
 
     def __repr__(self) -> str:
         return f"Claim({self.claim_id}: {self.text!r})"

@@ -448,6 +448,12 @@ def test_result_repr_and_frames(results: dict[str, ClaimResult]) -> None:
         r.verdict = "contradicted"  # type: ignore[misc]
 
 
+def test_claim_objects_are_evaluators(record: Any) -> None:
+    r = CLAIMS["C10"](record, grades=("P", "T"))
+    assert r.claim_id == "C10" and r.verdict == "contradicted"
+    assert "C10" in repr(CLAIMS["C10"])
+
+
 def test_doctests() -> None:
     res = doctest.testmod(claims)
     assert res.failed == 0 and res.attempted > 0
