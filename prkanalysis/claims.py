@@ -26,8 +26,8 @@ interval ``[start2 - end1, end2 - start1]``, in years of 365.25 days.
 
 Example:
     >>> from prkanalysis.claims import ledger
-    >>> table = ledger()  # doctest: +SKIP
-    >>> table.loc[table.claim_id == "C5", "verdict"].item()  # doctest: +SKIP
+    >>> table = ledger()
+    >>> table.loc[table.claim_id == "C5", "verdict"].item()
     'superseded'
 """
 
@@ -494,6 +494,11 @@ def prepare(record: Any = None, params: ClaimParams | None = None) -> _Evidence:
     Raises:
         DataValidationError: If a table or column is missing, a date cannot be read or a
             source id does not resolve (the error names table, row and column).
+
+    Example:
+        >>> ev = prepare(params=ClaimParams(grades=("P", "T")))
+        >>> sorted(set(ev.rates["grade_best"]))
+        ['T']
     """
     p = params or ClaimParams()
     if record is None:
@@ -1429,8 +1434,10 @@ def evaluate(
         PrkError: On an unknown claim id or parameter.
 
     Example:
-        >>> evaluate("C5").verdict  # doctest: +SKIP
+        >>> evaluate("C5").verdict
         'superseded'
+        >>> evaluate("C5", grades=("P", "T")).verdict  # the recurrence is relayed by grade A only
+        'supported'
     """
     if claim_id not in CLAIMS:
         raise PrkError(f"unknown claim id {claim_id!r}; claims: {list(CLAIMS)}")
@@ -1452,8 +1459,8 @@ def evaluate_all(
         One :class:`ClaimResult` per claim.
 
     Example:
-        >>> [r.claim_id for r in evaluate_all()][:3]  # doctest: +SKIP
-        ['C1', 'C2', 'C3']
+        >>> [(r.claim_id, r.verdict) for r in evaluate_all()][:3]
+        [('C1', 'supported with caveats'), ('C2', 'supported with caveats'), ('C3', 'supported')]
     """
     p = ClaimParams.build(params, **overrides)
     ev = prepare(record, p)
@@ -1489,7 +1496,7 @@ def ledger(record: Any = None, params: ClaimParams | None = None,
         ``caveat``, ``rule``.
 
     Example:
-        >>> list(ledger().columns)  # doctest: +SKIP
+        >>> list(ledger().columns)
         ['claim_id', 'claim', 'verdict', 'numbers', 'evidence', 'caveat', 'rule']
     """
     rows = [
