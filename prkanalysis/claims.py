@@ -40,6 +40,7 @@ import shutil
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -232,6 +233,8 @@ class ClaimResult:
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
             raise PrkError(f"verdict must be one of {VERDICTS}, got {self.verdict!r}")
+        object.__setattr__(self, "numbers", MappingProxyType(dict(self.numbers)))
+        object.__setattr__(self, "evidence", tuple(tuple(e) for e in self.evidence))
 
     @property
     def evidence_frame(self) -> pd.DataFrame:

@@ -446,6 +446,8 @@ def test_result_repr_and_frames(results: dict[str, ClaimResult]) -> None:
     assert r.summary().splitlines()[0].startswith("C7 [supported]")
     with pytest.raises(dataclasses.FrozenInstanceError):
         r.verdict = "contradicted"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        r.numbers["claimed_pct"] = 0.0  # type: ignore[index]
 
 
 def test_claim_objects_are_evaluators(record: Any) -> None:
