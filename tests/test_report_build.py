@@ -102,7 +102,7 @@ def fake_ledger() -> pd.DataFrame:
             "claim": ["cracks", "half a decade", "rate doubled"],
             "verdict": ["supported with caveats", "supported", "undetermined"],
             "numbers": ["2 cracks", "6.3 years", "ratio 1.6 to 2.9"],
-            "evidence": [["S01 (P)", "S02 (T)"], "S03 (P)", "S04 (T)"],
+            "evidence": [["S001 (P)", "S002 (T)"], "S003 (P)", "S004 (T)"],
             "caveat": ["root cause disputed", "", "rounding"],
         }
     )
@@ -120,6 +120,9 @@ def write_project(root: Path) -> dict[str, Path]:
     digest = hashlib.sha256(b"x\n1\n").hexdigest()
     (data / "datapackage.json").write_text(
         json.dumps({"resources": [{"name": "a", "path": "a.csv", "hash": f"sha256:{digest}"}]})
+    )
+    (data / "sources.csv").write_text(
+        "source_id,title,url\nS001,First source,https://example.org/s001\n"
     )
     pkg = root / "pkg"
     pkg.mkdir()
@@ -225,6 +228,10 @@ def test_index_shows_ledger_and_build_information(built: dict[str, Any]) -> None
     for cid in ("C1", "C2", "C3"):
         assert f'data-claim-id="{cid}"' in index
     assert "verdict-supported-with-caveats" in index
+    assert (
+        '<a class="source" href="https://example.org/s001" title="First source">S001</a>' in index
+    )
+    assert "S002 (T)" in index  # no URL known: left as text
     for pkg in ("python", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn"):
         assert f"<td>{pkg}</td>" in index
     digest = hashlib.sha256(b"x\n1\n").hexdigest()

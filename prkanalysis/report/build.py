@@ -66,6 +66,7 @@ from prkanalysis.report.render import (
     render_chapter_page,
     render_index_page,
     render_output,
+    source_links,
 )
 
 #: Title of the report (index heading, PDF title).
@@ -490,7 +491,8 @@ def build_report(
         checksum_note=checksum_note,
         total_seconds=0.0,
     )
-    ledger_html = ledger_table_html(ledger) if ledger is not None else ""
+    links = source_links(data_dir / "sources.csv")
+    ledger_html = ledger_table_html(ledger, links) if ledger is not None else ""
     pdf_path: Path | None = None
     pdf_pages = 0
     if make_pdf:

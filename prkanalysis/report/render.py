@@ -396,8 +396,55 @@ class Ledger:
 FOLDED_LEDGER_COLUMNS: tuple[str, ...] = ("evidence", "rule")
 
 
-def _ledger_cell(col: str, value: str) -> str:
+_SOURCE_ID = re.compile(r"\b(S\d{3,})\b")
+
+
+def source_links(sources_csv: Path) -> dict[str, tuple[str, str]]:
+    r"""``source_id -> (url, title)`` from the evidence base's ``sources.csv`` (empty if absent).
+
+    Example:
+        >>> import tempfile
+        >>> p = Path(tempfile.mkdtemp()) / "sources.csv"
+        >>> _ = p.write_text("source_id,title,url\nS001,A page,https://e.org/a\n")
+        >>> source_links(p)
+        {'S001': ('https://e.org/a', 'A page')}
+    """
+    import csv
+
+    if not sources_csv.is_file():
+        return {}
+    with sources_csv.open(newline="", encoding="utf-8") as fh:
+        return {
+            row["source_id"]: (row.get("url") or "", row.get("title") or "")
+            for row in csv.DictReader(fh)
+            if row.get("source_id") and (row.get("url") or "").startswith(("http://", "https://"))
+        }
+
+
+def link_sources(escaped: str, links: Mapping[str, tuple[str, str]]) -> str:
+    """Turn source ids (``S008``) in escaped text into plain links to the source URL.
+
+    Plain ``<a href>`` links are not loaded by a browser, so the page stays offline.
+
+    Example:
+        >>> link_sources("EV1: S001 (P)", {"S001": ("https://e.org/a", "A page")})
+        'EV1: <a class="source" href="https://e.org/a" title="A page">S001</a> (P)'
+    """
+
+    def _one(m: re.Match[str]) -> str:
+        sid = m.group(1)
+        if sid not in links:
+            return sid
+        url, title = links[sid]
+        return f'<a class="source" href="{html.escape(url)}" title="{html.escape(title)}">{sid}</a>'
+
+    return _SOURCE_ID.sub(_one, escaped) if links else escaped
+
+
+def _ledger_cell(col: str, value: str, links: Mapping[str, tuple[str, str]]) -> str:
     text = html.escape(value)
+    if col == "evidence":
+        text = link_sources(text, links)
     if col == "verdict":
         return f'<span class="verdict verdict-{slug(value)}">{text}</span>'
     if col in FOLDED_LEDGER_COLUMNS and len(value) > 60:
@@ -407,11 +454,12 @@ def _ledger_cell(col: str, value: str) -> str:
     return text
 
 
-def ledger_table_html(ledger: Ledger) -> str:
+def ledger_table_html(ledger: Ledger, links: Mapping[str, tuple[str, str]] | None = None) -> str:
     """The claims ledger as an HTML table (``id="ledger"``), verdicts as styled badges.
 
     Each row carries ``data-claim-id``; each cell a ``col-<column>`` class. Long values in
-    the :data:`FOLDED_LEDGER_COLUMNS` are folded under a ``<details>`` toggle.
+    the :data:`FOLDED_LEDGER_COLUMNS` are folded under a ``<details>`` toggle; source ids in
+    the evidence column link to the source (``links`` from :func:`source_links`).
 
     Example:
         >>> led = Ledger(("claim_id", "verdict"), (("C2", "supported"),))
@@ -424,7 +472,7 @@ def ledger_table_html(ledger: Ledger) -> str:
     body = []
     for row in ledger.rows:
         cells = "".join(
-            f'<td class="col-{slug(col)}">{_ledger_cell(col, value)}</td>'
+            f'<td class="col-{slug(col)}">{_ledger_cell(col, value, links or {})}</td>'
             for col, value in zip(ledger.columns, row, strict=True)
         )
         claim = html.escape(row[ledger.id_column]) if row else ""
