@@ -46,7 +46,6 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -59,6 +58,8 @@ import pandas as pd
 
 from prkanalysis import config
 from prkanalysis.errors import ChecksumMismatchError, DataValidationError, UnitError
+from prkanalysis.provenance import sha256_file as file_sha256
+from prkanalysis.provenance import update_hashes as _provenance_update
 from prkanalysis.units import factor
 
 __all__ = [
@@ -96,26 +97,6 @@ _FALSE = ("false", "False", "FALSE", "0")
 # --------------------------------------------------------------------------------------
 # small helpers
 # --------------------------------------------------------------------------------------
-
-
-def file_sha256(path: str | Path) -> str:
-    """Return the hex sha256 of a file's bytes.
-
-    Args:
-        path: The file.
-
-    Returns:
-        64 lowercase hex characters.
-
-    Example:
-        >>> import tempfile, os
-        >>> with tempfile.NamedTemporaryFile(delete=False) as f:
-        ...     _ = f.write(b"abc")
-        >>> file_sha256(f.name)[:16]
-        'ba7816bf8f01cfea'
-        >>> os.unlink(f.name)
-    """
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def split_ids(text: object, sep: str = ID_SEPARATOR) -> list[str]:
@@ -808,24 +789,19 @@ def _load_record(data_dir: Path, verify_hashes: bool) -> Record:
 
 
 def update_hashes(data_dir: str | Path) -> dict[str, str]:
-    """Rewrite the ``hash`` of every resource in ``data_dir/datapackage.json``.
+    """Recompute ``hash`` and ``bytes`` of every resource in ``data_dir/datapackage.json``.
 
-    The only function here that writes. Use it after deliberately editing a CSV (and on
-    copies in tests); :func:`load_record` never calls it.
+    The only function here that writes (it delegates to
+    :func:`prkanalysis.provenance.update_hashes`). Use it after deliberately editing a CSV
+    (and on copies in tests); :func:`load_record` never calls it.
 
     Args:
         data_dir: Folder with ``datapackage.json``.
 
     Returns:
-        ``resource name -> new sha256``.
+        ``resource name -> sha256`` (bare hex) for every resource, after the update.
     """
     data_dir = Path(data_dir)
+    _provenance_update(data_dir / "datapackage.json")
     desc = read_descriptor(data_dir)
-    out: dict[str, str] = {}
-    for res in desc["resources"]:
-        digest = file_sha256(data_dir / str(res["path"]))
-        res["hash"] = f"sha256:{digest}"
-        out[str(res["name"])] = digest
-    (data_dir / "datapackage.json").write_text(json.dumps(desc, indent=2) + "\n",
-                                                encoding="utf-8")
-    return out
+    return {str(r["name"]): str(r["hash"]).partition(":")[2] for r in desc["resources"]}
