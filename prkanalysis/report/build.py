@@ -368,7 +368,7 @@ def build_report(
         import prkanalysis
 
         package_dir = Path(prkanalysis.__file__).parent
-    ctx = CacheContext.collect(package_dir, data_dir)
+    ctx = CacheContext.collect(package_dir, data_dir, (config.FIXTURES_DIR,))
     errors: list[str] = []
 
     notebooks: dict[str, Any] = {}

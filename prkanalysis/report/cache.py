@@ -7,7 +7,8 @@ sidecar. The key is the sha256 of everything that can change a chapter's outputs
 * every Python source file of the ``prkanalysis`` package except the report builder
   itself (relative path and bytes);
 * every file of the evidence base ``data/`` (relative path and bytes: the CSVs and
-  ``datapackage.json`` with its declared checksums);
+  ``datapackage.json`` with its declared checksums), and of ``tests/fixtures/`` (small real
+  files a chapter may read);
 * the Python version and the versions of the packages the chapters compute with.
 
 Chapters that fail are never cached. ``--no-cache`` bypasses reading (results are still
@@ -107,19 +108,26 @@ class CacheContext:
         package_digest: Digest of the package sources (report builder excluded).
         data_digest: Digest of the evidence base files.
         versions: Python and package versions.
+        extra_digest: Digest of further input folders (fixtures), "" if none.
     """
 
     package_digest: str
     data_digest: str
     versions: tuple[tuple[str, str], ...]
+    extra_digest: str = ""
 
     @classmethod
-    def collect(cls, package_dir: Path, data_dir: Path) -> CacheContext:
-        """Digest ``package_dir`` (``*.py``, without ``report/``) and ``data_dir`` now."""
+    def collect(
+        cls, package_dir: Path, data_dir: Path, extra_dirs: tuple[Path, ...] = ()
+    ) -> CacheContext:
+        """Digest ``package_dir`` (``*.py``, without ``report/``), ``data_dir`` and extras now."""
         return cls(
             package_digest=tree_digest(package_dir, "*.py", exclude=("report",)),
             data_digest=tree_digest(data_dir),
             versions=tuple(package_versions().items()),
+            extra_digest=sha256_bytes("".join(tree_digest(d) for d in extra_dirs).encode())
+            if extra_dirs
+            else "",
         )
 
     def key(self, notebook_text: str) -> str:
@@ -135,6 +143,7 @@ class CacheContext:
                 "notebook": sha256_bytes(notebook_text.encode()),
                 "package": self.package_digest,
                 "data": self.data_digest,
+                "extra": self.extra_digest,
                 "versions": list(self.versions),
             },
             sort_keys=True,
