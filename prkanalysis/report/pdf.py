@@ -101,9 +101,24 @@ def html_to_text(fragment: str) -> str:
     return html.unescape(_TAG.sub("", fragment)).strip()
 
 
+def _tag_styles() -> dict[str, Any]:
+    """Heading and paragraph styles for fpdf2's HTML rendering (navy headings, spacing)."""
+    from fpdf.fonts import TextStyle
+
+    navy = "#10243e"
+    sizes = {"h1": 15.0, "h2": 13.0, "h3": 11.5, "h4": 10.5, "h5": 10.0, "h6": 10.0}
+    styles: dict[str, Any] = {
+        tag: TextStyle(font_style="B", font_size_pt=size, color=navy, t_margin=4, b_margin=1.5)
+        for tag, size in sizes.items()
+    }
+    styles["p"] = TextStyle(b_margin=1.5)
+    return styles
+
+
 def _prose(pdf: Any, fragment: str) -> None:
     """Write an HTML fragment (from Markdown) with fpdf2's HTML subset, else as plain text."""
     fragment = re.sub(r"<a class=\"external-ref\"[^>]*>.*?</a>", "", fragment)
+    fragment = re.sub(r"<p>", '<p line-height="1.3">', fragment)
     pdf.set_font(FONT, "", 9.5)
     try:
         with warnings.catch_warnings():
@@ -112,13 +127,14 @@ def _prose(pdf: Any, fragment: str) -> None:
                 fragment,
                 font_family=FONT,
                 pre_code_font=MONO,
-                heading_sizes={"h1": 15, "h2": 13, "h3": 11.5, "h4": 10.5, "h5": 10, "h6": 10},
+                tag_styles=_tag_styles(),
                 table_line_separators=True,
             )
     except Exception:  # fpdf2's HTML subset rejects some structures: degrade to text
         pdf.set_x(pdf.l_margin)
         pdf.multi_cell(0, 4.6, html_to_text(fragment), align="L")
     pdf.set_x(pdf.l_margin)
+    pdf.ln(1.5)
 
 
 def fit_mono_size(pdf_width_mm: float, text: str, largest: float = 7.0) -> float:
@@ -183,7 +199,9 @@ def _table(pdf: Any, rows: list[list[str]]) -> bool:
     rows = [r + [""] * (width - len(r)) for r in rows]
     pdf.set_font(FONT, "", 6.5 if width > 6 else 7.5)
     pdf.set_x(pdf.l_margin)
-    with pdf.table(text_align="LEFT", line_height=3.3, first_row_as_headings=True) as table:
+    with pdf.table(
+        text_align="LEFT", line_height=3.6, padding=0.6, first_row_as_headings=True
+    ) as table:
         for values in rows:
             row = table.row()
             for v in values:
