@@ -257,6 +257,10 @@ def test_no_page_loads_anything_remote(built: dict[str, Any]) -> None:
             if url.startswith(("http://", "https://", "//")):
                 # only plain links may point outside; they are not loaded
                 assert re.search(rf'<a [^>]*href="{re.escape(url)}"', text), (page.name, url)
+    remote_css = re.compile(r"""url\(\s*["']?(?:https?:)?//|@import""", re.IGNORECASE)
+    assets = list((built["result"].out_dir / "assets").iterdir())
+    for f in [*built["result"].pages, *assets]:
+        assert not remote_css.search(f.read_text()), f.name
     intro = (built["result"].out_dir / "00-intro.html").read_text()
     assert 'class="external-ref" href="https://example.org/remote.png"' in intro
 

@@ -44,7 +44,7 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 _EXTERNAL_TAG = re.compile(
     r"<(img|script|iframe|link|source|video|audio|embed|object)\b([^>]*?)"
-    r"\b(src|href|data)\s*=\s*([\"'])((?:https?:)?//[^\"']*)\4([^>]*)>(?:\s*</\1>)?",
+    r"\b(src|href|data|srcset|poster)\s*=\s*([\"'])((?:https?:)?//[^\"']*)\4([^>]*)>(?:\s*</\1>)?",
     re.IGNORECASE,
 )
 _HEADING = re.compile(r"^\s{0,3}#\s+(.+?)\s*#*\s*$", re.MULTILINE)
