@@ -181,7 +181,8 @@ items = [
     f"{pd.Timestamp(brk['ci_low'].iloc[0]):%d %b} to "
     f"{pd.Timestamp(brk['ci_high'].iloc[0]):%d %b %Y}) against a true "
     f"{rise:%d %b %Y} (BIC alone would choose {bp.n_breaks} break(s): slow temperature "
-    "drift mimics small shifts). The real rate series has {len(base) + len(after)} points around the "
-    "escalation: too few to date the break from evidence.",
+    "drift mimics small shifts). "
+    f"The real rate series has {len(base) + len(after)} points around the escalation: too "
+    "few to date the break from evidence.",
 ]
 story.findings_markdown("Findings: the 2024 escalation", items)
