@@ -57,7 +57,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -425,6 +425,15 @@ def _summary(a: Arrays, p: PipelineParams) -> dict[str, Any]:
         out["first_t"], out["last_t"] = int(t[first]), int(t[last])
         out["first_v"], out["last_v"] = float(v[first]), float(v[last])
         out["med_abs"] = float(np.median(np.abs(vv)))
+        # non-zero |first differences| (internal to the partition), for detect_step's
+        # threshold eps = 1e-9 x median|p| that is only known globally: the count above
+        # ``tiny_max`` plus the few values below it let the driver count above any eps
+        ad = np.abs(np.diff(vv))
+        tiny_max = 1e-6 * max(float(np.max(np.abs(vv))), 1.0)
+        out["nz_above_tiny"] = int(np.count_nonzero(ad > tiny_max))
+        out["tiny"] = np.sort(ad[(ad > 0) & (ad <= tiny_max)])
+        out["tiny_max"] = tiny_max
+        del ad
     h = _halo_rows(t, live, p, "head")
     k = _halo_rows(t, live, p, "tail")
     out["head"] = (t[:h].copy(), v[:h].copy())
@@ -679,6 +688,8 @@ def _on_frame(kernel: str, pdf: pd.DataFrame, *args: Any) -> Any:
 
 #: ``run(kernel, [(partition index, args), ...]) -> results`` in the order given.
 Runner = Callable[[str, list[tuple[int, tuple[Any, ...]]]], list[Any]]
+#: The same, yielding the results one by one in the order given (bounded client memory).
+IterRunner = Callable[[str, list[tuple[int, tuple[Any, ...]]]], Iterator[Any]]
 
 
 def _chain_halo(
@@ -710,6 +721,7 @@ def _chain_halo(
 
 def _engine(
     run: Runner,
+    run_iter: IterRunner,
     n_parts: int,
     names: list[str],
     hatch_parts: Callable[[], list[Arrays]] | None,
@@ -751,7 +763,23 @@ def _engine(
 
     # global step and scale, from the same strided samples as clean.detect_step/robust_scale
     clock = time.perf_counter()
-    counts = run("count", [(i, (prev_last[k], eps_lo, eps_hi)) for k, i in enumerate(order)])
+    live_summ = [s_ for s_ in summ if s_["n_live"]]
+    if all(eps_hi <= s_["tiny_max"] for s_ in live_summ):
+        counts = []
+        for k, s_ in enumerate(summ):
+            if not s_["n_live"]:
+                counts.append((0, 0))
+                continue
+            tiny = s_["tiny"]
+            above = s_["nz_above_tiny"] + int(np.count_nonzero(tiny > eps_hi))
+            amb = int(np.count_nonzero((tiny > eps_lo) & (tiny <= eps_hi)))
+            if prev_last[k] is not None:  # the difference across the left boundary
+                db = abs(s_["first_v"] - prev_last[k])
+                above += int(db > eps_hi)
+                amb += int(eps_lo < db <= eps_hi)
+            counts.append((above, amb))
+    else:  # partitions of very different magnitude: count again with the bracket known
+        counts = run("count", [(i, (prev_last[k], eps_lo, eps_hi)) for k, i in enumerate(order)])
     if any(c[1] for c in counts):
         raise TelemetryError(
             "run_pipeline: some value differences are of float-noise size (near 1e-9 x the "
@@ -805,11 +833,9 @@ def _engine(
              k == first_k, p))
         for k, i in enumerate(order)
     ]
-    results = run("process", jobs)
-    timings["process"] = time.perf_counter() - clock
+    results = run_iter("process", jobs)
 
-    # reduction: join the edge pieces in time order
-    clock = time.perf_counter()
+    # reduction: join the edge pieces in time order, consuming results as they arrive
     rows: list[pd.DataFrame] = []
     open_t: list[np.ndarray] = []
     open_v: list[np.ndarray] = []
@@ -841,6 +867,7 @@ def _engine(
             open_t.append(r["tail"][0])
             open_v.append(r["tail"][1])
     close_open()
+    timings["process"] = time.perf_counter() - clock
     if not rows:
         raise InsufficientDataError(f"telemetry: no segment with >= {p.min_samples} samples")
     res = pd.concat(rows, ignore_index=True)
@@ -872,7 +899,6 @@ def _engine(
         "cov": p.cov,
         "source": "hatch" if hatch is not None else "pressure",
     })
-    timings["reduce"] = time.perf_counter() - clock
     out.attrs.update(volume_m3=volume_m3, temperature_k=temperature_k,
                      ref_pressure_mmhg=p.ref_pressure_mmhg, level=p.level,
                      partitions=len(order), samples=int(sum(s_["n"] for s_ in summ)),
@@ -958,6 +984,16 @@ def run_pipeline_dask(
     def run(kernel: str, jobs: list[tuple[int, tuple[Any, ...]]]) -> list[Any]:
         return _compute(client, [on_frame(kernel, parts[i], *args) for i, args in jobs])
 
+    def run_iter(kernel: str, jobs: list[tuple[int, tuple[Any, ...]]]) -> Iterator[Any]:
+        tasks = [on_frame(kernel, parts[i], *args) for i, args in jobs]
+        if client is None:
+            yield from dask.compute(*tasks)
+            return
+        futures = client.compute(tasks)
+        for fut in futures:
+            yield fut.result()
+            fut.release()
+
     def hatch_parts() -> list[Arrays]:
         hfiles = channel_files(path, PRK_HATCH)
         if not hfiles:
@@ -967,19 +1003,29 @@ def run_pipeline_dask(
         return _compute(client, [on_frame("hatch", x) for x in hdf.to_delayed()])
 
     names = [str(f.relative_to(path)) for f in files]
-    return _engine(run, len(parts), names, hatch_parts, volume_m3, temperature_k, p)
+    return _engine(run, run_iter, len(parts), names, hatch_parts, volume_m3, temperature_k, p)
 
 
 def _read_file(f: Path) -> Arrays:
     """One Parquet file's time (int64 ns) and value (float64) columns, time-sorted."""
     import pyarrow.parquet as pq
 
-    table = pq.read_table(str(f), columns=["time", "value"], partitioning=None)
-    t = table.column("time").to_numpy().view(np.int64)
-    v = table.column("value").to_numpy()
-    del table
-    if v.dtype != np.float64:
-        v = v.astype(np.float64)
+    pf = pq.ParquetFile(str(f))
+    n = pf.metadata.num_rows
+    t = np.empty(n, dtype=np.int64)
+    v = np.empty(n, dtype=np.float64)
+    pos = 0
+    for rg in range(pf.num_row_groups):  # one row group at a time: no second full copy
+        table = pf.read_row_group(rg, columns=["time", "value"])
+        m = table.num_rows
+        for out, col in ((t, "time"), (v, "value")):
+            q = pos
+            for chunk in table.column(col).chunks:
+                x = chunk.to_numpy(zero_copy_only=False)
+                out[q : q + x.size] = x.view(np.int64) if col == "time" else x
+                q += x.size
+        pos += m
+        del table
     if t.size > 1 and np.any(t[1:] < t[:-1]):
         o = np.argsort(t, kind="stable")
         t, v = t[o], v[o]
@@ -1044,15 +1090,19 @@ def run_pipeline_fast(
         arrays = list(pool.map(_read_file, files))
         load_s = time.perf_counter() - clock
 
-        def run(kernel: str, jobs: list[tuple[int, tuple[Any, ...]]]) -> list[Any]:
+        def run_iter(kernel: str, jobs: list[tuple[int, tuple[Any, ...]]]) -> Iterator[Any]:
             fn = _KERNELS[kernel]
-            return list(pool.map(lambda job: fn(arrays[job[0]], *job[1]), jobs))
+            return pool.map(lambda job: fn(arrays[job[0]], *job[1]), jobs)
+
+        def run(kernel: str, jobs: list[tuple[int, tuple[Any, ...]]]) -> list[Any]:
+            return list(run_iter(kernel, jobs))
 
         def hatch_parts() -> list[Arrays]:
             return [_hatch_changes(_read_file(f)) for f in channel_files(path, PRK_HATCH)]
 
         names = [str(f.relative_to(path)) for f in files]
-        out = _engine(run, len(files), names, hatch_parts, volume_m3, temperature_k, p)
+        out = _engine(run, run_iter, len(files), names, hatch_parts, volume_m3, temperature_k,
+                      p)
     out.attrs["timings"] = {"load": load_s, **out.attrs["timings"]}
     return out
 
