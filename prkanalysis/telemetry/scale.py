@@ -510,6 +510,19 @@ def _closed_at(times: np.ndarray, ht: np.ndarray, hv: np.ndarray) -> np.ndarray:
     return closed
 
 
+def _closed_ranges(t: np.ndarray, ht: np.ndarray, hv: np.ndarray) -> np.ndarray:
+    """Sample-index ranges ``[a, b)`` of ``t`` during which the hatch is closed (rows x 2).
+
+    The hatch state is piecewise constant between its (compressed) change rows, so a few
+    binary searches of the change times in ``t`` replace a search per sample.
+    """
+    cut = np.searchsorted(t, ht, side="left")
+    a = cut
+    b = np.r_[cut[1:], t.size]
+    sel = (hv == 1) & (b > a)
+    return np.stack([a[sel], b[sel]], axis=1)
+
+
 def _process(
     a: Arrays,
     left: tuple[np.ndarray, np.ndarray, bool],
@@ -520,7 +533,14 @@ def _process(
     is_first: bool,
     p: PipelineParams,
 ) -> dict[str, Any]:
-    """Flags, segment starts, fits of complete segments, arrays of the edge pieces."""
+    """Flags, segment pieces, fits of complete segments, arrays of the edge pieces.
+
+    Works in *kept positions* (the index among the partition's kept samples): a segment is
+    a range ``[ka, kb)`` of them. Hatch mode: the ranges of kept samples inside closed-hatch
+    intervals, two ranges joined when no kept sample lies between them (as
+    ``segment_arrays`` sees consecutive closed samples). Pressure mode: ranges between the
+    kept samples flagged ``gap_before`` or ``repress``.
+    """
     t, v = a
     lt, lv, left_complete = left
     rt, rv, _ = right
@@ -530,72 +550,79 @@ def _process(
     del xt, xv
     f_own = flags[lt.size : lt.size + t.size]
     k_own = (f_own & DROP_MASK) == 0
-    if k_own.all():
-        tk, vk, fk = t, v, f_own
-    else:
-        tk, vk, fk = t[k_own], v[k_own], f_own[k_own]
+    kidx = None if k_own.all() else np.flatnonzero(k_own)
+    n = t.size if kidx is None else kidx.size
     # the previous kept sample (in the left halo), for the first own kept sample
     lk = np.flatnonzero((flags[: lt.size] & DROP_MASK) == 0)
     prev_t = int(lt[lk[-1]]) if lk.size else None
     halo_live = np.flatnonzero((_pre_flags(lt, lv) & DROP_MASK) == 0)
     uncertain = (not left_complete and lk.size > 0 and halo_live.size > 0
                  and int(lk[-1]) == int(halo_live[0]))
-    n = tk.size
     res: dict[str, Any] = {"n_kept": int(n), "head": None, "tail": None, "fits": None,
                            "whole": False, "closes_left": True}
     if n == 0:
         return res
+
+    def kpos(i: np.ndarray) -> np.ndarray:
+        """Sample index -> kept position (of the first kept sample at or after it)."""
+        return i if kidx is None else np.searchsorted(kidx, i, side="left")
+
+    def piece(ka: int, kb: int) -> Arrays:
+        if kidx is None:
+            return t[ka:kb], v[ka:kb]
+        ii = kidx[ka:kb]
+        return t[ii], v[ii]
+
+    global_start = is_first and prev_t is None
     if hatch is not None:
         ht, hv = hatch
-        member = _closed_at(tk, ht, hv)
-        start = np.empty(n, dtype=bool)
-        start[1:] = member[1:] & ~member[:-1]
+        cr = _closed_ranges(t, ht, hv)
+        ka = kpos(cr[:, 0])
+        kb = kpos(cr[:, 1])
+        ok = kb > ka
+        ka, kb = ka[ok], kb[ok]
+        if ka.size == 0:
+            return res
+        # join ranges with no kept sample between them
+        join = np.r_[False, ka[1:] == kb[:-1]]
+        first_of = np.flatnonzero(~join)
+        last_of = np.r_[first_of[1:], ka.size] - 1
+        ka, kb = ka[first_of], kb[last_of]
         prev_closed = False
         if prev_t is not None:
             prev_closed = bool(_closed_at(np.array([prev_t]), ht, hv)[0])
-            if uncertain:
+            if uncertain and ka[0] == 0:
                 raise TelemetryError(
                     "run_pipeline: a frozen stretch longer than the halo ends at a partition "
                     "boundary; the hatch state before it is not known locally. Repartition "
                     "the dataset (e.g. by year) or use run_pipeline_memory."
                 )
-        start[0] = bool(member[0]) and not prev_closed
+        head_open = bool(ka[0] == 0) and prev_closed and not global_start
     else:
-        member = None
-        start = (fk & (GAP_BEFORE | REPRESS)) != 0
-    if is_first and prev_t is None:
-        start[0] = True
-    lab = np.cumsum(start)  # 0 = continues the segment open at the left boundary
-    m_idx = np.flatnonzero(member) if member is not None else None
-    if m_idx is not None and m_idx.size == 0:
-        return res
-    first_member = bool(member[0]) if member is not None else True
-    last_member = bool(member[-1]) if member is not None else True
-    head_open = first_member and not bool(start[0])
-    tail_open = last_member
+        st = np.flatnonzero((f_own & (GAP_BEFORE | REPRESS)) != 0)
+        bnd = kpos(st)
+        if global_start:
+            bnd = np.r_[0, bnd]
+        bnd = np.unique(bnd)
+        head_open = not (bnd.size and bnd[0] == 0)
+        edges = np.r_[0, bnd[bnd > 0], n]
+        ka, kb = edges[:-1], edges[1:]
+    tail_open = bool(kb[-1] == n)
     res["closes_left"] = not head_open
-    last_lab = int(lab[-1]) if m_idx is None else int(lab[m_idx[-1]])
-    if head_open and tail_open and last_lab == 0:
-        sel = m_idx if m_idx is not None else slice(None)
-        res["head"] = (tk[sel], vk[sel])
+    if head_open and tail_open and ka.size == 1:
+        res["head"] = piece(0, n)
         res["whole"] = True
         return res
-    # contiguous pieces: boundaries of labels among the member samples
-    mt = tk if m_idx is None else tk[m_idx]
-    mv = vk if m_idx is None else vk[m_idx]
-    ml = lab if m_idx is None else lab[m_idx]
-    bnd = np.flatnonzero(ml[1:] != ml[:-1]) + 1
-    p_start = np.r_[0, bnd]
-    p_end = np.r_[bnd, ml.size]
-    lo, hi = 0, p_start.size
+    lo, hi = 0, ka.size
     if head_open:
-        res["head"] = (mt[: p_end[0]], mv[: p_end[0]])
+        res["head"] = piece(int(ka[0]), int(kb[0]))
         lo = 1
     if tail_open:
-        res["tail"] = (mt[p_start[-1]:], mv[p_start[-1]:])
+        res["tail"] = piece(int(ka[-1]), int(kb[-1]))
         hi -= 1
     if hi > lo:
-        res["fits"] = _fit_pieces(mt, mv, p_start[lo:hi], p_end[lo:hi], t0_ns, p)
+        res["fits"] = _fit_pieces([piece(int(x), int(y)) for x, y in zip(ka[lo:hi], kb[lo:hi],
+                                                                         strict=True)], t0_ns, p)
     return res
 
 
@@ -646,22 +673,20 @@ def _fit_one(t_s: np.ndarray, y: np.ndarray, p: PipelineParams) -> tuple[float, 
             lags)
 
 
-def _fit_pieces(t_ns: np.ndarray, v: np.ndarray, starts: np.ndarray, ends: np.ndarray,
-                t0_ns: int, p: PipelineParams) -> pd.DataFrame | None:
-    """Fit the complete segments ``[starts[i], ends[i])``; segments below min_samples dropped."""
+def _fit_pieces(pieces: list[Arrays], t0_ns: int, p: PipelineParams) -> pd.DataFrame | None:
+    """Fit complete segments given as (t_ns, p) arrays; those below min_samples dropped."""
     rows = []
-    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
-        if b - a < p.min_samples:
+    for t_ns, v in pieces:
+        n = t_ns.size
+        if n < p.min_samples or n == 0:
             continue
-        vs = v[a:b]
-        if np.any(vs <= 0):
+        if np.any(v <= 0):
             raise TelemetryError(
                 "run_pipeline: a pressure <= 0 in a segment; cannot take its log"
             )
-        t_s = (t_ns[a:b] - t0_ns) / _NS
-        fit = _fit_one(t_s, np.log(vs), p)
-        rows.append((b - a, *fit, int(t_ns[a]), int(t_ns[b - 1]), float(v[a]),
-                     float(v[b - 1])))
+        t_s = (t_ns - t0_ns) / _NS
+        fit = _fit_one(t_s, np.log(v), p)
+        rows.append((n, *fit, int(t_ns[0]), int(t_ns[-1]), float(v[0]), float(v[-1])))
     if not rows:
         return None
     return pd.DataFrame(rows, columns=["n", "slope", "se", "se_ols", "resid_sd", "maxlags",
@@ -844,7 +869,7 @@ def _engine(
         if open_t:
             t_ = np.concatenate(open_t)
             v_ = np.concatenate(open_v)
-            f = _fit_pieces(t_, v_, np.array([0]), np.array([t_.size]), t0_ns, p)
+            f = _fit_pieces([(t_, v_)], t0_ns, p)
             if f is not None:
                 rows.append(f)
             open_t.clear()
