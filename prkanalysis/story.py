@@ -774,7 +774,7 @@ def episode_fits(
                               strict=True))
         fit = decay.fit_decay(t_h, p, "exponential", t_unit="h", t_bounds=bounds,
                               p_resolution=p_resolution)
-        first_time = pd.NaT
+        first_time: Any = pd.NaT
         if "time" in sub.columns:
             times = pd.to_datetime(sub["time"].astype("string"), errors="coerce", utc=True,
                                    format="mixed")

@@ -142,7 +142,8 @@ def apply_theme() -> dict[str, Any]:
     import seaborn as sns
 
     sns.set_theme(style="whitegrid", palette=list(PALETTE))
-    mpl.rcParams.update(_RC)
+    for key, value in _RC.items():
+        mpl.rcParams[key] = value
     return dict(_RC)
 
 
