@@ -142,8 +142,8 @@ def apply_theme() -> dict[str, Any]:
     import seaborn as sns
 
     sns.set_theme(style="whitegrid", palette=list(PALETTE))
-    for key, value in _RC.items():
-        mpl.rcParams[key] = value
+    rc: Any = mpl.rcParams  # typed keys in recent matplotlib stubs
+    rc.update(_RC)
     return dict(_RC)
 
 
