@@ -673,6 +673,12 @@ def _fit_one(t_s: np.ndarray, y: np.ndarray, p: PipelineParams) -> tuple[float, 
             lags)
 
 
+def _join_and_fit(ts: list[np.ndarray], vs: list[np.ndarray], t0_ns: int,
+                  p: PipelineParams) -> pd.DataFrame | None:
+    """Join the pieces of one segment that straddles partitions, and fit it."""
+    return _fit_pieces([(np.concatenate(ts), np.concatenate(vs))], t0_ns, p)
+
+
 def _fit_pieces(pieces: list[Arrays], t0_ns: int, p: PipelineParams) -> pd.DataFrame | None:
     """Fit complete segments given as (t_ns, p) arrays; those below min_samples dropped."""
     rows = []
@@ -715,6 +721,8 @@ def _on_frame(kernel: str, pdf: pd.DataFrame, *args: Any) -> Any:
 Runner = Callable[[str, list[tuple[int, tuple[Any, ...]]]], list[Any]]
 #: The same, yielding the results one by one in the order given (bounded client memory).
 IterRunner = Callable[[str, list[tuple[int, tuple[Any, ...]]]], Iterator[Any]]
+#: ``submit(fn, *args)`` -> a handle with ``.result()`` (or the result itself).
+Submit = Callable[..., Any]
 
 
 def _chain_halo(
@@ -747,6 +755,7 @@ def _chain_halo(
 def _engine(
     run: Runner,
     run_iter: IterRunner,
+    submit: Submit,
     n_parts: int,
     names: list[str],
     hatch_parts: Callable[[], list[Arrays]] | None,
@@ -861,17 +870,13 @@ def _engine(
     results = run_iter("process", jobs)
 
     # reduction: join the edge pieces in time order, consuming results as they arrive
-    rows: list[pd.DataFrame] = []
+    rows: list[Any] = []  # DataFrames, or handles of fits running on the pool/cluster
     open_t: list[np.ndarray] = []
     open_v: list[np.ndarray] = []
 
     def close_open() -> None:
         if open_t:
-            t_ = np.concatenate(open_t)
-            v_ = np.concatenate(open_v)
-            f = _fit_pieces([(t_, v_)], t0_ns, p)
-            if f is not None:
-                rows.append(f)
+            rows.append(submit(_join_and_fit, list(open_t), list(open_v), t0_ns, p))
             open_t.clear()
             open_v.clear()
 
@@ -892,6 +897,8 @@ def _engine(
             open_t.append(r["tail"][0])
             open_v.append(r["tail"][1])
     close_open()
+    rows = [r.result() if hasattr(r, "result") else r for r in rows]
+    rows = [r for r in rows if r is not None]
     timings["process"] = time.perf_counter() - clock
     if not rows:
         raise InsufficientDataError(f"telemetry: no segment with >= {p.min_samples} samples")
@@ -1028,7 +1035,11 @@ def run_pipeline_dask(
         return _compute(client, [on_frame("hatch", x) for x in hdf.to_delayed()])
 
     names = [str(f.relative_to(path)) for f in files]
-    return _engine(run, run_iter, len(parts), names, hatch_parts, volume_m3, temperature_k, p)
+    def submit(fn: Callable[..., Any], *args: Any) -> Any:
+        return client.submit(fn, *args, pure=False) if client is not None else fn(*args)
+
+    return _engine(run, run_iter, submit, len(parts), names, hatch_parts, volume_m3,
+                   temperature_k, p)
 
 
 def _read_file(f: Path) -> Arrays:
@@ -1126,8 +1137,8 @@ def run_pipeline_fast(
             return [_hatch_changes(_read_file(f)) for f in channel_files(path, PRK_HATCH)]
 
         names = [str(f.relative_to(path)) for f in files]
-        out = _engine(run, run_iter, len(files), names, hatch_parts, volume_m3, temperature_k,
-                      p)
+        out = _engine(run, run_iter, pool.submit, len(files), names, hatch_parts, volume_m3,
+                      temperature_k, p)
     out.attrs["timings"] = {"load": load_s, **out.attrs["timings"]}
     return out
 
