@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 
@@ -17,6 +18,7 @@ from prkanalysis.telemetry.scale import (
     compare_fits,
     read_channel_arrays,
     run_pipeline_dask,
+    run_pipeline_fast,
     run_pipeline_memory,
 )
 
@@ -160,6 +162,7 @@ def test_bad_input(tmp_path):
         run_pipeline_dask(tmp_path / "a", V, T)
 
 
+@pytest.mark.slow
 def test_benchmark_smoke(tmp_path):
     """The benchmark script runs end to end on a tiny size (keeps it from rotting)."""
     script = PROJ_ROOT / "benchmarks" / "telemetry_bench.py"
@@ -172,3 +175,41 @@ def test_benchmark_smoke(tmp_path):
     assert "SIMULATED" in out.stdout
     assert "samples/s" in out.stdout
     assert list(tmp_path.glob("telemetry_bench_*.json"))
+
+
+@pytest.mark.parametrize("n", [200_001, 200_000])
+def test_exact_global_median_by_histogram_refinement(monkeypatch, n):
+    from prkanalysis.telemetry import scale
+
+    monkeypatch.setattr(scale, "_GATHER_MAX", 500)  # force several refinement rounds
+    rng = np.random.default_rng(n)
+    v = np.round(700 + rng.normal(0, 30, n), 3)  # many ties
+    t = np.arange(n, dtype=np.int64) * 10**9
+    cuts = [0, 1000, 70_000, 150_000, n]
+    parts = [(t[a:b], v[a:b]) for a, b in itertools.pairwise(cuts)]
+    p = PipelineParams()
+    summ = [scale._summary(x, p) for x in parts]
+
+    def run(kernel, jobs):
+        return [scale._KERNELS[kernel](parts[i], *args) for i, args in jobs]
+
+    got = scale._global_median_abs(run, list(range(len(parts))), summ, n)
+    assert got == np.median(np.abs(v))
+
+
+def test_float_noise_differences_take_the_exact_median_path(tmp_path):
+    """Unquantised data with differences near 1e-9 x median |p| (SIMULATED)."""
+    df, _ = simulate(duration_days=60, rate_hz=0.02, closed_days=5, seed=3, quant_step=0.0)
+    v = df["value"].to_numpy().copy()
+    prs = np.flatnonzero((df["channel"] == "prk_pressure").to_numpy())
+    rng = np.random.default_rng(0)
+    med = np.median(np.abs(v[prs]))
+    for i in rng.choice(prs[10:-10], 200, replace=False):
+        v[i + 1] = v[i] + rng.uniform(0.3, 3.0) * 1e-9 * med
+    df["value"] = v
+    path = write_parquet(df, tmp_path)
+    mem = run_pipeline_memory(path, V, T)
+    fast = run_pipeline_fast(path, V, T)
+    assert "exact_median" in fast.attrs["timings"]
+    _assert_identical(mem, fast)
+    _assert_identical(mem, run_pipeline_dask(path, V, T))

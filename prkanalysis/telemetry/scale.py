@@ -95,6 +95,7 @@ __all__ = [
 _NS = 1e9
 _DAY_S = 86400.0
 _SAMPLE = 2_000_000  # the strided-sample size of clean.detect_step / clean.robust_scale
+_GATHER_MAX = 200_000  # values per partition gathered by the exact-median search
 
 
 @dataclass(frozen=True)
@@ -424,12 +425,15 @@ def _summary(a: Arrays, p: PipelineParams) -> dict[str, Any]:
         last = int(t.size - 1 - np.argmax(live[::-1]))
         out["first_t"], out["last_t"] = int(t[first]), int(t[last])
         out["first_v"], out["last_v"] = float(v[first]), float(v[last])
-        out["med_abs"] = float(np.median(np.abs(vv)))
+        av = np.abs(vv)
+        out["med_abs"] = float(np.median(av))
+        out["min_abs"], out["max_abs"] = float(av.min()), float(av.max())
+        del av
         # non-zero |first differences| (internal to the partition), for detect_step's
         # threshold eps = 1e-9 x median|p| that is only known globally: the count above
         # ``tiny_max`` plus the few values below it let the driver count above any eps
         ad = np.abs(np.diff(vv))
-        tiny_max = 1e-6 * max(float(np.max(np.abs(vv))), 1.0)
+        tiny_max = 1e-6 * max(out["max_abs"], 1.0)
         out["nz_above_tiny"] = int(np.count_nonzero(ad > tiny_max))
         out["tiny"] = np.sort(ad[(ad > 0) & (ad <= tiny_max)])
         out["tiny_max"] = tiny_max
@@ -489,6 +493,50 @@ def _scale_from_diffs(d: np.ndarray, step: float, floor: float, n_live: int) -> 
     mad = float(np.median(np.abs(d - np.median(d))))
     sigma = 1.4826 * mad / np.sqrt(2.0)
     return max(sigma, 0.0 if np.isnan(step) else step, floor)
+
+
+def _abs_histogram(a: Arrays, lo: float, hi: float, bins: int, keep_max: int,
+                   ) -> tuple[int, np.ndarray, np.ndarray | None]:
+    """(count of |p| < lo, histogram of |p| on [lo, hi], sorted values in range if few)."""
+    t, v = a
+    _, (_, vv) = _live(_pre_flags(t, v), t, v)
+    x = np.abs(vv)
+    below = int(np.count_nonzero(x < lo))
+    inr = x[(x >= lo) & (x <= hi)]
+    counts = np.histogram(inr, bins=bins, range=(lo, hi))[0] if hi > lo else np.array(
+        [inr.size])
+    return below, counts, (np.sort(inr) if inr.size <= keep_max else None)
+
+
+def _global_median_abs(run: Any, order: list[int], summ: list[dict[str, Any]],
+                       n_live: int) -> float:
+    """Exact ``np.median(|p|)`` over all partitions, by histogram refinement.
+
+    Each round counts the values below a range and histograms those inside it (4096 bins);
+    the range shrinks to the bins holding the middle rank(s) until the values inside it are
+    few enough to gather. ``np.median`` averages the two middle values when the count is
+    even; so does this.
+    """
+    k1, k2 = (n_live - 1) // 2, n_live // 2
+    lo = min(s_["min_abs"] for s_ in summ if s_["n_live"])
+    hi = max(s_["max_abs"] for s_ in summ if s_["n_live"])
+    bins, keep = 4096, _GATHER_MAX
+    for _ in range(12):
+        res = run("hist", [(i, (lo, hi, bins, keep)) for i in order])
+        below = sum(r[0] for r in res)
+        counts = np.sum([r[1] for r in res], axis=0)
+        if all(r[2] is not None for r in res) or hi <= lo:
+            if hi <= lo:
+                return float(lo)
+            vals = np.sort(np.concatenate([r[2] for r in res]))
+            pair = vals[[k1 - below, k2 - below]]
+            return float(np.mean(pair)) if k1 != k2 else float(pair[0])
+        edges = np.linspace(lo, hi, bins + 1)
+        cum = below + np.cumsum(counts)
+        b1 = int(np.searchsorted(cum, k1, side="right"))
+        b2 = int(np.searchsorted(cum, k2, side="right"))
+        lo, hi = float(edges[b1]), float(edges[min(b2 + 1, bins)])
+    raise TelemetryError("run_pipeline: the median of |p| did not converge; pass step=")
 
 
 def _hatch_changes(a: Arrays) -> Arrays:
@@ -705,6 +753,7 @@ _KERNELS: dict[str, Callable[..., Any]] = {
     "strided": _strided,
     "process": _process,
     "hatch": _hatch_changes,
+    "hist": _abs_histogram,
 }
 
 
@@ -814,11 +863,13 @@ def _engine(
             counts.append((above, amb))
     else:  # partitions of very different magnitude: count again with the bracket known
         counts = run("count", [(i, (prev_last[k], eps_lo, eps_hi)) for k, i in enumerate(order)])
-    if any(c[1] for c in counts):
-        raise TelemetryError(
-            "run_pipeline: some value differences are of float-noise size (near 1e-9 x the "
-            "median); the quantisation-step estimate is ambiguous; pass step= explicitly"
-        )
+    eps = eps_hi
+    if p.step is None and any(c[1] for c in counts):
+        # some |difference| lies near 1e-9 x median|p|: find the exact global median
+        m = _global_median_abs(run, order, summ, n_live)
+        eps = 1e-9 * max(m, 1.0)
+        counts = run("count", [(i, (prev_last[k], eps, eps)) for k, i in enumerate(order)])
+        timings["exact_median"] = time.perf_counter() - clock
     n_d = max(n_live - 1, 0)
     d_stride = n_d // _SAMPLE + 1 if n_d > _SAMPLE else 1
     z_tot = sum(c[0] for c in counts)
@@ -826,7 +877,7 @@ def _engine(
     d_off, z_off = 0, 0
     jobs: list[tuple[int, tuple[Any, ...]]] = []
     for k, i in enumerate(order):
-        jobs.append((i, (prev_last[k], eps_hi, d_off, d_stride, z_off, z_stride)))
+        jobs.append((i, (prev_last[k], eps, d_off, d_stride, z_off, z_stride)))
         d_off += max(summ[k]["n_live"] - (0 if prev_last[k] is not None else 1), 0)
         z_off += counts[k][0]
     samples = run("strided", jobs)
