@@ -1,10 +1,10 @@
 """Run the benchmarks: ``make bench`` calls this file.
 
-Runs ``benchmarks/telemetry_bench.py`` (telemetry at scale, simulated data) and, when present,
-``benchmarks/report_bench.py``. Extra command-line arguments are passed to the telemetry
-benchmark (for example ``python benchmarks/run.py --years 1``). Each benchmark runs in its own
-interpreter so that peak-memory figures are not polluted by the other; the exit status is the
-first non-zero status, or 0.
+Runs ``benchmarks/telemetry_bench.py`` (telemetry at scale, SIMULATED data) first, then every
+other ``benchmarks/*_bench.py`` that exists (``report_bench.py``, ...), each in its own
+interpreter so that peak-memory figures are not polluted by another. Extra command-line
+arguments go to the telemetry benchmark (for example ``python benchmarks/run.py --years 1``).
+The exit status is the first non-zero status, or 0.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     status = 0
     runs: list[list[str]] = [[sys.executable, str(HERE / "telemetry_bench.py"), *args]]
-    report_bench = HERE / "report_bench.py"
-    if report_bench.exists():
-        runs.append([sys.executable, str(report_bench)])
+    for other in sorted(HERE.glob("*_bench.py")):
+        if other.name != "telemetry_bench.py":
+            runs.append([sys.executable, str(other)])
     for cmd in runs:
         print(f"== {Path(cmd[1]).name} {' '.join(cmd[2:])}", flush=True)
         rc = subprocess.call(cmd)
