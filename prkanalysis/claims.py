@@ -19,7 +19,16 @@ Evidence handling shared by every claim:
   ``params.include_derived`` / ``params.include_secondary``; restatements (``duplicate_of``)
   are always left out, so that no observation counts twice;
 * **grade cap**: a claim whose deciding rows all carry grade A (aggregators) is at best
-  ``supported with caveats``.
+  ``supported with caveats``;
+* **after a stop**: the leak counts as active after a stop confirmation if an event of
+  ``params.recurrence_categories`` (the leak reported back or growing) or of
+  ``params.response_categories`` (sealing, crew sheltering, a leak hunt) starts after the
+  stop's end date, or a rate with a positive lower bound is dated after it (C2, C5, C10).
+
+One declared set of defaults (:class:`ClaimParams`) serves every view: the report index and
+the main table of chapter 04 are both :func:`ledger` with those defaults, and the ledger's
+``attrs`` carry the parameters (:func:`params_text`). :func:`grade_sensitivity` shows the
+verdicts under other grade sets, as a separate table.
 
 Dates are intervals ``[date_start, date_end]``; a duration between two events is the
 interval ``[start2 - end1, end2 - start1]``, in years of 365.25 days.
@@ -48,7 +57,7 @@ import pandas as pd
 
 from prkanalysis.clean import GRADE_ORDER, normalize_leak_rates, rate_bounds, rounding_halfwidth
 from prkanalysis.errors import DataValidationError, PrkError
-from prkanalysis.models import rate_ratio
+from prkanalysis.models import breakpoints, rate_ratio
 from prkanalysis.units import convert
 
 __all__ = [
@@ -60,7 +69,9 @@ __all__ = [
     "evaluate",
     "evaluate_all",
     "format_ledger",
+    "grade_sensitivity",
     "ledger",
+    "params_text",
     "prepare",
     "print_ledger",
     "render_numbers",
@@ -136,6 +147,16 @@ class ClaimParams:
         risk_scale_max: Top of the likelihood and consequence scales (C4).
         reduction_pattern: Regular expression finding the multiplier figure of the 2021
             reduction (C12); "about" is ``+- approx_rel`` around its value.
+        recurrence_categories: Event categories that report the leak itself after a stop
+            (it is back, it grew): direct evidence the stop did not last (C2, C5, C10).
+        response_categories: Event categories of a response to a leak (sealing, crew
+            sheltering, a leak hunt): indirect evidence the stop did not last (C2, C5, C10).
+        break_trim: Trimming of the Bai-Perron break test on the rate series (C3): each
+            segment holds at least ``floor(break_trim * n)`` observations.
+        break_min_segment: The test is run only if ``floor(break_trim * n)`` reaches this
+            many observations per segment (C3).
+        break_max_period_days: A rate enters the break-test series only if its period is at
+            most this many days long (a dated observation, not a bound over years) (C3).
     """
 
     grades: tuple[str, ...] = ("P", "T", "A")
@@ -168,8 +189,24 @@ class ClaimParams:
     recurrence_year: int = 2026
     risk_scale_max: int = 5
     reduction_pattern: str = r"reduction in the prk leak"
+    recurrence_categories: tuple[str, ...] = ("recurrence", "escalation")
+    response_categories: tuple[str, ...] = ("repair", "safety", "hunt")
+    break_trim: float = 0.15
+    break_min_segment: int = 2
+    break_max_period_days: int = 31
 
     def __post_init__(self) -> None:
+        for name in ("recurrence_categories", "response_categories"):
+            cats = getattr(self, name)
+            if isinstance(cats, str) or not all(isinstance(c, str) for c in cats):
+                raise PrkError(f"argument {name!r} must be a sequence of category names, "
+                               f"got {cats!r}")
+            object.__setattr__(self, name, tuple(cats))
+        if not (0 < self.break_trim < 0.5):
+            raise PrkError(f"argument 'break_trim' must lie in (0, 0.5), got {self.break_trim!r}")
+        if int(self.break_min_segment) < 2:
+            raise PrkError("argument 'break_min_segment' must be at least 2 (more than the "
+                           f"one regressor, the mean), got {self.break_min_segment!r}")
         grades = tuple(str(g) for g in self.grades)
         bad = [g for g in grades if g not in GRADE_ORDER]
         if bad or not grades:
@@ -686,10 +723,10 @@ def _c2(ev: _Evidence) -> ClaimResult:
     stops = ev.by_category("stop")
     rule = ("duration = first detection event to the first stop event after it, as "
             "[stop start - detection end, stop end - detection start] years; within "
-            "half_decade_years +- duration_tolerance_years: supported (with caveats if a "
-            "recurrence follows); overlapping that band or within +- duration_loose_years: "
-            "supported with caveats; further away: contradicted; no detection or stop event: "
-            "undetermined")
+            "half_decade_years +- duration_tolerance_years: supported (with caveats if the "
+            "leak is active after the stop); overlapping that band or within +- "
+            "duration_loose_years: supported with caveats; further away: contradicted; no "
+            "detection or stop event: undetermined; " + _AFTER_STOP_RULE)
     text = _text("C2", p)
     if det.empty or stops.empty:
         missing = "detection" if det.empty else "stop"
@@ -705,11 +742,11 @@ def _c2(ev: _Evidence) -> ClaimResult:
                            "No stop event follows the first detection.", rule)
     s0 = after.iloc[0]
     lo, hi = _duration(d0, s0)
-    rec = ev.by_category("recurrence")
-    rec = rec[rec["date_start"] > s0["date_end"]]
+    active = _after_stop(ev, s0)
+    rec = active.events
     target, tol, loose = p.half_decade_years, p.duration_tolerance_years, p.duration_loose_years
     if target - tol <= lo and hi <= target + tol:
-        verdict = CAVEATS if len(rec) else SUPPORTED
+        verdict = CAVEATS if active.found else SUPPORTED
     elif hi >= target - tol and lo <= target + tol:
         verdict = CAVEATS
     elif hi >= target - loose and lo <= target + loose:
@@ -726,16 +763,25 @@ def _c2(ev: _Evidence) -> ClaimResult:
            else "more than" if mid > target else "less than")
     caveat = (f"From first detection ({numbers['detection']}) to the stop confirmation "
               f"({numbers['stop']}) is {_g(lo)}-{_g(hi)} years, {rel} half a decade")
-    if len(rec):
-        r0 = rec.iloc[0]
-        rlo, rhi = _duration(s0, r0)
+    signs = [(r["date_start"], r["date_end"], str(r["category"]) + " event")
+             for _, r in rec.iterrows()]
+    signs += [(r["period_start"], r["period_end"] if not _isna(r["period_end"])
+               else r["period_start"], "rate") for _, r in active.rates.iterrows()]
+    if signs:
+        r_start, r_end, what = min(signs, key=lambda t: (t[0], t[1]))
+        rlo = (r_start - s0["date_end"]).days / YEAR_DAYS
+        rhi = (r_end - s0["date_start"]).days / YEAR_DAYS
         numbers["recurrence_after_years_low"] = rlo
         numbers["recurrence_after_years_high"] = rhi
-        caveat += f", and the leak recurred {_g(rlo, 2)}-{_g(rhi, 2)} years after the stop"
+        caveat += (f", and the leak was active again {_g(rlo, 2)}-{_g(rhi, 2)} years after the "
+                   f"stop (first sign: a {what})")
     caveat += "."
     key = pd.concat([det.iloc[:1], after.iloc[:1], rec.iloc[:1]])
     verdict, caveat = _cap_caveat(verdict, list(key["grade_best"]), caveat)
-    return ClaimResult("C2", text, verdict, numbers, ev.evidence(key, "event_id"), caveat, rule)
+    evidence = ev.evidence(key, "event_id")
+    if signs and rec.empty:
+        evidence += ev.evidence(active.rates.iloc[:1], "rate_id")
+    return ClaimResult("C2", text, verdict, numbers, evidence, caveat, rule)
 
 
 def _after_window(ev: _Evidence) -> tuple[pd.Timestamp, pd.Timestamp, pd.DataFrame]:
@@ -749,6 +795,67 @@ def _after_window(ev: _Evidence) -> tuple[pd.Timestamp, pd.Timestamp, pd.DataFra
     return esc["date_start"].min(), y1, esc
 
 
+def _break_min_n(trim: float, min_segment: int) -> int:
+    """Smallest n with ``floor(trim * n) >= min_segment``.
+
+    Example:
+        >>> _break_min_n(0.15, 2)
+        14
+    """
+    n = max(1, math.ceil(min_segment / trim) - 1)
+    while math.floor(trim * n) < min_segment:
+        n += 1
+    return n
+
+
+def _break_test(ev: _Evidence, w0: pd.Timestamp,
+                w1: pd.Timestamp) -> tuple[dict[str, float | str], str, bool | None]:
+    """Bai-Perron test for one break in log(kg/day) over the dated rates, if the data allow.
+
+    The series: rates with both period ends known, a period of at most
+    ``break_max_period_days`` days and a positive point value, ordered by period midpoint.
+    With ``n`` of them, each segment must hold ``h = floor(break_trim * n)`` observations;
+    the test runs only if ``h >= break_min_segment``
+    (:func:`prkanalysis.models.breakpoints`, constant mean, at most one break, BIC choice).
+
+    Returns:
+        Numbers, a caveat clause, and whether a break was dated between the first escalation
+        and the claim year's end (``None`` if the test could not be run).
+    """
+    p = ev.params
+    r = ev.rates.dropna(subset=["period_start", "period_end", "kg_per_day"])
+    days = (r["period_end"] - r["period_start"]).dt.days + 1
+    r = r[(days <= p.break_max_period_days) & (r["kg_per_day"] > 0)]
+    mid = r["period_start"] + (r["period_end"] - r["period_start"]) / 2
+    r = r.assign(_mid=mid).sort_values(["_mid", "rate_id"], kind="stable")
+    n = len(r)
+    n_before = int((r["_mid"] < w0).sum())
+    need = _break_min_n(p.break_trim, int(p.break_min_segment))
+    numbers: dict[str, float | str] = {"break_series_n": n, "break_series_before": n_before,
+                                       "break_series_needed": need}
+    h = math.floor(p.break_trim * n)
+    if h < p.break_min_segment:
+        clause = (f"no structural-change test is possible: the record has {n} dated rates "
+                  f"({n_before} before the escalation), and a break test trimmed at "
+                  f"{100 * p.break_trim:g} % needs at least {need}")
+        return numbers, clause, None
+    y = np.log(r["kg_per_day"].to_numpy(dtype=float))
+    bp = breakpoints(y, h=h, max_breaks=1)
+    if not bp.breaks:
+        numbers["break"] = "none"
+        return numbers, f"a break test on the {n} dated rates finds no break (BIC)", False
+    b = bp.breaks[0]
+    left, right = r.iloc[b - 1], r.iloc[b]
+    numbers["break"] = f"between {left['rate_id']} and {right['rate_id']}"
+    inside = bool(right["period_end"] >= w0 and left["period_start"] <= w1)
+    clause = (f"a break test on the {n} dated rates puts the break between {left['rate_id']} "
+              f"({_period_text(left['period_start'], left['period_end'])}) and "
+              f"{right['rate_id']} ({_period_text(right['period_start'], right['period_end'])})")
+    if not inside:
+        clause += f", not in {p.claim_year}"
+    return numbers, clause, inside
+
+
 def _c3(ev: _Evidence) -> ClaimResult:
     p = ev.params
     text = _text("C3", p)
@@ -758,7 +865,11 @@ def _c3(ev: _Evidence) -> ClaimResult:
             "ratio interval [after_low / base_high, after_high / base_low] per baseline; every "
             "low end >= doubling: supported (with caveats if every low end >= doubling x "
             "understatement); every high end >= doubling: supported with caveats; every high "
-            "end < doubling: contradicted; otherwise or no rates: undetermined")
+            "end < doubling: contradicted; otherwise or no rates: undetermined; then a "
+            "Bai-Perron one-break test on log(kg/day) of the rates dated to at most "
+            "break_max_period_days, run only if floor(break_trim x n) >= break_min_segment: "
+            "if run and it dates no break inside the claim year, supported becomes supported "
+            "with caveats")
     w0, w1, esc = _after_window(ev)
     r = ev.rates
     ps, pe = r["period_start"], r["period_end"]
@@ -815,6 +926,11 @@ def _c3(ev: _Evidence) -> ClaimResult:
                    f"{_period_text(first['period_start'], first['period_end'])}) is "
                    f"{_times(min(x.low for x in first_ratios), max(x.high for x in first_ratios))}"
                    )
+    bnum, clause, inside = _break_test(ev, w0, w1)
+    numbers.update(bnum)
+    caveat += "; " + clause
+    if inside is False and verdict == SUPPORTED:
+        verdict = CAVEATS
     caveat += "."
     key = pd.concat([after[after["rate_id"] == top["rate_id"]], base])
     verdict, caveat = _cap_caveat(verdict, list(key["grade_best"]), caveat)
@@ -870,21 +986,88 @@ def _c4(ev: _Evidence) -> ClaimResult:
     return ClaimResult("C4", text, verdict, numbers, evidence, caveat, rule)
 
 
-def _after_stop(ev: _Evidence, stop: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
-    rec = ev.by_category("recurrence")
-    rec = rec[rec["date_start"] > stop["date_end"]]
+@dataclass(frozen=True)
+class _AfterStop:
+    """What the record dates after a stop confirmation (each frame earliest first).
+
+    ``direct``: events of ``params.recurrence_categories``; ``response``: events of
+    ``params.response_categories``; ``rates``: leak rates with a positive lower bound. An
+    event counts if its ``date_start`` is after the stop's ``date_end``, a rate if its
+    ``period_start`` is.
+    """
+
+    stop: pd.Series
+    direct: pd.DataFrame
+    response: pd.DataFrame
+    rates: pd.DataFrame
+
+    @property
+    def events(self) -> pd.DataFrame:
+        """Direct and response events together, earliest first."""
+        both = pd.concat([self.direct, self.response])
+        return both.sort_values(["date_start", "date_end"], kind="stable")
+
+    @property
+    def found(self) -> bool:
+        """Whether anything shows the leak active after the stop."""
+        return bool(len(self.direct) or len(self.response) or len(self.rates))
+
+    def in_year(self, year: int) -> _AfterStop:
+        """The same evidence restricted to events and rate periods starting in ``year``."""
+        return _AfterStop(self.stop,
+                          self.direct[self.direct["date_start"].dt.year == year],
+                          self.response[self.response["date_start"].dt.year == year],
+                          self.rates[self.rates["period_start"].dt.year == year])
+
+    def grades(self) -> list[str | None]:
+        """The best grade of every row in the three frames."""
+        return [*self.direct["grade_best"], *self.response["grade_best"],
+                *self.rates["grade_best"]]
+
+
+def _after_stop(ev: _Evidence, stop: pd.Series) -> _AfterStop:
+    """Evidence that the leak was active after ``stop`` (see :class:`_AfterStop`)."""
+    p = ev.params
+    later = ev.events[ev.events["date_start"] > stop["date_end"]]
+    later = later.sort_values(["date_start", "date_end"], kind="stable")
+    direct = later[later["category"].isin(p.recurrence_categories)]
+    response = later[later["category"].isin(p.response_categories)]
     r = ev.rates
     post = r[r["period_start"].notna() & (r["period_start"] > stop["date_end"])
              & (r["kg_per_day_low"] > 0)]
-    return rec, post
+    return _AfterStop(stop, direct, response, post)
+
+
+_AFTER_STOP_RULE = ("'active after the stop' = an event of recurrence_categories (direct) or "
+                    "response_categories (a leak response) starting after the stop event's "
+                    "end date, or a rate with a positive lower bound whose period starts "
+                    "after it")
+
+
+def _event_phrase(row: pd.Series, stop: pd.Series) -> str:
+    """``"a safety event (EV51, 2026-06-05, 154-155 days after the stop)"``."""
+    dlo = (row["date_start"] - stop["date_end"]).days
+    dhi = (row["date_end"] - stop["date_start"]).days
+    return (f"a {row['category']} event ({row['event_id']}, "
+            f"{_period_text(row['date_start'], row['date_end'])}, {dlo}-{dhi} days after it)")
+
+
+def _and(parts: Sequence[str]) -> str:
+    """``"a, b and c"``.
+
+    Example:
+        >>> _and(["a", "b", "c"]), _and(["a"])
+        ('a, b and c', 'a')
+    """
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _c5(ev: _Evidence) -> ClaimResult:
     p = ev.params
     text = _text("C5", p)
     rule = ("no stop event: undetermined; the latest stop event confirmed by "
-            "confirming_actor: supported (by someone else: supported with caveats); then a "
-            "recurrence event or a non-zero rate dated after it: superseded")
+            "confirming_actor: supported (by someone else: supported with caveats); then "
+            "anything active after the stop: superseded; " + _AFTER_STOP_RULE)
     stops = ev.by_category("stop")
     if stops.empty:
         return ClaimResult("C5", text, UNDETERMINED, {"stop_events": 0}, (),
@@ -892,7 +1075,7 @@ def _c5(ev: _Evidence) -> ClaimResult:
     stop = stops.iloc[-1]
     actor = "" if _isna(stop.get("actor")) else str(stop.get("actor"))
     by_actor = p.confirming_actor.lower() in actor.lower()
-    rec, post = _after_stop(ev, stop)
+    after = _after_stop(ev, stop)
     rd = ev.readings
     n_read = 0
     if "time" in rd.columns and len(rd):
@@ -904,35 +1087,43 @@ def _c5(ev: _Evidence) -> ClaimResult:
         "stop": _period_text(stop["date_start"], stop["date_end"]),
         "confirmed_by": p.confirming_actor if by_actor else "other",
         "prk_readings_prior_year": n_read,
+        "direct_events_after": len(after.direct),
+        "response_events_after": len(after.response),
+        "rates_after": len(after.rates),
     }
     caveat = f"The stop confirmation is dated {numbers['stop']}"
     caveat += "" if by_actor else f" by someone other than {p.confirming_actor}"
-    if len(rec) or len(post):
+    if after.found:
         verdict = SUPERSEDED
-        if len(rec):
-            r0 = rec.iloc[0]
+        parts = []
+        if len(after.direct):
+            r0 = after.direct.iloc[0]
             numbers["recurrence"] = _period_text(r0["date_start"], r0["date_end"])
             dlo = (r0["date_start"] - stop["date_end"]).days
             dhi = (r0["date_end"] - stop["date_start"]).days
             numbers["days_to_recurrence_low"] = float(dlo)
             numbers["days_to_recurrence_high"] = float(dhi)
-            caveat += (f", but a recurrence was reported {dlo}-{dhi} days later "
-                       f"({numbers['recurrence']})")
-        if len(post):
-            top = post.sort_values("kg_per_day", ascending=False).iloc[0]
+            parts.append(_event_phrase(r0, stop))
+        if len(after.rates):
+            top = after.rates.sort_values("kg_per_day", ascending=False).iloc[0]
             numbers["post_stop_kg_per_day"] = float(top["kg_per_day"])
-            caveat += (f"{',' if not len(rec) else ''} with a rate of "
-                       f"{_g(float(top['kg_per_day']))} kg/day ({top['rate_id']})")
-        grades_after = list(rec["grade_best"]) + list(post["grade_best"])
+            parts.append(f"a rate of {_g(float(top['kg_per_day']))} kg/day ({top['rate_id']})")
+        if len(after.response):
+            r1 = after.response.iloc[0]
+            numbers["response"] = (f"{r1['event_id']} {r1['category']} "
+                                   f"{_period_text(r1['date_start'], r1['date_end'])}")
+            parts.append(_event_phrase(r1, stop))
+        caveat += ", but after it came " + _and(parts)
+        grades_after = [g for g in after.grades() if g is not None]
         if grades_after and all(g == "A" for g in grades_after):
             caveat += " relayed only by grade-A sources"
     else:
         verdict = SUPPORTED if by_actor else CAVEATS
     caveat += (f"; {n_read} PrK pressure readings from the year before it are published, so "
                "the hold behind it cannot be sized.")
-    key = pd.concat([stops.iloc[-1:], rec])
+    key = pd.concat([stops.iloc[-1:], after.events])
     verdict, caveat = _cap_caveat(verdict, list(stops.iloc[-1:]["grade_best"]), caveat)
-    evidence = ev.evidence(key, "event_id") + ev.evidence(post, "rate_id")
+    evidence = ev.evidence(key, "event_id") + ev.evidence(after.rates, "rate_id")
     return ClaimResult("C5", text, verdict, numbers, evidence, caveat, rule)
 
 
@@ -1174,38 +1365,41 @@ def _c9(ev: _Evidence) -> ClaimResult:
 def _c10(ev: _Evidence) -> ClaimResult:
     p = ev.params
     text = _text("C10", p)
-    rule = ("after the latest stop event: a recurrence event in recurrence_year or a non-zero "
-            "rate: supported; a stop event and nothing after it: contradicted; no stop "
-            "event: undetermined")
+    rule = ("after the latest stop event, in recurrence_year: a direct event or a rate with a "
+            "grade-P or -T source: supported; only grade-A direct reports, or only "
+            "leak-response events: supported with caveats; nothing: contradicted; no stop "
+            "event: undetermined; " + _AFTER_STOP_RULE)
     stops = ev.by_category("stop")
     if stops.empty:
         return ClaimResult("C10", text, UNDETERMINED, {"stop_events": 0}, (),
                            "No stop event is in the record, so 'back' has no reference.", rule)
     stop = stops.iloc[-1]
-    rec, post = _after_stop(ev, stop)
-    rec = rec[rec["date_start"].dt.year == p.recurrence_year]
-    post = post[post["period_start"].dt.year == p.recurrence_year]
+    after = _after_stop(ev, stop).in_year(p.recurrence_year)
+    rec, post, resp = after.direct, after.rates, after.response
     numbers: dict[str, float | str] = {
         "stop": _period_text(stop["date_start"], stop["date_end"]),
         "recurrence_events": len(rec), "post_stop_rates": len(post),
+        "response_events": len(resp),
     }
-    if len(rec) == 0 and len(post) == 0:
+    if not after.found:
         verdict = CONTRADICTED
         caveat = (f"Nothing in the record follows the stop of {numbers['stop']} in "
                   f"{p.recurrence_year}.")
         return ClaimResult("C10", text, verdict, numbers,
                            ev.evidence(stops.iloc[-1:], "event_id"), caveat, rule)
-    verdict = SUPPORTED
-    caveat = f"After the stop of {numbers['stop']}"
+    direct_grades = [*rec["grade_best"], *post["grade_best"]]
+    strong = any(g in ("P", "T") for g in direct_grades)
+    verdict = SUPPORTED if strong else CAVEATS
+    parts = []
     if len(rec):
         r0 = rec.iloc[0]
         numbers["recurrence"] = _period_text(r0["date_start"], r0["date_end"])
-        caveat += f" a recurrence is dated {numbers['recurrence']}"
+        parts.append(_event_phrase(r0, stop))
     if len(post):
         q = post.sort_values("kg_per_day", ascending=False).iloc[0]
         lo, pt, hi = _rate_interval(q)
         numbers["rate_kg_per_day_low"], numbers["rate_kg_per_day_high"] = lo, hi
-        caveat += f"{' at' if len(rec) else ' a rate of'} {_g(pt)} kg/day ({q['rate_id']})"
+        rate = f"a rate of {_g(pt)} kg/day ({q['rate_id']}"
         allow = _matching(ev.constants, "name", p.allowance_pattern)
         allow = allow[pd.to_numeric(allow["value"], errors="coerce").notna()]
         peak = _peak(ev)
@@ -1213,17 +1407,24 @@ def _c10(ev: _Evidence) -> ClaimResult:
             alo, _, ahi = _constant_bounds(allow.iloc[0], p.approx_rel)
             rr = rate_ratio(alo, ahi, lo, hi)
             numbers["x_requirement_low"], numbers["x_requirement_high"] = rr.low, rr.high
-            caveat += f", {_g(rr.low)}-{_g(rr.high)} times the design requirement"
+            rate += f", {_g(rr.low)}-{_g(rr.high)} times the design requirement"
         if peak is not None:
             numbers["x_peak"] = pt / float(peak["kg_per_day"])
-    key = pd.concat([rec, post])
-    grades = list(key["grade_best"])
-    verdict, capped = _cap(verdict, grades)
-    if capped:
-        caveat += ", reported only through grade-A relays"
+        parts.append(rate + ")")
+    if len(resp):
+        r1 = resp.iloc[0]
+        numbers["response"] = (f"{r1['event_id']} {r1['category']} "
+                               f"{_period_text(r1['date_start'], r1['date_end'])}")
+        parts.append(_event_phrase(r1, stop))
+    caveat = f"After the stop of {numbers['stop']} came " + _and(parts)
+    if not strong:
+        caveat += (", but the leak itself is reported only through grade-A relays"
+                   if direct_grades else
+                   ", but no event or rate at these grades reports the leak itself, only a "
+                   "response to it")
     caveat += "."
     evidence = (ev.evidence(stops.iloc[-1:], "event_id") + ev.evidence(rec, "event_id")
-                + ev.evidence(post, "rate_id"))
+                + ev.evidence(post, "rate_id") + ev.evidence(resp, "event_id"))
     return ClaimResult("C10", text, verdict, numbers, evidence, caveat, rule)
 
 
@@ -1439,8 +1640,8 @@ def evaluate(
     Example:
         >>> evaluate("C5").verdict
         'superseded'
-        >>> evaluate("C5", grades=("P", "T")).verdict  # the recurrence is relayed by grade A only
-        'supported'
+        >>> evaluate("C5", grades=("P", "T")).verdict  # EV51 (grade T) follows the stop
+        'superseded'
     """
     if claim_id not in CLAIMS:
         raise PrkError(f"unknown claim id {claim_id!r}; claims: {list(CLAIMS)}")
@@ -1496,19 +1697,110 @@ def ledger(record: Any = None, params: ClaimParams | None = None,
     Returns:
         Columns ``claim_id``, ``claim``, ``verdict``, ``numbers`` (the deciding numbers,
         rendered by :func:`render_numbers`), ``evidence`` (``row: source (grade)``),
-        ``caveat``, ``rule``.
+        ``caveat``, ``rule``. ``attrs["params"]`` holds every parameter (a dict) and
+        ``attrs["params_text"]`` the line :func:`params_text` makes of them.
 
     Example:
         >>> list(ledger().columns)
         ['claim_id', 'claim', 'verdict', 'numbers', 'evidence', 'caveat', 'rule']
     """
+    p = ClaimParams.build(params, **overrides)
     rows = [
         {"claim_id": r.claim_id, "claim": r.claim, "verdict": r.verdict,
          "numbers": render_numbers(r.numbers), "evidence": _evidence_text(r.evidence),
          "caveat": r.caveat, "rule": r.rule}
-        for r in evaluate_all(record, params, **overrides)
+        for r in evaluate_all(record, p)
     ]
-    return pd.DataFrame(rows, columns=list(LEDGER_COLUMNS))
+    frame = pd.DataFrame(rows, columns=list(LEDGER_COLUMNS))
+    frame.attrs["params"] = dataclasses.asdict(p)
+    frame.attrs["params_text"] = params_text(p)
+    return frame
+
+
+#: The parameters every ledger states, whatever their value (the rest only if changed).
+KEY_PARAMS: tuple[str, ...] = (
+    "grades", "include_derived", "include_secondary", "approx_rel", "duration_tolerance_years",
+    "increase_tolerance_pct", "reduction_tolerance", "recurrence_categories",
+    "response_categories",
+)
+
+
+def params_text(params: ClaimParams | None = None) -> str:
+    """The parameters behind a ledger in one line.
+
+    :data:`KEY_PARAMS` always, then any other parameter that differs from its default.
+
+    Args:
+        params: The parameters (default :class:`ClaimParams`).
+
+    Returns:
+        ``"grades=P/T/A; include_derived=False; ...; other parameters at their defaults"``.
+
+    Example:
+        >>> params_text(ClaimParams(grades=("P", "T"), doubling=3)).split("; ")[0]
+        'grades=P/T'
+        >>> params_text(ClaimParams(doubling=3)).endswith("doubling=3")
+        True
+    """
+    p = params or ClaimParams()
+    default = ClaimParams()
+
+    def show(v: object) -> str:
+        if isinstance(v, tuple):
+            return "/".join(str(x) for x in v)
+        return _fmt_val(v)
+
+    parts = [f"{k}={show(getattr(p, k))}" for k in KEY_PARAMS]
+    changed = [f.name for f in dataclasses.fields(p)
+               if f.name not in KEY_PARAMS and getattr(p, f.name) != getattr(default, f.name)]
+    parts += [f"{k}={show(getattr(p, k))}" for k in changed]
+    if not changed:
+        parts.append("other parameters at their defaults")
+    return "; ".join(parts)
+
+
+#: Grade sets compared by :func:`grade_sensitivity`.
+GRADE_SETS: tuple[tuple[str, ...], ...] = (("P", "T", "A"), ("P", "T"), ("P",))
+
+
+def grade_sensitivity(record: Any = None, params: ClaimParams | None = None,
+                      grade_sets: Sequence[Sequence[str]] = GRADE_SETS,
+                      **overrides: Any) -> pd.DataFrame:
+    """The verdict on every claim under each set of trusted source grades.
+
+    Every other parameter is held at ``params`` (with ``overrides``); only ``grades``
+    changes from column to column.
+
+    Args:
+        record: As in :func:`evaluate`.
+        params: Parameters (default :class:`ClaimParams`).
+        grade_sets: The grade sets, one column each (named ``grades P/T/A`` ...).
+        **overrides: Parameter overrides by name.
+
+    Returns:
+        Columns ``claim_id``, one verdict column per grade set, and ``stable`` (the same
+        verdict under every set). ``attrs["params"]`` holds the parameters held fixed.
+
+    Example:
+        >>> t = grade_sensitivity()
+        >>> list(t.columns)
+        ['claim_id', 'grades P/T/A', 'grades P/T', 'grades P', 'stable']
+        >>> t.set_index("claim_id").loc["C5", "grades P/T"]
+        'superseded'
+    """
+    p = ClaimParams.build(params, **overrides)
+    cols: dict[str, list[str]] = {}
+    ids: list[str] = []
+    for gs in grade_sets:
+        q = dataclasses.replace(p, grades=tuple(gs))
+        res = evaluate_all(record, q)
+        ids = [r.claim_id for r in res]
+        cols[f"grades {'/'.join(q.grades)}"] = [r.verdict for r in res]
+    frame = pd.DataFrame({"claim_id": ids, **cols})
+    frame["stable"] = frame[list(cols)].nunique(axis=1).eq(1)
+    frame.attrs["params"] = dataclasses.asdict(p)
+    frame.attrs["params_text"] = params_text(p)
+    return frame
 
 
 def format_ledger(
@@ -1576,6 +1868,9 @@ def print_ledger(record: Any = None, *, width: int | None = None, full: bool = F
                  **overrides: Any) -> None:
     """Print the claims ledger as a fixed-width table wrapped to the terminal width.
 
+    A first line states the parameters that produced it (:func:`params_text`); a last line
+    counts the verdicts.
+
     Args:
         record: As in :func:`evaluate`.
         width: Table width (default: the terminal's).
@@ -1592,6 +1887,8 @@ def print_ledger(record: Any = None, *, width: int | None = None, full: bool = F
         cols = (*cols, "evidence", "rule")
         weights.update({"evidence": 1.2, "rule": 1.5})
     counts = frame["verdict"].value_counts()
+    print("parameters: " + frame.attrs["params_text"])
+    print()
     print(format_ledger(frame, width=width, columns=cols, weights=weights))
     print()
     print("verdicts: " + ", ".join(f"{v} {int(counts.get(v, 0))}" for v in VERDICTS))
