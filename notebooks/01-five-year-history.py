@@ -15,19 +15,26 @@
 # explain them; the crew's PrK pressure readings from the hatch-closed episodes of 2020-2021,
 # each fitted with an exponential decay whose constant k carries an interval; whether the
 # March 2021 sealing changed k; what PrK volume and hole size the rates and decays imply
-# together; and how much air the leak cost from detection to the January 2026 "stop", as a
-# band, against the make-up gas delivered and the station's design allowance. The PrK free
-# volume was never published: it is a parameter here, and its effect is shown across 3-8 m³.
+# together; and how much air the leak cost from its first registration (September 2019) to the
+# end of the record (June 2026: through the January 2026 "stop" and the May-June 2026
+# recurrence), as a band, against the make-up gas delivered and the station's design
+# allowance. The PrK free volume was never published: it is a parameter here, and its effect
+# is shown across 3-8 m³. Every number comes from the same functions as the command
+# `prkanalysis episodes` (module `prkanalysis.episodes`), so the two always agree.
 
 # %% tags=["parameters"]
 VOLUME_M3 = 5.0  # assumed PrK free volume, m3 (unpublished; plausible range 3-8)
 VOLUME_RANGE = (3.0, 8.0)  # range shown in the sensitivity figure, m3
-TEMPERATURE_K = 295.15  # cabin temperature, K (22 C)
+TEMPERATURE_K = 295.15  # cabin temperature, K (22 C), for point values
+TEMPERATURE_RANGE_K = (295.15, 297.15)  # cabin temperature interval for the implied volume, K
 GRADES = ("P", "T")  # source grades trusted; add "A" to include aggregator relays
 INCLUDE_DERIVED = False  # keep figures an outlet computed rather than reported
 GAUGE_RESOLUTION_MMHG = 0.5  # half-width of a crew pressure reading, mmHg
 APPROX_REL = 0.25  # relative half-width for "about"/"a little over" figures
-PAIRING_WINDOW_DAYS = 120  # a rate and a decay are paired when this close in time
+VOLUME_METHOD = "pairings"  # implied volume: "pairings" (labelled, default) or "window"
+PAIRING_WINDOW_DAYS = 120  # "window" method: a rate and a decay paired when this close
+AIR_LOST_METHOD = "epochs"  # air lost: "epochs" (evidence epochs, default) or "daily"
+AIR_LOST_END = None  # None: end of the record (30 Jun 2026, incl. the recurrence); or a date
 
 # %%
 import numpy as np
@@ -35,8 +42,7 @@ import pandas as pd
 from IPython.display import display
 
 import prkanalysis
-from prkanalysis import clean, figures, physics, story, units
-from prkanalysis.models import decay
+from prkanalysis import clean, episodes, figures, story
 
 params = story.validate_params(volume_m3=VOLUME_M3, temperature_k=TEMPERATURE_K, grades=GRADES,
                                gauge_resolution_mmhg=GAUGE_RESOLUTION_MMHG)
@@ -88,9 +94,12 @@ _ = story.interactive_timeline(rates_all, events, allowance_kg_day=allowance,
 
 # %%
 readings, _ = clean.normalize_pressure_readings(rec.pressure_readings)
-fits, curves = story.episode_fits(readings, p_resolution=params["gauge_resolution_mmhg"])
+fits = episodes.fit_episodes(readings, resolution_mmhg=params["gauge_resolution_mmhg"])
+fitted = fits[np.isfinite(fits["k_per_day"])]
+curves = episodes.decay_curves(fitted)
 display(figures.decay_episodes(readings[readings["kind"] == "reading"], curves))
-fits
+fits[["episode_id", "n_readings", "p_start_mmhg", "p_end_mmhg", "duration_days", "k_per_day",
+      "k_low", "k_high", "half_life_days", "method"]]
 
 # %% [markdown]
 # ## Did the March 2021 sealing change k?
@@ -100,15 +109,14 @@ fits
 
 # %%
 repair_dates = events.loc[events["category"] == "repair", "date_start"].dropna().sort_values()
-fits_t = fits.dropna(subset=["first_time"]).copy()
-fits_t["first_time"] = pd.to_datetime(fits_t["first_time"]).dt.tz_localize(None)
+fits_t = fitted.dropna(subset=["first_time"]).sort_values("first_time")
 mar_repair = repair_dates[(repair_dates >= "2021-03-01") & (repair_dates < "2021-04-01")].min()
 before = fits_t[fits_t["first_time"] < mar_repair - pd.Timedelta(days=30)].iloc[-1]
 after = fits_t[fits_t["first_time"] >= mar_repair].iloc[0]
-k_ratio = story.ratio_interval(after["k_per_day"], after["k_low"], after["k_high"],
-                               before["k_per_day"], before["k_low"], before["k_high"],
-                               f"k {after['episode_id']} / k {before['episode_id']}")
-print(k_ratio.summary())
+k_ratio = episodes.k_ratio(fits, before=before["episode_id"], after=after["episode_id"])
+k_ratio_text = (f"{k_ratio.label} in [{story.fmt(k_ratio.low, 3)}, "
+                f"{story.fmt(k_ratio.high, 3)}] (point {story.fmt(k_ratio.point, 3)})")
+print(k_ratio_text)
 
 # %% [markdown]
 # **Caveat.** Both episodes started near 730 mmHg, so pressure does not explain the change;
@@ -122,11 +130,10 @@ print(k_ratio.summary())
 # towards an equilibrium pressure), and a pressure-dependent crack opening.
 
 # %%
-jul = readings[(readings["episode_id"] == "E2021-07") & readings["is_measurement"]]
-jul = jul.sort_values("elapsed_h")
-cmp = decay.compare_decay_models(jul["elapsed_h"].to_numpy(), jul["pressure_mmhg"].to_numpy(),
-                                 t_unit="h")
-best = cmp.iloc[0]
+cmp = episodes.july_2021_model_comparison(readings)
+jul_verdict = episodes.july_2021_verdict(cmp)
+n_jul = len(episodes.episode_readings(readings, "E2021-07").dropna(subset=["t_d"]))
+print(jul_verdict)
 cmp
 
 # %% [markdown]
@@ -136,20 +143,31 @@ cmp
 # ## What the rates and the decays imply together: PrK volume and hole size
 #
 # A mass rate and a decay constant from the same epoch imply the PrK volume:
-# V = m_dot / (k rho(p)). Every trusted rate within the pairing window of an episode is paired.
+# V = m_dot / (k rho(p)). Which rate goes with which decay is a choice. The default
+# ("pairings") pairs a rate with a decay of the same leak state, between the events that
+# changed it (the crack found in October 2020, the March 2021 sealing whose effect enters
+# through the April 2021 "threefold" figure). The alternative ("window") pairs every trusted
+# rate within a time window of an episode, blind to the repairs in between. Both bands are
+# shown; the primary-rate band (secondary relays left out) is the one used downstream.
 
 # %%
-vols = story.implied_volumes(fits, rates, window_days=PAIRING_WINDOW_DAYS,
-                             temperature_k=params["temperature_k"])
-vols
+VOL_RATES = {"pairings": rates_all, "window": rates}
+vol_kw = dict(window_days=PAIRING_WINDOW_DAYS, temperature_k=TEMPERATURE_RANGE_K,
+              resolution_mmhg=params["gauge_resolution_mmhg"])
+vols = episodes.implied_volume_band(readings, VOL_RATES[VOLUME_METHOD], rec.other_figures,
+                                    method=VOLUME_METHOD, **vol_kw)
+vol_bands = {m: episodes.volume_band(episodes.implied_volume_band(
+                 readings, VOL_RATES[m], rec.other_figures, method=m, **vol_kw))
+             for m in episodes.VOLUME_METHODS}
+vol_band = vol_bands[VOLUME_METHOD]
+display(pd.DataFrame([{"method": m, "volume_low_m3": b[0], "volume_high_m3": b[1]}
+                      for m, b in vol_bands.items()]))
+vols[["pairing", "rate_id", "episode_id", "volume_m3", "volume_low_m3", "volume_high_m3",
+      "secondary"]]
 
 # %%
-hole = rates.dropna(subset=["kg_per_day"]).assign(
-    hole_mm=lambda d: [physics.equivalent_hole_diameter(m, units.ATM_PA,
-                                                        params["temperature_k"]) * 1e3
-                       for m in d["kg_per_day"]]
-)[["rate_id", "period_reported", "kg_per_day", "hole_mm"]]
-hole
+hole = episodes.hole_diameters(rates)
+hole[["rate_id", "value_reported", "unit", "kg_per_day", "d_cd1_mm", "d_low_mm", "d_high_mm"]]
 
 # %% [markdown]
 # Because the volume is unknown, every mass rate derived from a pressure decay scales with
@@ -157,24 +175,40 @@ hole
 # across the plausible volumes.
 
 # %%
-sens = story.volume_sensitivity_table(fits, np.linspace(*VOLUME_RANGE, 11),
-                                      temperature_k=params["temperature_k"])
+sens = episodes.volume_sensitivity(fitted, np.linspace(*VOLUME_RANGE, 11),
+                                   temperature_k=params["temperature_k"])
 display(figures.volume_sensitivity(sens, hue="episode_id", chosen=params["volume_m3"],
                                    units={"mass rate": "kg/day", "hole diameter": "mm"}))
 
 # %% [markdown]
 # ## How much air did the leak cost?
 #
-# The rate is integrated day by day from detection to the stop confirmation. Where the record
-# is silent, the band takes the lowest and highest neighbouring bounds, and "before" figures
-# widen it: the band is wide where the evidence is thin, and that is the honest answer.
+# The period runs from the first registration (September 2019) to the end of the record
+# (June 2026), so it includes the May-June 2026 recurrence; the loss up to the January 2026
+# stop confirmation is given as well. The default method ("epochs") splits the period at the
+# events that changed the leak (crack found, sealing, the 100 mmHg hold from June 2025) and
+# gives each epoch the interval of its evidence rows; the hold epoch scales the rate by
+# pressure (choked flow). The alternative ("daily") integrates the trusted rates day by day,
+# taking the widest neighbouring bounds where the record is silent: it ignores the hold and
+# the repairs, so its band is wider. Both are shown; the difference is the cost of the choice.
 
 # %%
-band = story.cumulative_loss_band(rates, start=detected, end=stopped)
+AIR_RATES = {"epochs": rates_all, "daily": rates}
+air_kw = dict(readings=rec.pressure_readings, other_figures=rec.other_figures,
+              constants=rec.constants, gas_deliveries=rec.gas_deliveries)
+air = episodes.cumulative_air_lost(AIR_RATES[AIR_LOST_METHOD], method=AIR_LOST_METHOD,
+                                   end=AIR_LOST_END, **air_kw)
+air_alt = {m: episodes.cumulative_air_lost(AIR_RATES[m], method=m, end=AIR_LOST_END, **air_kw)
+           for m in episodes.AIR_LOST_METHODS}
+air_to_stop = episodes.cumulative_air_lost(AIR_RATES[AIR_LOST_METHOD], method=AIR_LOST_METHOD,
+                                           end=stopped, **air_kw)
 deliv = rec.gas_deliveries.rename(columns={"launch_date": "date", "gas_mass_kg": "mass_kg"})
-loss = figures.cumulative_loss(band, deliveries=deliv, allowance_kg_day=allowance)
+loss = figures.cumulative_loss(air.daily, deliveries=deliv, allowance_kg_day=allowance)
 display(loss)
-years = (stopped - detected).days / 365.25
+print(air.summary())
+display(pd.DataFrame([{"method": m, "start": a.start, "end": a.end, "kg_low": a.total_kg[0],
+                       "kg_high": a.total_kg[1]} for m, a in air_alt.items()]))
+air.epochs
 
 # %% [markdown]
 # **Caveat.** The delivery table lists only the Progress flights whose gas mass was found
@@ -182,7 +216,9 @@ years = (stopped - detected).days / 365.25
 # make-up line is a floor, not the total.
 
 # %% tags=["findings", "remove-input"]
-vol_ok = vols.replace([np.inf, -np.inf], np.nan).dropna(subset=["volume_m3"])
+undetermined = fits[~np.isfinite(fits["k_per_day"]) & (fits["n_readings"] >= 2)]
+other_method = [m for m in episodes.VOLUME_METHODS if m != VOLUME_METHOD][0]
+other_air = [m for m in episodes.AIR_LOST_METHODS if m != AIR_LOST_METHOD][0]
 items = [
     f"{len(rates)} trusted rates span {detected:%b %Y} to "
     f"{rates['period_end'].max():%b %Y}, from {story.fmt(rates['kg_per_day'].min())} to "
@@ -190,30 +226,31 @@ items = [
     f"{story.fmt(allowance, 3)} kg/day.",
     "Decay constants of the hatch-closed episodes: "
     + "; ".join(f"{r.episode_id} k = {story.fmt(r.k_per_day)}/day "
-                f"[{story.fmt(r.k_low)}, {story.fmt(r.k_high)}]" for r in fits.itertuples())
-    + ".",
-    f"Across the March 2021 sealing, {k_ratio.summary()}"
-    + (" — the interval excludes 1, so k changed." if not k_ratio.contains(1.0)
+                f"[{story.fmt(r.k_low)}, {story.fmt(r.k_high)}]" for r in fitted.itertuples())
+    + (f"; {', '.join(undetermined['episode_id'])}: undetermined (elapsed time unknown)"
+       if len(undetermined) else "") + ".",
+    f"Across the March 2021 sealing, {k_ratio_text}"
+    + (" — the interval excludes 1, so k changed." if not k_ratio.low <= 1.0 <= k_ratio.high
        else " — the interval includes 1: no change can be shown."),
-    f"July 2021: the best-ranked model is '{best['model']}' by AICc; "
-    f"{len(cmp)} models compared on {len(jul)} readings.",
+    f"July 2021 ({n_jul} readings): {jul_verdict}",
+    f"Pairing rates with decays ('{VOLUME_METHOD}', primary rates) implies a PrK free volume "
+    f"of {story.fmt(vol_band[0])} to {story.fmt(vol_band[1])} m³; the '{other_method}' "
+    f"pairing gives {story.fmt(vol_bands[other_method][0])} to "
+    f"{story.fmt(vol_bands[other_method][1])} m³. The chapter assumes "
+    f"{story.fmt(params['volume_m3'])} m³.",
+    f"Equivalent hole at cabin pressure (Cd = 1, 22 C): {story.fmt(hole['d_cd1_mm'].min())} to "
+    f"{story.fmt(hole['d_cd1_mm'].max())} mm across the trusted rates "
+    f"({story.fmt(hole['d_low_mm'][hole['d_low_mm'] > 0].min())} to "
+    f"{story.fmt(hole['d_high_mm'].max())} mm with their bounds, Cd 0.6-1, 22-24 C).",
+    f"From {air.period} — through the May-June 2026 recurrence — the leak cost between "
+    f"{story.fmt(air.total_kg[0])} and {story.fmt(air.total_kg[1])} kg of air "
+    f"('{AIR_LOST_METHOD}' method; '{other_air}' gives {story.fmt(air_alt[other_air].total_kg[0])}"
+    f" to {story.fmt(air_alt[other_air].total_kg[1])} kg); up to the stop confirmation "
+    f"({air_to_stop.end:%d %b %Y}) {story.fmt(air_to_stop.total_kg[0])} to "
+    f"{story.fmt(air_to_stop.total_kg[1])} kg. That is {story.fmt(air.progress_equivalents[0])}"
+    f" to {story.fmt(air.progress_equivalents[1])} Progress gas loads; the recorded Progress "
+    f"deliveries in the period carried {story.fmt(loss.notes.get('deliveries_total_kg', 0.0))}"
+    f" kg, and the design allowance accumulates to {story.fmt(air.allowance_kg)} kg (2011 "
+    f"background: {story.fmt(background_2011, 3)} kg/day, {story.fmt(air.background_kg)} kg).",
 ]
-if len(vol_ok):
-    items.append(
-        f"Pairing rates with decays implies a PrK free volume of "
-        f"{story.fmt(vol_ok['volume_m3'].min())} to {story.fmt(vol_ok['volume_m3'].max())} m³ "
-        f"({len(vol_ok)} pairings); the chapter assumes {story.fmt(params['volume_m3'])} m³."
-    )
-items.append(
-    f"Equivalent hole at cabin pressure: {story.fmt(hole['hole_mm'].min())} to "
-    f"{story.fmt(hole['hole_mm'].max())} mm across the trusted rates."
-)
-items.append(
-    f"From {detected:%b %Y} to {stopped:%b %Y} ({story.fmt(years)} years) the leak cost "
-    f"between {story.fmt(loss.notes['loss_low_kg'])} and {story.fmt(loss.notes['loss_high_kg'])}"
-    f" kg of air; the recorded Progress deliveries in that window carried "
-    f"{story.fmt(loss.notes.get('deliveries_total_kg', 0.0))} kg, and the design allowance "
-    f"accumulates to {story.fmt(loss.notes['allowance_total_kg'])} kg (2011 background: "
-    f"{story.fmt(background_2011, 3)} kg/day)."
-)
 story.findings_markdown("Findings: five years of a leak", items)
