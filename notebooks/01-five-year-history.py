@@ -217,8 +217,8 @@ air.epochs
 
 # %% tags=["findings", "remove-input"]
 undetermined = fits[~np.isfinite(fits["k_per_day"]) & (fits["n_readings"] >= 2)]
-other_method = [m for m in episodes.VOLUME_METHODS if m != VOLUME_METHOD][0]
-other_air = [m for m in episodes.AIR_LOST_METHODS if m != AIR_LOST_METHOD][0]
+other_method = next(m for m in episodes.VOLUME_METHODS if m != VOLUME_METHOD)
+other_air = next(m for m in episodes.AIR_LOST_METHODS if m != AIR_LOST_METHOD)
 items = [
     f"{len(rates)} trusted rates span {detected:%b %Y} to "
     f"{rates['period_end'].max():%b %Y}, from {story.fmt(rates['kg_per_day'].min())} to "

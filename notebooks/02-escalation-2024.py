@@ -24,7 +24,8 @@
 GRADES = ("P", "T")  # source grades trusted
 INCLUDE_DERIVED = False  # keep outlet-computed figures
 APPROX_REL = 0.25  # relative half-width for "about" figures
-BASELINE_DAYS = 60  # a baseline rate must end this close before the escalation
+INCREASE_WINDOW = ("2024-02-01", "2024-04-30")  # "after" rates start in this window
+BASELINE_DAYS = 35  # a baseline rate must end within this many days before the window
 VOLUME_M3 = 5.0  # PrK free volume for the simulated telemetry, m3 (3-8)
 TEMPERATURE_K = 295.15  # cabin temperature, K
 GAUGE_RESOLUTION_MMHG = 0.101  # simulated gauge step (ISS Live USLAB000058 step), mmHg
@@ -37,8 +38,8 @@ import pandas as pd
 from IPython.display import display
 
 import prkanalysis
-from prkanalysis import clean, figures, story
-from prkanalysis.models import breaks, growth
+from prkanalysis import clean, episodes, figures, story
+from prkanalysis.models import breaks
 from prkanalysis.telemetry.simulate import simulate as simulate_telemetry
 
 params = story.validate_params(volume_m3=VOLUME_M3, temperature_k=TEMPERATURE_K, grades=GRADES,
@@ -56,26 +57,21 @@ print(f"escalation first reported for {rise:%d %b %Y}")
 # ## The ratios, with intervals
 #
 # Baseline: trusted rates whose period ends within the window before the escalation. After:
-# trusted rates of February and April 2024. Each ratio is [after_low / before_high,
+# trusted rates of February to April 2024. Each ratio is [after_low / before_high,
 # after_high / before_low]; a "less than" baseline has a lower bound of 0, so the upper end
-# of its ratio is unbounded.
+# of its ratio is unbounded. The ratios are those of `prkanalysis episodes` (one
+# implementation, `prkanalysis.episodes.ratios_2024`).
 
 # %%
-base = rates[(rates["period_end"] <= rise) &
-             (rates["period_end"] >= rise - pd.Timedelta(days=BASELINE_DAYS))]
-after = rates[(rates["period_start"] >= rise - pd.Timedelta(days=31)) &
-              (rates["period_start"].dt.year == rise.year)]
-rows = []
-for _, b in base.iterrows():
-    for _, a in after.iterrows():
-        rr = growth.rate_ratio(b["kg_per_day_low"], b["kg_per_day_high"], a["kg_per_day_low"],
-                               a["kg_per_day_high"], a_point=b["kg_per_day"],
-                               b_point=a["kg_per_day"],
-                               label=f"{a['rate_id']} ({a['period_reported']}) / {b['rate_id']}")
-        rows.append({"label": rr.label, "estimate": rr.point, "low": rr.low,
-                     "high": min(rr.high, 50.0), "high_unbounded": np.isinf(rr.high),
-                     "verdict": rr.doubled})
-ratios = pd.DataFrame(rows)
+ratios_raw = episodes.ratios_2024(rates, increase_start=INCREASE_WINDOW[0],
+                                  increase_end=INCREASE_WINDOW[1], baseline_days=BASELINE_DAYS)
+base = rates[rates["rate_id"].isin(ratios_raw["before_id"])]
+after = rates[rates["rate_id"].isin(ratios_raw["after_id"])]
+ratios = pd.DataFrame({
+    "label": [f"{r.after_id} ({r.after_period}) / {r.before_id}" for r in ratios_raw.itertuples()],
+    "estimate": ratios_raw["ratio_point"], "low": ratios_raw["ratio_low"],
+    "high": ratios_raw["ratio_high"].clip(upper=50.0),
+    "high_unbounded": np.isinf(ratios_raw["ratio_high"]), "verdict": ratios_raw["verdict"]})
 display(figures.interval_forest(
     ratios, reference=2.0, reference_label="doubled", log=True,
     xlabel="ratio after / before (-, log scale)", title="2024 rates over the pre-2024 baseline",

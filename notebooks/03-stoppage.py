@@ -39,7 +39,7 @@ import pandas as pd
 from IPython.display import display
 
 import prkanalysis
-from prkanalysis import clean, figures, story
+from prkanalysis import clean, episodes, figures, physics, story
 from prkanalysis.models import equivalence
 from prkanalysis.telemetry.simulate import simulate as simulate_telemetry
 
@@ -86,16 +86,28 @@ _ = story.interactive_detection_limits(durations_h=durations_h, references=refs,
 # the 2026 recurrence, at the assumed volume and gauge? (The same hole, at cabin pressure.)
 
 # %%
-limits = {d: story.detection_limit(d, hold_pressure_mmhg=hold_p,
-                                   resolution_mmhg=params["gauge_resolution_mmhg"],
-                                   volume_m3=params["volume_m3"],
-                                   temperature_k=params["temperature_k"],
-                                   temperature_drift_k=TEMPERATURE_DRIFT_K)
-          for d in (1.0, 24.0, 24.0 * 7, 24.0 * 30)}
-lim_df = pd.DataFrame([{"hold_h": d, "at_hold_kg_day": x.at_hold_kg_day,
-                        "at_cabin_kg_day": x.at_cabin_kg_day} for d, x in limits.items()])
-one_h = limits[1.0]
-lim_df
+HOLDS_H = (1.0, 24.0, 24.0 * 7, 24.0 * 30)
+lim_df = episodes.stop_detection_limits(
+    params["volume_m3"], pressure_mmhg=hold_p, durations_days=[h / 24 for h in HOLDS_H],
+    gauge_resolution_mmhg=params["gauge_resolution_mmhg"], temperature_k=params["temperature_k"],
+    temperature_drift_k=TEMPERATURE_DRIFT_K)
+limits = lim_df.set_index("duration_h")
+one_h, d24, d30 = (limits.loc[h] for h in (1.0, 24.0, 24.0 * 30))
+lim_df[["duration_h", "delta_p_mmhg", "k_per_day", "kg_per_day", "kg_per_day_station"]]
+
+# %% [markdown]
+# The same question over everything that was not published at once (the table printed by
+# `prkanalysis episodes`): the PrK volume within the band implied by the primary rates and
+# decays (chapter 01), the gauge resolution between 0.1 and 1 mmHg, the cabin temperature
+# 22-24 C and an unmeasured drift of up to the 2 F setpoint tolerance.
+
+# %%
+vol_band = episodes.volume_band(episodes.implied_volume_band(
+    rec.pressure_readings, episodes.record_rates(rec), rec.other_figures))
+box = episodes.stop_detection_limits(vol_band, pressure_mmhg=hold_p)
+box30 = box.set_index("duration_days").loc[30.0]
+box[["duration_days", "kg_per_day_low", "kg_per_day_high", "kg_per_day_station_low",
+     "kg_per_day_station_high"]]
 
 # %% [markdown]
 # **Caveat.** NASA published neither the hold duration nor the gauge resolution behind
@@ -117,7 +129,7 @@ sim, truth = simulate_telemetry(
     noise_mmhg=0.3, temp_amplitude_k=0.2, seed=SIM_SEED)
 p = sim[sim["channel"] == "prk_pressure"]
 t_days = (p["time"] - p["time"].iloc[0]).dt.total_seconds().to_numpy() / 86400
-per_mmhg = story.gas_mass_per_mmhg(params["volume_m3"], params["temperature_k"])
+per_mmhg = physics.kg_per_mmhg(params["volume_m3"], params["temperature_k"])
 delta_mmhg_day = EQUIV_MARGIN_KG_DAY / per_mmhg
 tost = equivalence.tost_slope(t_days, p["value"].to_numpy(), delta_mmhg_day, cov="HAC")
 print(truth.summary())
@@ -136,18 +148,22 @@ after_stop = rates[rates["period_end"] >= stop["date_start"]][
 after_stop
 
 # %% tags=["findings", "remove-input"]
-d24 = limits[24.0]
-d30 = limits[24.0 * 30]
 items = [
     f"A hold at {hold_p:g} mmHg read to {params['gauge_resolution_mmhg']:g} mmHg in "
-    f"{params['volume_m3']:g} m³ cannot exclude a leak of {story.fmt(one_h.at_hold_kg_day)} "
-    f"kg/day over 1 h, {story.fmt(d24.at_hold_kg_day)} kg/day over a day and "
-    f"{story.fmt(d30.at_hold_kg_day)} kg/day over 30 days (the same hole at 760 mmHg: "
-    f"{story.fmt(one_h.at_cabin_kg_day)}, {story.fmt(d24.at_cabin_kg_day)} and "
-    f"{story.fmt(d30.at_cabin_kg_day)} kg/day).",
+    f"{params['volume_m3']:g} m³ cannot exclude a leak of {story.fmt(one_h.kg_per_day)} "
+    f"kg/day over 1 h, {story.fmt(d24.kg_per_day)} kg/day over a day and "
+    f"{story.fmt(d30.kg_per_day)} kg/day over 30 days (the same hole at 760 mmHg: "
+    f"{story.fmt(one_h.kg_per_day_station)}, {story.fmt(d24.kg_per_day_station)} and "
+    f"{story.fmt(d30.kg_per_day_station)} kg/day).",
+    f"Over the unpublished inputs (PrK volume {story.fmt(vol_band[0])} to "
+    f"{story.fmt(vol_band[1])} m³ from chapter 01, gauge 0.1-1 mmHg, drift up to 1.1 K), a "
+    f"30-day hold cannot exclude {story.fmt(box30.kg_per_day_low)} to "
+    f"{story.fmt(box30.kg_per_day_high)} kg/day at {hold_p:g} mmHg "
+    f"({story.fmt(box30.kg_per_day_station_low)} to {story.fmt(box30.kg_per_day_station_high)}"
+    " kg/day for the same hole at 760 mmHg).",
     f"A one-day hold already excludes a leak of the design allowance "
     f"({story.fmt(allowance, 3)} kg/day) at cabin pressure: "
-    f"{'yes' if d24.at_cabin_kg_day < allowance else 'no'}.",
+    f"{'yes' if d24.kg_per_day_station < allowance else 'no'}.",
     f"SIMULATED {SIM_DAYS}-day hold with no leak (seed {SIM_SEED}): slope "
     f"{story.fmt(tost.estimate * per_mmhg, 2)} kg/day-equivalent, TOST p = "
     f"{tost.pvalue:.2g} against +-{EQUIV_MARGIN_KG_DAY:g} kg/day: "
