@@ -1083,6 +1083,19 @@ def stop_detection_limits(
         >>> round(float(row["kg_per_day"]), 7), round(float(row["kg_per_day_station"]), 4)
         (0.0079076, 0.0601)
     """
+    def _hi(v: float | Interval) -> float:
+        return float(max(v)) if isinstance(v, (tuple, list)) else float(v)
+
+    def _lo(v: float | Interval) -> float:
+        return float(min(v)) if isinstance(v, (tuple, list)) else float(v)
+
+    drop = _hi(gauge_resolution_mmhg) + pressure_mmhg * _hi(temperature_drift_k) / _lo(
+        temperature_k)
+    if not drop < pressure_mmhg:
+        raise DataValidationError(
+            f"the undetectable drop ({drop:g} mmHg: gauge resolution plus p dT/T) must be "
+            f"smaller than the hold pressure {pressure_mmhg:g} mmHg",
+            column="gauge_resolution_mmhg", value=drop)
     df = physics.detection_limit_curve(durations_days, pressure_mmhg, gauge_resolution_mmhg,
                                        volume_m3, temperature_k, temperature_drift_k)
     df.insert(1, "duration_h", df["duration_days"] * 24.0)

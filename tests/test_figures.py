@@ -15,7 +15,7 @@ import pytest
 
 matplotlib.use("Agg")
 
-from prkanalysis import figures, story, theme
+from prkanalysis import episodes, figures, story, theme
 from prkanalysis.errors import PrkError
 
 UNIT = re.compile(r"\(.+\)")
@@ -153,7 +153,7 @@ def test_cumulative_loss_band_and_allowance() -> None:
             "kg_per_day_high": [2.0, 2.0],
         }
     )
-    band = story.cumulative_loss_band(rates)
+    band = episodes.daily_loss_band(rates)
     dv = pd.DataFrame({"date": ["2020-03-01", "2020-09-01", "2030-01-01"], "mass_kg": [40, 50, 9]})
     res = figures.cumulative_loss(band, deliveries=dv, allowance_kg_day=0.907)
     _check(res)

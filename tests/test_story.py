@@ -1,57 +1,76 @@
-"""Chapter helpers: physics identities, interval arithmetic and the cumulative band."""
+"""Chapter glue (parameters, selections, widgets, formatting) and the single implementations
+the chapters call for physics identities, interval ratios and the cumulative band."""
 
 from __future__ import annotations
 
+import doctest
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from prkanalysis import physics, story
+from prkanalysis import episodes, physics, story
 from prkanalysis.errors import PrkError
+from prkanalysis.models.growth import rate_ratio
+
+
+def test_doctests() -> None:
+    res = doctest.testmod(story)
+    assert res.attempted > 0 and res.failed == 0
 
 
 def test_gas_mass_per_mmhg_matches_physics_note() -> None:
     # record/physics.md 3.4: 1.441 kg/mmHg for 916 m3 at 22 C; 0.001574 kg per m3
-    assert story.gas_mass_per_mmhg(916.0, 295.15) == pytest.approx(1.441, abs=1e-3)
-    assert story.gas_mass_per_mmhg(1.0, 295.15) == pytest.approx(0.001574, rel=1e-3)
-    assert story.gas_mass_per_mmhg(5.0, 295.15) == pytest.approx(physics.kg_per_mmhg(5.0))
+    assert physics.kg_per_mmhg(916.0, 295.15) == pytest.approx(1.441, abs=1e-3)
+    assert physics.kg_per_mmhg(1.0, 295.15) == pytest.approx(0.001574, rel=1e-3)
+    assert physics.kg_per_mmhg(5.0, 295.15) * 1000 == pytest.approx(7.868, abs=5e-4)
+
+
+def _limit(hours: float, **kw: float) -> pd.Series:
+    args = {"volume_m3": 5.0, "pressure_mmhg": 100.0, "resolution": 1.0, "drift": 0.0} | kw
+    return episodes.stop_detection_limits(
+        args["volume_m3"], pressure_mmhg=args["pressure_mmhg"], durations_days=[hours / 24],
+        gauge_resolution_mmhg=args["resolution"], temperature_k=295.15,
+        temperature_drift_k=args["drift"]).iloc[0]
 
 
 def test_detection_limit_identities() -> None:
-    d = story.detection_limit(24.0, hold_pressure_mmhg=100, resolution_mmhg=1.0, volume_m3=5)
+    d = _limit(24.0)
     # a decay at k over one day loses exactly one resolution step
-    assert 100 * (1 - math.exp(-d.k_per_day)) == pytest.approx(1.0)
+    assert 100 * (1 - math.exp(-d["k_per_day"])) == pytest.approx(1.0)
     # mass rate = k p V M/(RT); the same hole at 760 mmHg carries 7.6x the mass
-    assert d.at_hold_kg_day == pytest.approx(d.k_per_day * 100 * story.gas_mass_per_mmhg(5, 295.15))
-    assert d.at_cabin_kg_day / d.at_hold_kg_day == pytest.approx(7.6)
+    assert d["kg_per_day"] == pytest.approx(d["k_per_day"] * 100 * physics.kg_per_mmhg(5, 295.15))
+    assert d["kg_per_day_station"] / d["kg_per_day"] == pytest.approx(7.6)
     # doubling the volume doubles the limit; ten times the duration divides it by ten
-    d2 = story.detection_limit(24.0, volume_m3=8.0)
-    assert d2.at_hold_kg_day / d.at_hold_kg_day == pytest.approx(8.0 / 5.0)
-    d10 = story.detection_limit(240.0)
-    assert d.at_hold_kg_day / d10.at_hold_kg_day == pytest.approx(10.0)
+    d2 = _limit(24.0, volume_m3=8.0)
+    assert d2["kg_per_day"] / d["kg_per_day"] == pytest.approx(8.0 / 5.0)
+    d10 = _limit(240.0)
+    assert d["kg_per_day"] / d10["kg_per_day"] == pytest.approx(10.0)
     # a temperature drift of 1 K hides p/T more mmHg
-    dt = story.detection_limit(24.0, temperature_drift_k=1.0)
-    assert dt.undetectable_drop_mmhg == pytest.approx(1.0 + 100 / 295.15)
-    assert "cannot exclude" in d.summary()
+    dt = _limit(24.0, drift=1.0)
+    assert dt["delta_p_mmhg"] == pytest.approx(1.0 + 100 / 295.15)
+    # the figure's grid is the same implementation
+    tbl = story.detection_limit_table([24.0], [1.0], [5.0]).iloc[0]
+    assert tbl["limit_kg_day"] == d["kg_per_day"]
+    assert tbl["limit_cabin_kg_day"] == d["kg_per_day_station"]
 
 
 def test_detection_limit_bad_input() -> None:
-    with pytest.raises(PrkError, match="duration_h"):
-        story.detection_limit(0)
+    with pytest.raises(PrkError, match="duration_days"):
+        _limit(0.0)
     with pytest.raises(PrkError, match="hold pressure"):
-        story.detection_limit(24, hold_pressure_mmhg=1.0, resolution_mmhg=2.0)
+        _limit(24.0, pressure_mmhg=1.0, resolution=2.0)
 
 
 def test_ratio_interval() -> None:
-    r = story.ratio_interval(2.4, 2.35, 2.45, 1.0, 0.0, 1.0, "x")
-    assert r.estimate == pytest.approx(2.4)
+    r = rate_ratio(0.0, 1.0, 2.35, 2.45, a_point=1.0, b_point=2.4, label="x")
+    assert r.point == pytest.approx(2.4)
     assert r.low == pytest.approx(2.35)
     assert math.isinf(r.high)
-    assert r.contains(2.0) is False and r.contains(3.0)
+    assert not r.low <= 2.0 <= r.high and r.low <= 3.0 <= r.high
     with pytest.raises(PrkError):
-        story.ratio_interval(1, 2, 1, 1, 1, 1)
+        rate_ratio(1, 1, 2, 1)  # after: low above high
 
 
 def test_cumulative_band_brackets_and_widens_in_gaps() -> None:
@@ -64,7 +83,7 @@ def test_cumulative_band_brackets_and_widens_in_gaps() -> None:
             "kg_per_day_high": [1.2, 2.0],
         }
     )
-    b = story.cumulative_loss_band(rates)
+    b = episodes.daily_loss_band(rates)
     assert (b["low_kg"] <= b["central_kg"]).all() and (b["central_kg"] <= b["high_kg"]).all()
     feb = b[(b.date >= "2020-02-01") & (b.date <= "2020-02-29")]
     assert not feb["observed"].any()
