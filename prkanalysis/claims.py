@@ -1887,8 +1887,11 @@ def print_ledger(record: Any = None, *, width: int | None = None, full: bool = F
         cols = (*cols, "evidence", "rule")
         weights.update({"evidence": 1.2, "rule": 1.5})
     counts = frame["verdict"].value_counts()
-    print("parameters: " + frame.attrs["params_text"])
+    table = format_ledger(frame, width=width, columns=cols, weights=weights)
+    wrap = width or max(60, max(len(line) for line in table.splitlines()))
+    print(textwrap.fill("parameters: " + frame.attrs["params_text"], wrap,
+                        subsequent_indent="  "))
     print()
-    print(format_ledger(frame, width=width, columns=cols, weights=weights))
+    print(table)
     print()
     print("verdicts: " + ", ".join(f"{v} {int(counts.get(v, 0))}" for v in VERDICTS))

@@ -10,9 +10,11 @@ from __future__ import annotations
 import dataclasses
 import doctest
 import math
+import warnings
 from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -145,7 +147,11 @@ def test_c5_numbers(results: dict[str, ClaimResult]) -> None:
     assert (n["days_to_recurrence_low"], n["days_to_recurrence_high"]) == (119, 150)
     assert n["post_stop_kg_per_day"] == pytest.approx(2 * LB_KG)
     assert n["prk_readings_prior_year"] == 0
-    assert "grade-A" in results["C5"].caveat
+    # the 5 June 2026 safe-haven (EV51, grade T) is a leak response after the stop
+    assert n["response"] == "EV51 safety 2026-06-05"
+    assert (n["direct_events_after"], n["response_events_after"], n["rates_after"]) == (1, 1, 1)
+    assert {"EV49", "EV50", "EV51", "LR18"} <= set(results["C5"].rows)
+    assert "grade-A" not in results["C5"].caveat  # EV51 has a grade-T source
 
 
 def test_c6_alternative_date(results: dict[str, ClaimResult]) -> None:
@@ -237,7 +243,9 @@ def test_c3_understated_and_undetermined(record: Any) -> None:
 def test_c5_recurrence_events_and_rates(record: Any) -> None:
     no_rec = _drop(record, "events", lambda f: f["category"] == "recurrence")
     assert evaluate("C5", no_rec).verdict == "superseded"  # the 2026 rate LR18 remains
-    quiet = _drop(no_rec, "leak_rates", lambda f: f["rate_id"] == "LR18")
+    no_rate = _drop(no_rec, "leak_rates", lambda f: f["rate_id"] == "LR18")
+    assert evaluate("C5", no_rate).verdict == "superseded"  # EV51 remains
+    quiet = _drop(no_rate, "events", lambda f: f["event_id"] == "EV51")
     assert evaluate("C5", quiet).verdict == "supported"
     assert evaluate("C10", quiet).verdict == "contradicted"
     other = _edit(quiet, "events", "event_id", "EV49", actor="Roscosmos")
@@ -257,7 +265,13 @@ def test_c2_stop_moved(record: Any) -> None:
     on_time = _edit(record, "events", "event_id", "EV49", date_start="2024-09-01",
                     date_end="2024-09-02")
     assert evaluate("C2", on_time).verdict == "supported with caveats"  # recurrence follows
-    quiet = _drop(on_time, "events", lambda f: f["category"] == "recurrence")
+    p = ClaimParams()
+    cats = (*p.recurrence_categories, *p.response_categories)
+    quiet = _drop(on_time, "events", lambda f: f["category"].isin(cats)
+                  & (pd.to_datetime(f["date_start"]) > pd.Timestamp("2024-09-02")))
+    assert evaluate("C2", quiet).verdict == "supported with caveats"  # LR15, LR18 follow
+    quiet = _drop(quiet, "leak_rates",
+                  lambda f: pd.to_datetime(f["period_start"]) > pd.Timestamp("2024-09-02"))
     assert evaluate("C2", quiet).verdict == "supported"
     no_stop = _drop(record, "events", lambda f: f["category"] == "stop")
     assert evaluate("C2", no_stop).verdict == "undetermined"
@@ -336,9 +350,11 @@ def test_c12_follows_the_readings(record: Any) -> None:
 
 def test_grades_parameter(record: Any) -> None:
     trusted = {r.claim_id: r for r in evaluate_all(record, grades=("P", "T"))}
-    # the 2026 recurrence reaches the record only through grade-A relays
-    assert trusted["C5"].verdict == "supported"
-    assert trusted["C10"].verdict == "contradicted"
+    # the 2026 recurrence reaches the record only through grade-A relays, but the grade-T
+    # 5 June 2026 safe-haven during a leak repair (EV51) follows the stop too
+    assert trusted["C5"].verdict == "superseded"
+    assert trusted["C10"].verdict == "supported with caveats"
+    assert "only a response" in trusted["C10"].caveat
     assert trusted["C3"].verdict == "supported"
     assert "x_LR06_low" not in trusted["C3"].numbers
     for r in trusted.values():
@@ -452,10 +468,182 @@ def test_result_repr_and_frames(results: dict[str, ClaimResult]) -> None:
 
 def test_claim_objects_are_evaluators(record: Any) -> None:
     r = CLAIMS["C10"](record, grades=("P", "T"))
-    assert r.claim_id == "C10" and r.verdict == "contradicted"
+    assert r.claim_id == "C10" and r.verdict == "supported with caveats"
     assert "C10" in repr(CLAIMS["C10"])
 
 
 def test_doctests() -> None:
     res = doctest.testmod(claims)
     assert res.failed == 0 and res.attempted > 0
+
+
+# --------------------------------------------------------------------------------------
+# the rule "active after the stop" (C2, C5, C10), by perturbation
+# --------------------------------------------------------------------------------------
+
+PT = ("P", "T")
+ALL = ("P", "T", "A")
+
+
+def _without(record: Any, events: tuple[str, ...] = (), rates: tuple[str, ...] = ()) -> Any:
+    rec = _drop(record, "events", lambda f: f["event_id"].isin(events))
+    return _drop(rec, "leak_rates", lambda f: f["rate_id"].isin(rates))
+
+
+@pytest.mark.parametrize("grades", [PT, ALL])
+def test_stop_holds_without_ev51_and_the_recurrence_rows(record: Any, grades: Any) -> None:
+    quiet = _without(record, ("EV50", "EV51"), ("LR18",))
+    assert evaluate("C5", quiet, grades=grades).verdict == "supported"
+    assert evaluate("C10", quiet, grades=grades).verdict == "contradicted"
+    n = evaluate("C5", quiet, grades=grades).numbers
+    assert (n["direct_events_after"], n["response_events_after"], n["rates_after"]) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("grades", [PT, ALL])
+def test_ev51_alone_supersedes_the_stop(record: Any, grades: Any) -> None:
+    only = _without(record, ("EV50",), ("LR18",))
+    r5 = evaluate("C5", only, grades=grades)
+    assert r5.verdict == "superseded" and r5.numbers["response"] == "EV51 safety 2026-06-05"
+    assert "EV51" in r5.rows and "154-155 days after" in r5.caveat
+    r10 = evaluate("C10", only, grades=grades)
+    assert r10.verdict == "supported with caveats"  # a response, not a report of the leak
+    r2 = evaluate("C2", only, grades=grades)
+    # 2026-06-05 minus the stop [2026-01-01, 2026-01-02]: [154, 155] days
+    assert r2.numbers["recurrence_after_years_low"] == pytest.approx(154 / DAYS)
+    assert r2.numbers["recurrence_after_years_high"] == pytest.approx(155 / DAYS)
+
+
+def test_post_stop_rule_reads_categories_and_dates(record: Any) -> None:
+    only = _without(record, ("EV50",), ("LR18",))
+    as_statement = _edit(only, "events", "event_id", "EV51", category="statement")
+    assert evaluate("C5", as_statement, grades=PT).verdict == "supported"
+    before = _edit(only, "events", "event_id", "EV51", date_start="2025-12-20",
+                   date_end="2025-12-20")
+    assert evaluate("C5", before, grades=PT).verdict == "supported"
+    # the categories are parameters: without "safety" EV51 is not a leak response
+    assert evaluate("C5", only, grades=PT,
+                    response_categories=("repair", "hunt")).verdict == "supported"
+    # a later leak hunt or repair counts like the safe-haven
+    hunt = _edit(as_statement, "events", "event_id", "EV51", category="hunt")
+    assert evaluate("C5", hunt, grades=PT).verdict == "superseded"
+    # a positive rate dated after the stop, alone, supersedes it; a "<" bound does not
+    quiet = _without(record, ("EV50", "EV51"))
+    assert evaluate("C5", quiet, grades=ALL).verdict == "superseded"  # LR18, 2 lb/day
+    bound = _edit(quiet, "leak_rates", "rate_id", "LR18", qualifier="<")
+    assert evaluate("C5", bound, grades=ALL).verdict == "supported"
+
+
+def test_c10_supported_when_a_trusted_source_reports_the_leak(record: Any) -> None:
+    assert evaluate("C10", record).verdict == "supported with caveats"  # EV50/LR18 grade A
+    trusted = _edit(record, "events", "event_id", "EV50", source_ids="S087")
+    r = evaluate("C10", trusted, grades=PT)
+    assert r.verdict == "supported" and r.numbers["recurrence"] == "2026-05"
+
+
+# --------------------------------------------------------------------------------------
+# C3: a break test only when the rate series allows one
+# --------------------------------------------------------------------------------------
+
+
+def test_c3_break_test_not_possible_on_the_record(results: dict[str, ClaimResult]) -> None:
+    n = results["C3"].numbers
+    # month-dated rates: LR01, LR02, LR03 before 2024; LR09, LR10, LR11, LR15 after
+    assert (n["break_series_n"], n["break_series_before"]) == (7, 3)
+    assert n["break_series_needed"] == 14  # floor(0.15 n) >= 2
+    assert "no structural-change test is possible: the record has 7 dated rates" in (
+        results["C3"].caveat)
+    assert "break" not in n
+
+
+def _monthly(record: Any, months: list[str], values: list[float]) -> Any:
+    frame = record.leak_rates
+    base = frame[frame["rate_id"] == "LR11"].iloc[0]
+    rows = []
+    for i, (m, v) in enumerate(zip(months, values, strict=True)):
+        row = base.copy()
+        per = pd.Period(m, freq="M")
+        row["rate_id"] = f"LRX{i:02d}"
+        row["period_start"] = per.start_time.normalize()
+        row["period_end"] = per.end_time.normalize()
+        row["value"] = v
+        row["value_reported"] = f"{v:g}"
+        rows.append(row)
+    with warnings.catch_warnings():  # all-empty columns of the copied rows
+        warnings.simplefilter("ignore", FutureWarning)
+        new = pd.concat([frame, pd.DataFrame(rows)], ignore_index=True)
+    return dataclasses.replace(record, leak_rates=new)
+
+
+def test_c3_break_test_runs_when_the_series_allows(record: Any) -> None:
+    # SIMULATED monthly rates (seeded): 1.0 lb/day through 2023, 2.6 lb/day from Feb 2024
+    rng = np.random.default_rng(7)
+    months = [f"2023-{m:02d}" for m in range(1, 13)] + [f"2024-{m:02d}" for m in (2, 3, 5, 6)]
+    level = [1.0] * 12 + [2.6] * 4
+    vals = [round(v * float(rng.uniform(0.95, 1.05)), 2) for v in level]
+    rec = _monthly(record, months, vals)
+    r = evaluate("C3", rec)
+    assert r.numbers["break_series_n"] == 7 + 16
+    assert r.numbers["break"] == "between LRX11 and LR09"  # Dec 2023 | Feb 2024
+    assert r.verdict == "supported"
+    # with the step moved to May 2023 (and no synthetic rate in the 60-day baseline window,
+    # so the ratios still say "doubled") the break falls outside 2024: at most caveats
+    months2 = [f"2023-{m:02d}" for m in range(1, 11)] + [f"2024-{m:02d}" for m in (2, 3, 5, 6)]
+    early = [1.0] * 4 + [2.6] * 10
+    rec2 = _monthly(record, months2, [round(v * float(rng.uniform(0.95, 1.05)), 2)
+                                      for v in early])
+    r2 = evaluate("C3", rec2)
+    assert r2.numbers["break"] == "between LRX03 and LRX04"
+    assert r2.verdict == "supported with caveats" and "not in 2024" in r2.caveat
+
+
+# --------------------------------------------------------------------------------------
+# one ledger, its parameters, and the grade sensitivity
+# --------------------------------------------------------------------------------------
+
+
+def test_ledger_carries_its_parameters(record: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    frame = ledger(record, grades=PT, approx_rel=0.2)
+    assert frame.attrs["params"]["grades"] == PT
+    assert frame.attrs["params"]["approx_rel"] == 0.2
+    assert frame.attrs["params"]["include_derived"] is False
+    text = frame.attrs["params_text"]
+    assert text.startswith("grades=P/T; include_derived=False; include_secondary=False; "
+                           "approx_rel=0.2")
+    assert "response_categories=repair/safety/hunt" in text
+    print_ledger(record, width=100, grades=PT)
+    out = capsys.readouterr().out
+    assert out.startswith("parameters: grades=P/T;")
+    assert all(len(line) <= 100 for line in out.splitlines())
+
+
+def test_grade_sensitivity_matches_the_ledgers(record: Any) -> None:
+    t = claims.grade_sensitivity(record).set_index("claim_id")
+    for grades in claims.GRADE_SETS:
+        led = ledger(record, grades=grades).set_index("claim_id")["verdict"]
+        assert t[f"grades {'/'.join(grades)}"].equals(led.rename(t.index.name and None))
+    # after the post-stop rule, P/T and P/T/A agree on C5 and C10
+    assert t.loc["C5", "grades P/T/A"] == t.loc["C5", "grades P/T"] == "superseded"
+    assert t.loc["C10", "grades P/T/A"] == t.loc["C10", "grades P/T"]
+    assert not t.loc["C5", "stable"]  # P alone has no stop event
+    assert t.attrs["params"]["include_derived"] is False
+
+
+def _chapter_parameters() -> dict[str, Any]:
+    from prkanalysis.config import NOTEBOOKS_DIR
+
+    text = (NOTEBOOKS_DIR / "04-claims.py").read_text(encoding="utf-8")
+    cell = text.split('# %% tags=["parameters"]', 1)[1].split("# %%", 1)[0]
+    ns: dict[str, Any] = {}
+    exec(cell, ns)  # the parameters cell holds plain literals
+    return ns
+
+
+def test_chapter_04_main_table_is_the_index_ledger(record: Any) -> None:
+    ns = _chapter_parameters()
+    params = ClaimParams(grades=tuple(ns["GRADES"]), include_derived=ns["INCLUDE_DERIVED"],
+                         approx_rel=ns["APPROX_REL"])
+    assert params == ClaimParams(), "chapter 04 must declare the ledger defaults"
+    chapter = ledger(record, params)
+    index = ledger(record)  # what prkanalysis.report.build.default_ledger computes
+    pd.testing.assert_frame_equal(chapter, index)
+    assert chapter.attrs == index.attrs
