@@ -1,32 +1,38 @@
-"""Telemetry at scale: the load -> clean -> segment -> fit pipeline on Dask.
+"""Telemetry at scale: the load -> clean -> segment -> fit pipeline, partition by partition.
 
-:func:`run_pipeline_dask` runs, over a partitioned Parquet dataset written by
-:func:`~prkanalysis.telemetry.write_parquet` (``channel=<name>/month=YYYY-MM/*.parquet``), the
-same pipeline as the in-memory reference :func:`run_pipeline_memory`
+Two front-ends share one engine:
+
+* :func:`run_pipeline_dask` runs over a partitioned Parquet dataset written by
+  :func:`~prkanalysis.telemetry.write_parquet` (``channel=<name>/month=YYYY-MM/*.parquet``)
+  with :func:`dask.dataframe.read_parquet` and Dask tasks (a ``distributed`` client, or the
+  default scheduler), so the whole dataset never sits in memory;
+* :func:`run_pipeline_fast` runs the same rounds in this process on a thread pool, reading
+  each file once (the benchmark's fast path).
+
+Both return the table of the in-memory reference :func:`run_pipeline_memory`
 (:func:`~prkanalysis.telemetry.read_parquet` -> :func:`~prkanalysis.telemetry.clean` ->
-:func:`~prkanalysis.telemetry.fit_segments`), and returns the same table: the same segments,
-the same ``k`` and standard errors (bit for bit in practice; the tests allow 1e-9 relative).
-No partition ever needs another partition in memory.
+:func:`~prkanalysis.telemetry.fit_segments`): the same segments (same first and last sample,
+same sample count), the same ``k`` and standard errors to about 1e-12 relative (the tests
+require 1e-9).
 
-Method (each partition is one Parquet file of the pressure channel, read with
-:func:`dask.dataframe.read_parquet`; partitions must not overlap in time, which the monthly
-layout guarantees and the code checks):
+Method (one partition = one Parquet file of the pressure channel; partitions must not
+overlap in time, which the monthly layout guarantees and the code checks):
 
 1. **Summaries** (one task per partition): stable time sort; NaN, duplicate and time-collision
    flags (local, because partitions are strictly ordered in time); number of surviving
-   samples; median of their absolute values; and the *halos*: the first and last rows of the
-   partition, enough of them that, leaving out the outermost surviving sample, they hold
-   ``stale_min_n + 5`` surviving samples and span more than ``max(stale_min_s, gap_s)``.
+   samples, their first and last values, smallest and largest ``|p|``; the count of non-zero
+   first differences; and the *halos*: the first and last rows of the partition, enough of
+   them that, leaving out the outermost surviving sample, they hold ``stale_min_n + 6``
+   surviving samples and span more than ``max(stale_min_s, gap_s)``.
 2. **Global quantisation step and noise scale.** :func:`~prkanalysis.telemetry.clean`
    estimates both once per channel from the whole series: :func:`detect_step` from the
-   non-zero absolute first differences (strided to at most 2 million) and
-   :func:`robust_scale` from all first differences (strided the same way). The partitions
-   reproduce exactly those strided samples from their global positions (two rounds: counts
-   of the non-zero differences, then the strided values, including the difference across
-   each partition boundary), and the driver applies the same formulas to them. The float-
-   noise threshold ``1e-9 x median |p|`` is bracketed by the smallest and largest partition
-   medians; if a difference falls inside the bracket (never with gauge data) the run stops
-   with an error asking for an explicit ``step``.
+   non-zero absolute first differences above ``1e-9 x median |p|`` (strided to at most 2
+   million) and :func:`robust_scale` from all first differences (strided the same way). The
+   partitions return exactly those strided samples from their global positions (the
+   differences across partition boundaries included), and the driver applies the same
+   formulas. The threshold ``1e-9 x median |p|`` is bracketed by the smallest and largest
+   ``|p|``; only if a difference falls inside the bracket (never with quantised gauge data)
+   is the exact global median computed, by histogram refinement over the partitions.
 3. **Per-partition work** with the global step and scale: the flags of
    :func:`~prkanalysis.telemetry.clean_arrays` (glitch, stale, gap, repressurisation) are
    computed on ``[left halo | partition | right halo]`` and kept for the partition's own rows.
@@ -34,23 +40,24 @@ layout guarantees and the code checks):
    reaches the outer end of a halo is at least as long as the halo, so it is frozen in both
    views; a gap or step before the first own sample is measured against the same previous
    kept sample, or, if that one lies beyond the halo, both views see more than ``gap_s``.
-   Segment starts follow :func:`~prkanalysis.telemetry.segment_arrays` (hatch state from the
-   cleaned hatch channel, compressed to its change points and broadcast; or repressurisation
-   and gap flags). Segments wholly inside the partition are fitted there with
-   :func:`~prkanalysis.telemetry.fit_arrays`; the partial head and tail segments are returned
-   as arrays.
-4. **Reduction** on the client: head and tail pieces are joined in time order and fitted;
-   segments with fewer than ``min_samples`` samples are dropped and ids renumbered
-   0, 1, 2 ...; ``k``, its interval and the mass rates follow
-   :func:`~prkanalysis.telemetry.fit_segments`. Times are measured from the first kept
-   pressure sample of the whole dataset, as in the in-memory path, so the same floating-point
-   numbers enter the same per-segment sums (:func:`numpy.add.reduceat` sums each segment on
-   its own, whatever else is in the array).
+   (The one case a halo cannot settle, a frozen run longer than the halo ending at a
+   boundary where the hatch changed inside it, raises an error.) Segments follow
+   :func:`~prkanalysis.telemetry.segment_arrays`: hatch mode, runs of kept samples in
+   closed-hatch intervals (hatch channel cleaned, compressed to its change points,
+   broadcast); pressure mode, runs between ``repress`` and ``gap_before`` flags. Segments
+   wholly inside the partition are fitted there; the head and tail pieces are returned.
+4. **Reduction**, in partition order as results arrive: pieces of a segment that straddles
+   boundaries are joined and fitted (as a task); segments with fewer than ``min_samples``
+   samples are dropped and ids renumbered 0, 1, 2 ...; ``k``, its interval and the mass
+   rates follow :func:`~prkanalysis.telemetry.fit_segments`. Times are seconds from the
+   first kept pressure sample of the whole dataset, as in the in-memory path. The per-segment
+   OLS and Bartlett-HAC sums are the formulas of :func:`~prkanalysis.telemetry.fit_arrays`,
+   computed with dot products per segment (:func:`_fit_one`).
 
-Memory: a worker holds one partition (plus halos); the client holds the small per-partition
-summaries and the samples of the segments that straddle partition boundaries (a hatch-closed
-week at 1 Hz is about 10 MB). Each partition is read three or four times (one per round);
-``persist=True`` keeps the pressure partitions in worker memory instead.
+Memory: a worker holds one partition (plus halos) at a time; the client holds the small
+summaries and the samples of the segments that are open across a boundary (a hatch-closed
+week at 1 Hz is about 10 MB). The Dask front-end reads each partition three times (summary,
+strided samples, work), more only on the exact-median path.
 """
 
 from __future__ import annotations
@@ -425,10 +432,9 @@ def _summary(a: Arrays, p: PipelineParams) -> dict[str, Any]:
         last = int(t.size - 1 - np.argmax(live[::-1]))
         out["first_t"], out["last_t"] = int(t[first]), int(t[last])
         out["first_v"], out["last_v"] = float(v[first]), float(v[last])
-        av = np.abs(vv)
-        out["med_abs"] = float(np.median(av))
-        out["min_abs"], out["max_abs"] = float(av.min()), float(av.max())
-        del av
+        lo_v, hi_v = float(vv.min()), float(vv.max())
+        out["min_abs"] = 0.0 if lo_v <= 0.0 <= hi_v else min(abs(lo_v), abs(hi_v))
+        out["max_abs"] = max(abs(lo_v), abs(hi_v))
         # non-zero |first differences| (internal to the partition), for detect_step's
         # threshold eps = 1e-9 x median|p| that is only known globally: the count above
         # ``tiny_max`` plus the few values below it let the driver count above any eps
@@ -840,9 +846,9 @@ def _engine(
         if s_["n_live"]:
             last = s_["last_v"]
     n_live = sum(s_["n_live"] for s_ in summ)
-    meds = [s_["med_abs"] for s_ in summ if s_["n_live"]]
-    eps_lo = 1e-9 * max(min(meds), 1.0) * 0.5
-    eps_hi = 1e-9 * max(max(meds), 1.0) * 2.0
+    # the global median of |p| lies between the smallest and the largest |p|
+    eps_lo = 1e-9 * max(min(s_["min_abs"] for s_ in summ if s_["n_live"]), 1.0) * 0.5
+    eps_hi = 1e-9 * max(max(s_["max_abs"] for s_ in summ if s_["n_live"]), 1.0) * 2.0
 
     # global step and scale, from the same strided samples as clean.detect_step/robust_scale
     clock = time.perf_counter()
