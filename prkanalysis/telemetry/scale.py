@@ -895,6 +895,7 @@ def _engine(
         step = float(p.step)
     # the floor 1e-9 x median |p| only matters when noise and step are below it
     scale = _scale_from_diffs(d_all, step, 0.0, n_live)
+    del samples, d_all, d_nz
     if scale <= eps_hi:
         raise TelemetryError(
             "run_pipeline: the noise scale is at the float-noise floor; pass step= explicitly"
@@ -1079,7 +1080,10 @@ def run_pipeline_dask(
             yield from dask.compute(*tasks)
             return
         futures = client.compute(tasks)
-        for fut in futures:
+        del tasks
+        for k in range(len(futures)):
+            fut = futures[k]
+            futures[k] = None
             yield fut.result()
             fut.release()
 
@@ -1093,7 +1097,12 @@ def run_pipeline_dask(
 
     names = [str(f.relative_to(path)) for f in files]
     def submit(fn: Callable[..., Any], *args: Any) -> Any:
-        return client.submit(fn, *args, pure=False) if client is not None else fn(*args)
+        if client is None:
+            return fn(*args)
+        # scatter the sample arrays first: embedded in the task they would stay in the
+        # scheduler's memory (the client process) until the end of the run
+        moved = [client.scatter(a, hash=False) if isinstance(a, list) else a for a in args]
+        return client.submit(fn, *moved, pure=False)
 
     return _engine(run, run_iter, submit, len(parts), names, hatch_parts, volume_m3,
                    temperature_k, p)
