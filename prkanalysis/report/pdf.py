@@ -282,6 +282,10 @@ def _ledger_table(pdf: Any, ledger: Ledger) -> None:
     columns, rows = ledger.columns, ledger.rows
     weights = tuple(LEDGER_WEIGHTS.get(c, 2.0) for c in columns)
     pdf.set_font(FONT, "", 6.5)
+    if ledger.parameters:
+        pdf.set_x(pdf.l_margin)
+        pdf.multi_cell(0, 3.4, "Parameters: " + ledger.parameters, align="L")
+        pdf.ln(1)
     with pdf.table(
         col_widths=weights,
         text_align="LEFT",

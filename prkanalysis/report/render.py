@@ -336,10 +336,13 @@ class Ledger:
     Attributes:
         columns: Column names, as in the ledger DataFrame.
         rows: One tuple of strings per claim.
+        parameters: The parameters that produced the ledger (the frame's
+            ``attrs["params_text"]``; empty if absent).
     """
 
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    parameters: str = field(default="", repr=False)
 
     @classmethod
     def from_frame(cls, frame: Any) -> Ledger:
@@ -357,7 +360,8 @@ class Ledger:
         rows = tuple(
             tuple(_cell_str(v) for v in row) for row in frame.itertuples(index=False, name=None)
         )
-        return cls(columns, rows)
+        attrs = getattr(frame, "attrs", None) or {}
+        return cls(columns, rows, str(attrs.get("params_text", "")))
 
     @property
     def id_column(self) -> int:
@@ -371,7 +375,8 @@ class Ledger:
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-serialisable form (for the cache)."""
-        return {"columns": list(self.columns), "rows": [list(r) for r in self.rows]}
+        return {"columns": list(self.columns), "rows": [list(r) for r in self.rows],
+                "parameters": self.parameters}
 
     @classmethod
     def from_json(cls, obj: Mapping[str, Any]) -> Ledger:
@@ -382,7 +387,8 @@ class Ledger:
             >>> Ledger.from_json(led.to_json()) == led
             True
         """
-        return cls(tuple(obj["columns"]), tuple(tuple(r) for r in obj["rows"]))
+        return cls(tuple(obj["columns"]), tuple(tuple(r) for r in obj["rows"]),
+                   str(obj.get("parameters", "")))
 
     def summary(self) -> str:
         """One line per claim: id and verdict (if there is a verdict column)."""
@@ -457,6 +463,7 @@ def _ledger_cell(col: str, value: str, links: Mapping[str, tuple[str, str]]) -> 
 def ledger_table_html(ledger: Ledger, links: Mapping[str, tuple[str, str]] | None = None) -> str:
     """The claims ledger as an HTML table (``id="ledger"``), verdicts as styled badges.
 
+    A ``ledger-params`` paragraph states the parameters that produced the ledger (if known).
     Each row carries ``data-claim-id``; each cell a ``col-<column>`` class. Long values in
     the :data:`FOLDED_LEDGER_COLUMNS` are folded under a ``<details>`` toggle; source ids in
     the evidence column link to the source (``links`` from :func:`source_links`).
@@ -477,8 +484,13 @@ def ledger_table_html(ledger: Ledger, links: Mapping[str, tuple[str, str]] | Non
         )
         claim = html.escape(row[ledger.id_column]) if row else ""
         body.append(f'<tr data-claim-id="{claim}">{cells}</tr>')
+    params = (
+        f'<p class="ledger-params">Parameters: {html.escape(ledger.parameters)}</p>'
+        if ledger.parameters
+        else ""
+    )
     return (
-        '<div class="table-wrap"><table id="ledger" class="ledger">'
+        f'{params}<div class="table-wrap"><table id="ledger" class="ledger">'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 
