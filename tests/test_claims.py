@@ -647,3 +647,14 @@ def test_chapter_04_main_table_is_the_index_ledger(record: Any) -> None:
     index = ledger(record)  # what prkanalysis.report.build.default_ledger computes
     pd.testing.assert_frame_equal(chapter, index)
     assert chapter.attrs == index.attrs
+
+
+def test_report_ledger_states_the_parameters(record: Any) -> None:
+    from prkanalysis.report.render import Ledger, ledger_table_html
+
+    frame = ledger(record)
+    led = Ledger.from_frame(frame)
+    assert led.parameters == frame.attrs["params_text"]
+    assert Ledger.from_json(led.to_json()) == led  # survives the report cache
+    html = ledger_table_html(led)
+    assert html.startswith('<p class="ledger-params">Parameters: grades=P/T/A;')
