@@ -195,7 +195,7 @@ def fit_episodes(readings: pd.DataFrame, resolution_mmhg: float = 0.5,
     return pd.DataFrame(rows)
 
 
-def _first_time(rows: pd.DataFrame) -> pd.Timestamp:
+def _first_time(rows: pd.DataFrame) -> Any:
     """Earliest parseable ``time`` of some readings, tz-naive UTC (``NaT`` if none)."""
     if "time" not in rows.columns:
         return pd.NaT
@@ -221,16 +221,17 @@ def decay_curves(fits: pd.DataFrame, n: int = 60) -> pd.DataFrame:
         ([0.0, 12.0, 24.0], 597.7)
     """
     out = []
-    for r in fits.itertuples():
-        if not (math.isfinite(float(r.k_per_day)) and math.isfinite(float(r.duration_days))):
+    for rec in fits.to_dict("records"):
+        k, dur = float(rec["k_per_day"]), float(rec["duration_days"])
+        if not (math.isfinite(k) and math.isfinite(dur)):
             continue
-        td = np.linspace(0.0, float(r.duration_days), n)
-        p0 = float(r.p0_fit_mmhg)
+        td = np.linspace(0.0, dur, n)
+        p0 = float(rec["p0_fit_mmhg"])
         out.append(pd.DataFrame({
-            "episode_id": str(r.episode_id), "model": "exponential fit", "elapsed_h": td * 24.0,
-            "fit_mmhg": p0 * np.exp(-float(r.k_per_day) * td),
-            "low_mmhg": p0 * np.exp(-float(r.k_high) * td),
-            "high_mmhg": p0 * np.exp(-float(r.k_low) * td)}))
+            "episode_id": str(rec["episode_id"]), "model": "exponential fit",
+            "elapsed_h": td * 24.0, "fit_mmhg": p0 * np.exp(-k * td),
+            "low_mmhg": p0 * np.exp(-float(rec["k_high"]) * td),
+            "high_mmhg": p0 * np.exp(-float(rec["k_low"]) * td)}))
     if not out:
         raise InsufficientDataError("decay_curves: no episode has a finite decay constant")
     return pd.concat(out, ignore_index=True)
@@ -484,14 +485,15 @@ def implied_volume_band(
         rr["_pe"] = pd.to_datetime(rr["period_end"], errors="coerce").fillna(rr["_ps"])
         rr = rr.dropna(subset=["_ps"])
         rr["_mid"] = rr["_ps"] + (rr["_pe"] - rr["_ps"]) / 2
-        for ep, f in fits.iterrows():
-            t0 = f["first_time"]
-            if pd.isna(t0) or not math.isfinite(float(f["k_per_day"])):
+        for ep_key, fr in fits.iterrows():
+            t0 = fr["first_time"]
+            if pd.isna(t0) or not math.isfinite(float(fr["k_per_day"])):
                 continue
+            ep = str(ep_key)
             for _, r in rr.iterrows():
                 apart = abs((r["_mid"] - pd.Timestamp(t0)).days)
                 if apart <= window_days and float(r["kg_per_day_high"]) > 0:
-                    todo.append((f"{r['rate_id']} x {ep} ({apart} days apart)", r, str(ep),
+                    todo.append((f"{r['rate_id']} x {ep} ({apart} days apart)", r, ep,
                                  1.0, float(apart)))
     rows = []
     for label, r, ep, div, apart in todo:
@@ -880,10 +882,10 @@ def cumulative_air_lost(
         grid = pd.date_range(t0, t1, freq="D")
         lo_d = np.zeros(len(grid))
         hi_d = np.zeros(len(grid))
-        for e in ep.itertuples():
-            m = (grid >= e.start) & (grid < e.end)
-            lo_d[m] = e.kg_per_day_low
-            hi_d[m] = e.kg_per_day_high
+        for row in ep.to_dict("records"):
+            m = (grid >= row["start"]) & (grid < row["end"])
+            lo_d[m] = row["kg_per_day_low"]
+            hi_d[m] = row["kg_per_day_high"]
         daily = pd.DataFrame({"date": grid, "rate_low": lo_d, "rate_central": (lo_d + hi_d) / 2,
                               "rate_high": hi_d, "observed": False})
         for c, v in (("low_kg", lo_d), ("central_kg", (lo_d + hi_d) / 2), ("high_kg", hi_d)):
