@@ -414,7 +414,7 @@ def stage_dask(path: Path, args: argparse.Namespace) -> dict[str, Any]:
     from prkanalysis.telemetry.scale import run_pipeline_dask
 
     cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                           memory_limit=args.memory_limit, dashboard_address=None)
+                           memory_limit=args.memory_limit, dashboard_address=":0")
     client = Client(cluster)
     try:
         pids = list(client.run(os.getpid).values())
