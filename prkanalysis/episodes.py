@@ -1040,14 +1040,18 @@ def k_ratio(fits: pd.DataFrame, before: str = "E2020-12", after: str = "E2021-03
         >>> round(r.low, 3), round(r.high, 3)
         (0.429, 0.579)
     """
-    f = fits.set_index("episode_id")
+    cols = ["k_per_day", "k_low", "k_high"]
+    rows: dict[str, dict[str, float]] = {
+        str(r["episode_id"]): {c: float(r[c]) for c in cols}
+        for r in fits[["episode_id", *cols]].to_dict("records")
+    }
     for ep in (before, after):
-        if ep not in f.index or not math.isfinite(float(f.loc[ep, "k_low"])):
+        if ep not in rows or not math.isfinite(rows[ep]["k_low"]):
             raise InsufficientDataError(f"episode {ep!r} has no decay constant interval")
-    a, b = f.loc[before], f.loc[after]
-    return rate_ratio(float(a["k_low"]), float(a["k_high"]), float(b["k_low"]),
-                      float(b["k_high"]), a_point=float(a["k_per_day"]),
-                      b_point=float(b["k_per_day"]), label=f"k {after} / k {before}")
+    a, b = rows[before], rows[after]
+    return rate_ratio(a["k_low"], a["k_high"], b["k_low"], b["k_high"],
+                      a_point=a["k_per_day"], b_point=b["k_per_day"],
+                      label=f"k {after} / k {before}")
 
 
 def stop_detection_limits(

@@ -51,7 +51,14 @@ PRESSURE: Final[dict[str, float]] = {
     "atm": ATM_PA,
 }
 #: Time units in seconds.
-TIME: Final[dict[str, float]] = {"s": 1.0, "min": 60.0, "h": HOUR_S, "hour": HOUR_S, "day": DAY_S, "d": DAY_S}
+TIME: Final[dict[str, float]] = {
+    "s": 1.0,
+    "min": 60.0,
+    "h": HOUR_S,
+    "hour": HOUR_S,
+    "day": DAY_S,
+    "d": DAY_S,
+}
 
 _ALIASES: Final[dict[str, str]] = {
     "mm hg": "mmHg",
@@ -104,7 +111,8 @@ def factor(unit: str) -> tuple[str, float]:
         if u in table:
             return dim, table[u]
     raise UnitError(
-        f"unknown unit {unit!r}; known: {sorted(MASS)} {sorted(PRESSURE)} {sorted(TIME)} and <mass>/<time>"
+        f"unknown unit {unit!r}; known: {sorted(MASS)} {sorted(PRESSURE)} {sorted(TIME)}"
+        " and <mass>/<time>"
     )
 
 
