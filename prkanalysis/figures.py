@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib.dates as mdates
+import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -177,6 +178,19 @@ def _as_ts(series: pd.Series) -> pd.Series:
 # 1. the timeline of rates
 
 
+def _plain_log_ticks(ax: Axes) -> None:
+    """Label a log y axis with plain decimals (0.2, 0.5, 1, 2) instead of powers of ten.
+
+    Spans of more than three decades get one label per decade, so labels never crowd.
+    """
+    lo, hi = ax.get_ylim()
+    decades = math.log10(hi / lo) if lo > 0 and hi > 0 else 0.0
+    subs = (1.0,) if decades > 3 else (1.0, 2.0, 5.0)
+    ax.yaxis.set_major_locator(mticker.LogLocator(base=10, subs=subs))
+    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _pos: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(mticker.NullFormatter())
+
+
 def rate_timeline(
     rates: pd.DataFrame,
     events: pd.DataFrame | None = None,
@@ -295,6 +309,7 @@ def rate_timeline(
                     xytext=(0, 3), textcoords="offset points", color=theme.ALLOWANCE_COLOR,
                     fontsize=8)
     ax.set_ylim(ymin / 2.0, ymax * 2.0)
+    _plain_log_ticks(ax)
     ax.set_ylabel("leak rate (kg/day, log scale)")
     ax.set_xlabel("date (UTC)")
 
@@ -399,9 +414,13 @@ def decay_episodes(
     rd["elapsed_h"] = pd.to_numeric(rd["elapsed_h"], errors="coerce")
     n_dropped = int(rd["elapsed_h"].isna().sum())
     rd = rd.dropna(subset=["elapsed_h", "pressure_mmhg"])
-    episodes = list(dict.fromkeys(rd["episode_id"].astype(str)))
+    counts = rd["episode_id"].astype(str).value_counts()
+    untimed = [ep for ep in dict.fromkeys(readings["episode_id"].astype(str))
+               if counts.get(ep, 0) < 2]
+    episodes = [ep for ep in dict.fromkeys(rd["episode_id"].astype(str)) if counts[ep] >= 2]
     if not episodes:
-        raise PrkError("decay_episodes(readings): no reading has an elapsed time")
+        raise PrkError("decay_episodes(readings): no episode has two readings with elapsed times")
+    rd = rd[rd["episode_id"].astype(str).isin(episodes)]
     ncols = max(1, min(ncols, len(episodes)))
     nrows = math.ceil(len(episodes) / ncols)
     fig = _new_figure((3.4 * ncols + 0.8, 2.9 * nrows + 0.6))
@@ -449,7 +468,12 @@ def decay_episodes(
             "effective hole for the same volume; compare the 2020 panels with the post-repair "
             "ones."
         )
-    return _finish(fig, caption, data, "decay_episodes", episodes=episodes,
+        if untimed:
+            caption += (
+                f" Not drawn (fewer than two readings with a known elapsed time): "
+                f"{', '.join(untimed)}."
+            )
+    return _finish(fig, caption, data, "decay_episodes", episodes=episodes, untimed=untimed,
                    dropped_no_time=n_dropped)
 
 
@@ -587,13 +611,18 @@ def detection_limits(
         ax.plot(sub["duration_h"], sub[y], color=color, ls=styles[vol_vals.index(vol) % 4],
                 lw=1.6, label=f"gauge {res:g} mmHg, PrK {vol:g} m³")
         n += 1
-    for label, val in (references or {}).items():
+    for i, (label, val) in enumerate((references or {}).items()):
+        # alternate above/below the line so that references with close values do not overprint
+        va, dy = ("bottom", 2) if i % 2 == 0 else ("top", -2)
         ax.axhline(val, color=theme.ALLOWANCE_COLOR, lw=0.9, alpha=0.7, ls="--")
         ax.annotate(f"{label} ({val:.3g} kg/day)", xy=(0.99, val),
-                    xycoords=("axes fraction", "data"), ha="right", va="bottom", fontsize=8,
+                    xycoords=("axes fraction", "data"), xytext=(0, dy),
+                    textcoords="offset points", ha="right", va=va, fontsize=8,
                     color=theme.ALLOWANCE_COLOR)
     ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _pos: f"{v:g}"))
     ax.set_yscale("log")
+    _plain_log_ticks(ax)
     ax.set_xlabel("hold duration (h, log scale)")
     ax.set_ylabel(ylabel)
     ax.legend(loc="lower left", ncol=2)
@@ -747,6 +776,7 @@ def volume_sensitivity(
             ax.legend(loc="best")
         if log:
             ax.set_yscale("log")
+            _plain_log_ticks(ax)
         if chosen is not None:
             ax.axvline(chosen, color="#555555", ls=":", lw=1)
         unit = (units or {}).get(q, "")
