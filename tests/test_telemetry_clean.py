@@ -175,3 +175,49 @@ def test_clean_arrays_glitch_needs_agreeing_neighbours():
     assert np.flatnonzero(out["flags"] & 128).tolist() == [1500]
     assert out["step"] == pytest.approx(0.101, rel=1e-6)
     assert not (out["flags"][1000:1002] & DROP_MASK).any()
+
+
+def _messy_arrays(seed=11, days=6.0):
+    from prkanalysis.telemetry import simulate_arrays
+
+    # SIMULATED: 0.2 Hz with glitches, frozen stretches and gaps
+    t, v, _, _ = simulate_arrays(duration_days=days, rate_hz=0.2, closed_days=1.5,
+                                 leak_k_per_day=0.3, ar1_phi=0.3, n_glitches=40, n_stale=4,
+                                 stale_s=1800.0, n_gaps=3, seed=seed)
+    return t, v
+
+
+def test_clean_arrays_given_step_and_scale_reproduce_estimates():
+    t, v = _messy_arrays()
+    ref = clean_arrays(t, v)
+    out = clean_arrays(t, v, step=ref["step"], scale=ref["scale"])
+    assert out["scale"] == ref["scale"] and out["step"] == ref["step"]
+    assert np.array_equal(out["flags"], ref["flags"])
+    assert (ref["flags"] & GLITCH).sum() > 0  # the test has something to agree on
+    # a larger scale hides the glitches: the hook is really used
+    big = clean_arrays(t, v, scale=100 * ref["scale"])
+    assert not (big["flags"] & GLITCH).any()
+
+
+def test_flag_arrays_on_windows_with_halo_equals_whole_series():
+    from prkanalysis.telemetry import flag_arrays, pre_flags
+
+    t, v = _messy_arrays(seed=12)
+    ref = clean_arrays(t, v)
+    s = ref["scale"]
+    assert np.array_equal(flag_arrays(t, v, scale=s), ref["flags"])
+    halo = 2000  # rows: > max(stale_min_s, gap_s) at 0.2 Hz
+    for a, b in ((0, 20000), (20000, 50000), (50000, t.size)):
+        lo, hi = max(a - halo, 0), min(b + halo, t.size)
+        f = flag_arrays(t[lo:hi], v[lo:hi], scale=s)[a - lo : b - lo]
+        assert np.array_equal(f, ref["flags"][a:b])
+    assert np.array_equal(pre_flags(t, v), ref["flags"] & 7)
+
+
+def test_flag_arrays_bad_input():
+    from prkanalysis.telemetry import flag_arrays
+
+    with pytest.raises(TelemetryError, match="times must be sorted"):
+        flag_arrays(np.array([2, 1]), np.array([1.0, 2.0]), scale=0.1)
+    with pytest.raises(TelemetryError, match="2 times but 1 values"):
+        flag_arrays(np.array([1, 2]), np.array([1.0]), scale=0.1)

@@ -16,6 +16,8 @@ from prkanalysis.telemetry.clean import (
     clean_arrays,
     codes_table,
     detect_step,
+    flag_arrays,
+    pre_flags,
     robust_scale,
 )
 from prkanalysis.telemetry.fit import air_mass_kg, fit_arrays, fit_segments, newey_west_lags
@@ -63,11 +65,13 @@ __all__ = [
     "detect_step",
     "fit_arrays",
     "fit_segments",
+    "flag_arrays",
     "infer_unit",
     "isslive_hours_to_ns",
     "leak_levels",
     "make_frame",
     "newey_west_lags",
+    "pre_flags",
     "read_csv_telemetry",
     "read_isslive",
     "read_parquet",

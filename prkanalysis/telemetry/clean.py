@@ -81,6 +81,30 @@ def codes_table() -> pd.DataFrame:
     )
 
 
+def _step_from_diffs(d: np.ndarray, tol: float = 0.1, min_share: float = 0.9) -> float:
+    """The step of :func:`detect_step` from its filtered, strided ``|differences|`` ``d``."""
+    if d.size < 10:
+        return float("nan")
+    q0 = float(np.percentile(d, 5))
+    m = np.rint(d / q0)
+    use = (m >= 1) & (m <= 10)
+    if not use.any():
+        return float("nan")
+    q = float(d[use].sum() / m[use].sum())
+    frac = np.abs(d / q - np.rint(d / q))
+    share = float(np.mean((frac <= tol) & (np.rint(d / q) >= 1)))
+    return q if share >= min_share else float("nan")
+
+
+def _scale_from_diffs(d: np.ndarray, step: float, floor: float, n_values: int) -> float:
+    """The scale of :func:`robust_scale` from its strided first differences ``d``."""
+    if n_values < 3:
+        return max(floor, 0.0 if np.isnan(step) else step)
+    mad = float(np.median(np.abs(d - np.median(d))))
+    sigma = 1.4826 * mad / np.sqrt(2.0)
+    return float(max(sigma, 0.0 if np.isnan(step) else step, floor))
+
+
 def detect_step(values: np.ndarray, *, tol: float = 0.1, min_share: float = 0.9) -> float:
     """Estimate the quantisation step of a series from its value differences.
 
@@ -113,19 +137,9 @@ def detect_step(values: np.ndarray, *, tol: float = 0.1, min_share: float = 0.9)
     d = np.abs(np.diff(v))
     eps = 1e-9 * max(float(np.median(np.abs(v))), 1.0)
     d = d[d > eps]
-    if d.size < 10:
-        return float("nan")
     if d.size > _SAMPLE_FOR_SCALE:
         d = d[:: d.size // _SAMPLE_FOR_SCALE + 1]
-    q0 = float(np.percentile(d, 5))
-    m = np.rint(d / q0)
-    use = (m >= 1) & (m <= 10)
-    if not use.any():
-        return float("nan")
-    q = float(d[use].sum() / m[use].sum())
-    frac = np.abs(d / q - np.rint(d / q))
-    share = float(np.mean((frac <= tol) & (np.rint(d / q) >= 1)))
-    return q if share >= min_share else float("nan")
+    return _step_from_diffs(d, tol, min_share)
 
 
 def robust_scale(values: np.ndarray, step: float = float("nan")) -> float:
@@ -150,14 +164,179 @@ def robust_scale(values: np.ndarray, step: float = float("nan")) -> float:
     """
     v = np.asarray(values, dtype=np.float64)
     floor = 1e-9 * max(float(np.median(np.abs(v))) if v.size else 1.0, 1.0)
-    if v.size < 3:
-        return max(floor, 0.0 if np.isnan(step) else step)
-    d = np.diff(v)
+    d = np.diff(v) if v.size >= 3 else np.zeros(0)
     if d.size > _SAMPLE_FOR_SCALE:
         d = d[:: d.size // _SAMPLE_FOR_SCALE + 1]
-    mad = float(np.median(np.abs(d - np.median(d))))
-    sigma = 1.4826 * mad / np.sqrt(2.0)
-    return float(max(sigma, 0.0 if np.isnan(step) else step, floor))
+    return _scale_from_diffs(d, step, floor, v.size)
+
+
+def pre_flags(t_ns: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``NAN``, ``DUPLICATE`` and ``TIME_COLLISION`` flags of time-sorted arrays.
+
+    Steps 1 and 3 of :func:`clean_arrays`: a non-finite value gets ``NAN``; a row with the
+    same time and value as the previous row gets ``DUPLICATE``; the same time but another
+    (finite) value, ``TIME_COLLISION``. The tests look only at neighbouring rows, so a
+    partition of a time-ordered series (disjoint in time from the others) gets the same
+    flags alone as inside the whole.
+
+    Args:
+        t_ns: int64 ns times, sorted.
+        values: float64 values.
+
+    Returns:
+        uint16 flags, one per row.
+
+    Example:
+        >>> pre_flags(np.array([0, 1, 1, 2, 2]), np.array([1.0, 2.0, 2.0, np.nan, 3.0])).tolist()
+        [0, 0, 2, 1, 4]
+    """
+    t = np.asarray(t_ns, dtype=np.int64)
+    v = np.asarray(values, dtype=np.float64)
+    flags = np.zeros(t.size, dtype=np.uint16)
+    if t.size == 0:
+        return flags
+    fin = np.isfinite(v)
+    if not fin.all():
+        flags[~fin] |= NAN
+    same_t = t[1:] == t[:-1]
+    if same_t.any():
+        same_v = v[1:] == v[:-1]
+        flags[1:][same_t & same_v] |= DUPLICATE
+        flags[1:][same_t & ~same_v & fin[1:]] |= TIME_COLLISION
+    return flags
+
+
+def _live(
+    flags: np.ndarray, t: np.ndarray, v: np.ndarray
+) -> tuple[np.ndarray | None, tuple[np.ndarray, np.ndarray]]:
+    """Indices of the samples not dropped (``None`` = all, no copy) and their times, values."""
+    drop = (flags & DROP_MASK) != 0
+    if not drop.any():
+        return None, (t, v)
+    live = np.flatnonzero(~drop)
+    return live, (t[live], v[live])
+
+
+def _mark(flags: np.ndarray, live: np.ndarray | None, idx: np.ndarray, bit: int) -> None:
+    """Set ``bit`` on the samples at positions ``idx`` of the live subsequence."""
+    flags[idx if live is None else live[idx]] |= bit
+
+
+def flag_arrays(
+    t_ns: np.ndarray,
+    values: np.ndarray,
+    *,
+    scale: float,
+    glitch_k: float = 4.0,
+    stale_min_s: float = 600.0,
+    stale_min_n: int = 5,
+    gap_s: float = 3600.0,
+    repress_min: float = 5.0,
+    repress_k: float = 20.0,
+    flags: np.ndarray | None = None,
+) -> np.ndarray:
+    """Flags of time-sorted arrays for a given noise scale (:func:`clean_arrays` minus 2, 4).
+
+    The flag core shared by :func:`clean_arrays` (whole series, estimated scale) and the
+    partitioned pipeline of :mod:`prkanalysis.telemetry.scale` (a partition between halos
+    of its neighbours' rows, with the global scale). Transformations: ``NAN``,
+    ``DUPLICATE`` and ``TIME_COLLISION`` by :func:`pre_flags` (unless ``flags`` is given);
+    then on the surviving samples ``GLITCH``, ``STALE``, ``GAP_BEFORE`` and ``REPRESS`` as
+    :func:`clean_arrays` defines them. Only the samples with ``min(|a|, |b|) > glitch_k x
+    scale`` get the full glitch test, only runs of at least ``stale_min_n`` identical values
+    get the duration test, and nothing is copied while no sample is dropped; the comparisons
+    are those of the definitions (``x - y == -(y - x)`` in IEEE arithmetic), so the flags do
+    not depend on these shortcuts.
+
+    Args:
+        t_ns: int64 ns times, sorted.
+        values: float64 values.
+        scale: Noise scale ``s`` (see :func:`robust_scale`).
+        glitch_k: Glitch threshold in noise scales (``inf`` disables).
+        stale_min_s: Shortest frozen run, seconds (``inf`` disables).
+        stale_min_n: Fewest samples in a frozen run.
+        gap_s: Longest interval that is not a gap, seconds.
+        repress_min: Smallest repressurisation step, in the values' unit.
+        repress_k: Repressurisation threshold in noise scales.
+        flags: ``pre_flags`` already computed (updated in place).
+
+    Returns:
+        uint16 flags, one per row.
+
+    Raises:
+        TelemetryError: lengths differ or times are not sorted.
+
+    Example:
+        >>> t = np.arange(8) * 10**9
+        >>> v = np.array([740.0, 740.1, 740.0, 735.0, 740.1, 740.0, 760.0, 760.1])
+        >>> np.flatnonzero(flag_arrays(t, v, scale=0.1)).tolist()
+        [3, 6]
+    """
+    t = np.asarray(t_ns, dtype=np.int64)
+    v = np.asarray(values, dtype=np.float64)
+    if t.size != v.size:
+        raise TelemetryError(f"flag_arrays: {t.size} times but {v.size} values")
+    if t.size > 1 and np.any(t[1:] < t[:-1]):
+        raise TelemetryError("flag_arrays: times must be sorted (use clean_arrays to sort)")
+    return _flag_sorted(t, v, float(scale), glitch_k, stale_min_s, stale_min_n, gap_s,
+                        repress_min, repress_k, flags)
+
+
+def _flag_sorted(t: np.ndarray, v: np.ndarray, s: float, glitch_k: float, stale_min_s: float,
+                 stale_min_n: int, gap_s: float, repress_min: float, repress_k: float,
+                 flags: np.ndarray | None) -> np.ndarray:
+    """:func:`flag_arrays` without the argument checks (sorted int64/float64 arrays)."""
+    if flags is None:
+        flags = pre_flags(t, v)
+    live, (tv, vv) = _live(flags, t, v)
+    gap_ns = gap_s * _NS
+    d: np.ndarray | None = None  # np.diff(vv) while it is current
+    if tv.size >= 3 and np.isfinite(glitch_k):
+        d = np.diff(vv)
+        ad = np.abs(d)
+        m = np.minimum(ad[:-1], ad[1:])
+        del ad
+        cand = np.flatnonzero(m > glitch_k * s)
+        if cand.size:
+            a = d[cand]  # v[i] - v[i-1]
+            b = -d[cand + 1]  # v[i] - v[i+1]
+            mc = m[cand]
+            c = np.abs(vv[cand + 2] - vv[cand])
+            near = (tv[cand + 1] - tv[cand] <= gap_ns) & (tv[cand + 2] - tv[cand + 1] <= gap_ns)
+            is_g = (np.sign(a) == np.sign(b)) & (c <= 0.5 * mc) & near
+            if is_g.any():
+                _mark(flags, live, cand[is_g] + 1, GLITCH)
+                live, (tv, vv) = _live(flags, t, v)
+                d = None
+        del m
+    if tv.size >= 2 and np.isfinite(stale_min_s):
+        same = (d == 0) if d is not None else (vv[1:] == vv[:-1])
+        starts = np.flatnonzero(np.r_[True, ~same])
+        del same
+        cnt = np.diff(np.r_[starts, tv.size])
+        long_runs = np.flatnonzero(cnt >= stale_min_n)
+        if long_runs.size:
+            r0 = starts[long_runs]
+            r1 = r0 + cnt[long_runs] - 1
+            bad = (tv[r1] - tv[r0]) / _NS > stale_min_s
+            if bad.any():
+                b0, b1 = r0[bad], r1[bad]
+                lens = b1 - b0
+                # positions b0 + 1 .. b1 of every frozen run (its first sample is kept)
+                idx = np.repeat(b0 + 1 - np.r_[0, np.cumsum(lens)[:-1]], lens) + np.arange(
+                    int(lens.sum())
+                )
+                _mark(flags, live, idx, STALE)
+                live, (tv, vv) = _live(flags, t, v)
+                d = None
+    if tv.size >= 2:
+        if np.isfinite(gap_ns):
+            _mark(flags, live, np.flatnonzero(np.diff(tv) > gap_ns) + 1, GAP_BEFORE)
+        thr = max(repress_min, repress_k * s)
+        if np.isfinite(thr):
+            dv = d if d is not None else np.diff(vv)
+            _mark(flags, live, np.flatnonzero(dv > thr) + 1, REPRESS)
+    return flags
 
 
 def clean_arrays(
@@ -172,6 +351,7 @@ def clean_arrays(
     repress_k: float = 20.0,
     clock: Literal["repair", "reject"] = "repair",
     step: float | None = None,
+    scale: float | None = None,
     source: str = "telemetry",
 ) -> dict[str, Any]:
     """Flag one channel's samples; the array core of :func:`clean`.
@@ -184,7 +364,7 @@ def clean_arrays(
     3. **Duplicates**: a row with the same time and value as the previous one gets
        ``DUPLICATE``; same time but another value, ``TIME_COLLISION`` (first kept).
     4. **Quantisation**: the step is estimated by :func:`detect_step` (unless given) and the
-       noise scale ``s`` by :func:`robust_scale` on the surviving samples.
+       noise scale ``s`` by :func:`robust_scale` (unless given) on the surviving samples.
     5. **Glitches**: sample ``i`` with neighbours ``i-1``, ``i+1`` (surviving, no gap between)
        is a glitch when ``a = v[i]-v[i-1]`` and ``b = v[i]-v[i+1]`` have the same sign,
        ``min(|a|,|b|) > glitch_k * s`` and ``|v[i+1]-v[i-1]| <= min(|a|,|b|)/2``.
@@ -194,6 +374,9 @@ def clean_arrays(
     7. **Gaps**: the first sample after more than ``gap_s`` seconds gets ``GAP_BEFORE``.
     8. **Repressurisations**: the first sample after an upward step larger than
        ``max(repress_min, repress_k * s)`` gets ``REPRESS``.
+
+    Steps 1, 3 and 5-8 are :func:`flag_arrays`; a caller that holds the step and scale of a
+    whole series (the partitioned pipeline) passes them and gets the same flags on a part.
 
     Args:
         t_ns: int64 nanoseconds since the epoch, in arrival order.
@@ -206,6 +389,7 @@ def clean_arrays(
         repress_k: Repressurisation threshold in noise scales (default 20).
         clock: ``"repair"`` (default) or ``"reject"``.
         step: Quantisation step if known (skips detection); NaN for none.
+        scale: Noise scale if known (skips :func:`robust_scale`).
         source: Name used in error messages.
 
     Returns:
@@ -224,16 +408,17 @@ def clean_arrays(
         >>> f = out["flags"]
         >>> np.flatnonzero(f == GLITCH).tolist(), np.flatnonzero(f == REPRESS).tolist()
         ([5], [10])
+        >>> np.flatnonzero(clean_arrays(t, v, scale=2.0)["flags"]).tolist()  # 5 < 4 x 2
+        []
     """
     t = np.asarray(t_ns, dtype=np.int64)
     v = np.asarray(values, dtype=np.float64)
     n = t.size
     if v.size != n:
         raise TelemetryError(f"{source}: {n} times but {v.size} values")
-    flags = np.zeros(n, dtype=np.uint16)
     if n == 0:
-        return {"order": np.arange(0), "flags": flags, "step": float("nan"),
-                "scale": float("nan"), "n_backward": 0}
+        return {"order": np.arange(0), "flags": np.zeros(0, dtype=np.uint16),
+                "step": float("nan"), "scale": float("nan"), "n_backward": 0}
     back = np.flatnonzero(t[1:] < t[:-1])
     if back.size and clock == "reject":
         i = int(back[0]) + 1
@@ -244,65 +429,22 @@ def clean_arrays(
         )
     if clock not in ("repair", "reject"):
         raise TelemetryError(f"clock must be 'repair' or 'reject', got {clock!r}")
+    order = np.arange(n)
+    moved: np.ndarray | None = None
     if back.size:
         order = np.argsort(t, kind="stable")
         t = t[order]
         v = v[order]
-        flags[order != np.arange(n)] |= REORDERED
-    else:
-        order = np.arange(n)
-    flags[~np.isfinite(v)] |= NAN
-    same_t = np.zeros(n, dtype=bool)
-    same_t[1:] = t[1:] == t[:-1]
-    same_v = np.zeros(n, dtype=bool)
-    same_v[1:] = v[1:] == v[:-1]
-    flags[same_t & same_v] |= DUPLICATE
-    flags[same_t & ~same_v & np.isfinite(v)] |= TIME_COLLISION
-
-    live = np.flatnonzero((flags & DROP_MASK) == 0)
-    tv = t[live]
-    vv = v[live]
+        moved = order != np.arange(n)
+    flags = pre_flags(t, v)
+    if moved is not None:
+        flags[moved] |= REORDERED
+    _, (_, vv) = _live(flags, t, v)
     q = detect_step(vv) if step is None else float(step)
-    s = robust_scale(vv, q)
-    gap_ns = gap_s * _NS
-
-    if live.size >= 3 and np.isfinite(glitch_k):
-        a = vv[1:-1] - vv[:-2]
-        b = vv[1:-1] - vv[2:]
-        c = np.abs(vv[2:] - vv[:-2])
-        m = np.minimum(np.abs(a), np.abs(b))
-        near = (tv[1:-1] - tv[:-2] <= gap_ns) & (tv[2:] - tv[1:-1] <= gap_ns)
-        is_g = (np.sign(a) == np.sign(b)) & (m > glitch_k * s) & (c <= 0.5 * m) & near
-        flags[live[1:-1][is_g]] |= GLITCH
-        live = np.flatnonzero((flags & DROP_MASK) == 0)
-        tv = t[live]
-        vv = v[live]
-
-    if live.size >= 2 and np.isfinite(stale_min_s):
-        change = np.empty(live.size, dtype=bool)
-        change[0] = True
-        change[1:] = vv[1:] != vv[:-1]
-        starts = np.flatnonzero(change)
-        ends = np.append(starts[1:], live.size) - 1
-        dur = (tv[ends] - tv[starts]) / _NS
-        cnt = ends - starts + 1
-        bad_runs = np.flatnonzero((dur > stale_min_s) & (cnt >= stale_min_n))
-        if bad_runs.size:
-            run_id = np.cumsum(change) - 1
-            is_bad_run = np.zeros(starts.size, dtype=bool)
-            is_bad_run[bad_runs] = True
-            stale = is_bad_run[run_id] & ~change
-            flags[live[stale]] |= STALE
-            live = np.flatnonzero((flags & DROP_MASK) == 0)
-            tv = t[live]
-            vv = v[live]
-
-    if live.size >= 2:
-        gaps = np.flatnonzero(np.diff(tv) > gap_ns) + 1
-        flags[live[gaps]] |= GAP_BEFORE
-        thr = max(repress_min, repress_k * s)
-        ups = np.flatnonzero(np.diff(vv) > thr) + 1
-        flags[live[ups]] |= REPRESS
+    s = robust_scale(vv, q) if scale is None else float(scale)
+    del vv
+    _flag_sorted(t, v, s, glitch_k, stale_min_s, stale_min_n, gap_s, repress_min, repress_k,
+                 flags)
     return {"order": order, "flags": flags, "step": q, "scale": s, "n_backward": int(back.size)}
 
 

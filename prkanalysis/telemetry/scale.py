@@ -76,14 +76,14 @@ from scipy import stats
 from prkanalysis.errors import InsufficientDataError, TelemetryError
 from prkanalysis.telemetry.clean import (
     DROP_MASK,
-    DUPLICATE,
     GAP_BEFORE,
-    GLITCH,
-    NAN,
     REPRESS,
-    STALE,
-    TIME_COLLISION,
+    _live,
+    _scale_from_diffs,
+    _step_from_diffs,
     clean,
+    flag_arrays,
+    pre_flags,
 )
 from prkanalysis.telemetry.fit import _interval, air_mass_kg, fit_segments, newey_west_lags
 from prkanalysis.telemetry.io import read_parquet
@@ -293,103 +293,10 @@ def _frame_arrays(pdf: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 # --------------------------------------------------------------------------------------------
-# Flags (the transformations of clean.clean_arrays, with the step and scale given)
+# Halos (the flags themselves are clean.flag_arrays with the global scale)
 # --------------------------------------------------------------------------------------------
 
 Arrays = tuple[np.ndarray, np.ndarray]
-
-
-def _pre_flags(t: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """NaN, duplicate and time-collision flags of time-sorted arrays (clean_arrays steps 1, 3)."""
-    n = t.size
-    flags = np.zeros(n, dtype=np.uint16)
-    if n == 0:
-        return flags
-    fin = np.isfinite(v)
-    if not fin.all():
-        flags[~fin] |= NAN
-    same_t = t[1:] == t[:-1]
-    if same_t.any():
-        same_v = v[1:] == v[:-1]
-        flags[1:][same_t & same_v] |= DUPLICATE
-        flags[1:][same_t & ~same_v & fin[1:]] |= TIME_COLLISION
-    return flags
-
-
-def _live(flags: np.ndarray, t: np.ndarray, v: np.ndarray) -> tuple[np.ndarray | None, Arrays]:
-    """Indices of the samples not dropped (``None`` = all) and their times and values."""
-    drop = (flags & DROP_MASK) != 0
-    if not drop.any():
-        return None, (t, v)
-    live = np.flatnonzero(~drop)
-    return live, (t[live], v[live])
-
-
-def _mark(flags: np.ndarray, live: np.ndarray | None, idx: np.ndarray, bit: int) -> None:
-    """Set ``bit`` on the samples at positions ``idx`` of the live subsequence."""
-    flags[idx if live is None else live[idx]] |= bit
-
-
-def _flags(t: np.ndarray, v: np.ndarray, s: float, p: PipelineParams) -> np.ndarray:
-    """All flags of :func:`~prkanalysis.telemetry.clean_arrays` for sorted arrays, scale ``s``.
-
-    The same tests in the same order (NaN, duplicates, glitches, stale runs, gaps,
-    repressurisations), with the noise scale given rather than estimated, and written to
-    touch every sample as few times as possible: the glitch test is evaluated in full only
-    where ``min(|a|, |b|)`` already exceeds the threshold, and the run-length test only on
-    runs with at least ``stale_min_n`` samples. The tests compare exactly the same
-    floating-point numbers as ``clean_arrays`` (``x - y == -(y - x)`` in IEEE arithmetic),
-    so the flags are identical.
-    """
-    flags = _pre_flags(t, v)
-    live, (tv, vv) = _live(flags, t, v)
-    gap_ns = p.gap_s * _NS
-    d: np.ndarray | None = None
-    if tv.size >= 3 and np.isfinite(p.glitch_k):
-        d = np.diff(vv)
-        ad = np.abs(d)
-        m = np.minimum(ad[:-1], ad[1:])
-        cand = np.flatnonzero(m > p.glitch_k * s)
-        if cand.size:
-            a = d[cand]
-            b = -d[cand + 1]
-            mc = m[cand]
-            c = np.abs(vv[cand + 2] - vv[cand])
-            near = (tv[cand + 1] - tv[cand] <= gap_ns) & (tv[cand + 2] - tv[cand + 1] <= gap_ns)
-            is_g = (np.sign(a) == np.sign(b)) & (c <= 0.5 * mc) & near
-            if is_g.any():
-                _mark(flags, live, cand[is_g] + 1, GLITCH)
-                live, (tv, vv) = _live(flags, t, v)
-                d = None
-        del ad, m
-    if tv.size >= 2 and np.isfinite(p.stale_min_s):
-        same = (d == 0) if d is not None else (vv[1:] == vv[:-1])
-        starts = np.flatnonzero(np.r_[True, ~same])
-        del same
-        cnt = np.diff(np.r_[starts, tv.size])
-        long_runs = np.flatnonzero(cnt >= p.stale_min_n)
-        if long_runs.size:
-            r0 = starts[long_runs]
-            r1 = r0 + cnt[long_runs] - 1
-            dur = (tv[r1] - tv[r0]) / _NS
-            bad = dur > p.stale_min_s
-            if bad.any():
-                b0, b1 = r0[bad], r1[bad]
-                lens = b1 - b0
-                idx = np.repeat(b0 + 1 - np.r_[0, np.cumsum(lens)[:-1]], lens) + np.arange(
-                    int(lens.sum())
-                )
-                _mark(flags, live, idx, STALE)
-                live, (tv, vv) = _live(flags, t, v)
-                d = None
-    if tv.size >= 2:
-        gaps = np.flatnonzero(np.diff(tv) > gap_ns) + 1
-        _mark(flags, live, gaps, GAP_BEFORE)
-        thr = max(p.repress_min, p.repress_k * s)
-        dd_ = d if d is not None else np.diff(vv)
-        ups = np.flatnonzero(dd_ > thr) + 1
-        _mark(flags, live, ups, REPRESS)
-    return flags
 
 
 def _halo_rows(t: np.ndarray, live: np.ndarray, p: PipelineParams, side: str) -> int:
@@ -421,7 +328,7 @@ def _halo_rows(t: np.ndarray, live: np.ndarray, p: PipelineParams, side: str) ->
 def _summary(a: Arrays, p: PipelineParams) -> dict[str, Any]:
     """Per-partition summary: times, surviving count, median |p|, edge values, halos."""
     t, v = a
-    pre = _pre_flags(t, v)
+    pre = pre_flags(t, v)
     live = (pre & DROP_MASK) == 0
     vv = v if live.all() else v[live]
     out: dict[str, Any] = {"n": int(t.size), "n_live": int(vv.size)}
@@ -455,7 +362,7 @@ def _summary(a: Arrays, p: PipelineParams) -> dict[str, Any]:
 def _live_diffs(a: Arrays, prev_last: float | None) -> np.ndarray:
     """First differences of the surviving values, led by the one across the left boundary."""
     t, v = a
-    _, (_, vv) = _live(_pre_flags(t, v), t, v)
+    _, (_, vv) = _live(pre_flags(t, v), t, v)
     if prev_last is not None and vv.size:
         vv = np.concatenate([[prev_last], vv])
     return np.diff(vv)
@@ -477,35 +384,11 @@ def _strided(a: Arrays, prev_last: float | None, eps: float, d_off: int, d_strid
     return all_part, nz[(-z_off) % z_stride :: z_stride].copy()
 
 
-def _step_from_diffs(d: np.ndarray, tol: float = 0.1, min_share: float = 0.9) -> float:
-    """:func:`~prkanalysis.telemetry.detect_step` from its (filtered, strided) differences."""
-    if d.size < 10:
-        return float("nan")
-    q0 = float(np.percentile(d, 5))
-    m = np.rint(d / q0)
-    use = (m >= 1) & (m <= 10)
-    if not use.any():
-        return float("nan")
-    q = float(d[use].sum() / m[use].sum())
-    frac = np.abs(d / q - np.rint(d / q))
-    share = float(np.mean((frac <= tol) & (np.rint(d / q) >= 1)))
-    return q if share >= min_share else float("nan")
-
-
-def _scale_from_diffs(d: np.ndarray, step: float, floor: float, n_live: int) -> float:
-    """:func:`~prkanalysis.telemetry.robust_scale` from its (strided) differences."""
-    if n_live < 3:
-        return max(floor, 0.0 if np.isnan(step) else step)
-    mad = float(np.median(np.abs(d - np.median(d))))
-    sigma = 1.4826 * mad / np.sqrt(2.0)
-    return max(sigma, 0.0 if np.isnan(step) else step, floor)
-
-
 def _abs_histogram(a: Arrays, lo: float, hi: float, bins: int, keep_max: int,
                    ) -> tuple[int, np.ndarray, np.ndarray | None]:
     """(count of |p| < lo, histogram of |p| on [lo, hi], sorted values in range if few)."""
     t, v = a
-    _, (_, vv) = _live(_pre_flags(t, v), t, v)
+    _, (_, vv) = _live(pre_flags(t, v), t, v)
     x = np.abs(vv)
     below = int(np.count_nonzero(x < lo))
     inr = x[(x >= lo) & (x <= hi)]
@@ -548,7 +431,7 @@ def _global_median_abs(run: Any, order: list[int], summ: list[dict[str, Any]],
 def _hatch_changes(a: Arrays) -> Arrays:
     """Cleaned hatch rows of one partition, reduced to the first row and the changes."""
     t, v = a
-    _, (t, v) = _live(_pre_flags(t, v), t, v)
+    _, (t, v) = _live(pre_flags(t, v), t, v)
     if t.size == 0:
         return t, v
     ch = np.r_[True, v[1:] != v[:-1]]
@@ -600,7 +483,9 @@ def _process(
     rt, rv, _ = right
     xt = np.concatenate([lt, t, rt]) if lt.size or rt.size else t
     xv = np.concatenate([lv, v, rv]) if lt.size or rt.size else v
-    flags = _flags(xt, xv, s, p)
+    flags = flag_arrays(xt, xv, scale=s, glitch_k=p.glitch_k, stale_min_s=p.stale_min_s,
+                        stale_min_n=p.stale_min_n, gap_s=p.gap_s, repress_min=p.repress_min,
+                        repress_k=p.repress_k)
     del xt, xv
     f_own = flags[lt.size : lt.size + t.size]
     k_own = (f_own & DROP_MASK) == 0
@@ -609,7 +494,7 @@ def _process(
     # the previous kept sample (in the left halo), for the first own kept sample
     lk = np.flatnonzero((flags[: lt.size] & DROP_MASK) == 0)
     prev_t = int(lt[lk[-1]]) if lk.size else None
-    halo_live = np.flatnonzero((_pre_flags(lt, lv) & DROP_MASK) == 0)
+    halo_live = np.flatnonzero((pre_flags(lt, lv) & DROP_MASK) == 0)
     uncertain = (not left_complete and lk.size > 0 and halo_live.size > 0
                  and int(lk[-1]) == int(halo_live[0]))
     res: dict[str, Any] = {"n_kept": int(n), "head": None, "tail": None, "fits": None,
@@ -912,7 +797,7 @@ def _engine(
             hv = np.concatenate([h[1] for h in hp])
             o = np.argsort(ht, kind="stable")
             ht, hv = ht[o], hv[o]
-            _, (ht, hv) = _live(_pre_flags(ht, hv), ht, hv)
+            _, (ht, hv) = _live(pre_flags(ht, hv), ht, hv)
             ch = np.r_[True, hv[1:] != hv[:-1]]
             hatch = (ht[ch], hv[ch])
     if hatch is None and p.use_hatch:
