@@ -184,3 +184,48 @@ def test_simulator_inflow_and_temperature_closed_forms():
                                    noise_mmhg=0.0, quant_step=0.0)
     swing = 1.0 + amp / t0_k * np.sin(2 * np.pi * (t2 / 1e9) / 86400.0)
     np.testing.assert_allclose(p2, p_st * np.exp(-k * tau) * swing, rtol=1e-9)
+
+
+@pytest.mark.parametrize("cov", ["HAC", "ols"])
+def test_long_and_short_segments_equal_statsmodels(cov):
+    # segments of >= 4096 samples go through fit_segment, shorter ones through reduceat
+    from prkanalysis.telemetry.fit import _LONG_SEGMENT
+
+    rng = np.random.default_rng(5)
+    sizes = [40, _LONG_SEGMENT + 904, 3, 2 * _LONG_SEGMENT, 700]
+    seg = np.repeat(np.arange(len(sizes)), sizes)
+    t = np.concatenate([np.arange(k) * 1.0 + 1e7 * i for i, k in enumerate(sizes)])
+    e = lfilter([1.0], [1.0, -0.5], rng.normal(0, 1e-3, seg.size))
+    y = 6.5 - 3e-6 * t + e
+    out = fit_arrays(t, y, seg, cov=cov)
+    for s in (0, 1, 3, 4):
+        m = seg == s
+        kw = {"cov_type": "HAC", "cov_kwds": {"maxlags": int(out["maxlags"][s]),
+                                              "use_correction": True}} if cov == "HAC" else {}
+        res = sm.OLS(y[m], sm.add_constant(t[m] - t[m][0])).fit(**kw)
+        assert out["slope"][s] == pytest.approx(res.params[1], rel=1e-8)
+        assert out["se"][s] == pytest.approx(res.bse[1], rel=1e-8)
+        assert out["intercept"][s] == pytest.approx(y[m].mean(), rel=1e-12)
+        assert out["t_mean"][s] == pytest.approx(t[m].mean(), rel=1e-12)
+    assert out["n"].tolist() == sizes
+    assert np.isfinite(out["slope"][2])
+    # the one-segment core equals the vectorised sums on the same long segment
+    from prkanalysis.telemetry.fit import _fit_short, fit_segment
+
+    m = seg == 1
+    one = fit_segment(t[m], y[m], cov=cov)
+    vec = _fit_short(t[m], y[m], np.array([0]), cov, None, True)
+    for k in ("slope", "se", "se_ols", "resid_sd"):
+        assert one[k] == pytest.approx(vec[k][0], rel=1e-10)
+    assert one["maxlags"] == vec["maxlags"][0]
+
+
+def test_fit_segment_bad_input_and_tiny():
+    from prkanalysis.telemetry.fit import fit_segment
+
+    with pytest.raises(TelemetryError, match="lengths differ"):
+        fit_segment(np.arange(5.0), np.arange(4.0))
+    with pytest.raises(TelemetryError, match="cov must be"):
+        fit_segment(np.arange(5.0), np.arange(5.0), cov="white")  # type: ignore[arg-type]
+    r = fit_segment(np.arange(2.0), np.arange(2.0))
+    assert np.isnan(r["slope"]) and r["n"] == 2

@@ -20,7 +20,13 @@ from prkanalysis.telemetry.clean import (
     pre_flags,
     robust_scale,
 )
-from prkanalysis.telemetry.fit import air_mass_kg, fit_arrays, fit_segments, newey_west_lags
+from prkanalysis.telemetry.fit import (
+    air_mass_kg,
+    fit_arrays,
+    fit_segment,
+    fit_segments,
+    newey_west_lags,
+)
 from prkanalysis.telemetry.io import (
     infer_unit,
     isslive_hours_to_ns,
@@ -64,6 +70,7 @@ __all__ = [
     "codes_table",
     "detect_step",
     "fit_arrays",
+    "fit_segment",
     "fit_segments",
     "flag_arrays",
     "infer_unit",

@@ -4,7 +4,7 @@ Within a hatch-closed segment a choked leak gives ``p(t) = p0 exp(-k t)``, so
 ``log p = a - k t``: ordinary least squares of ``log p`` on ``t`` per segment gives ``k``.
 Gauge noise after a temperature-driven or AR(1) disturbance is autocorrelated, so the
 standard error of the slope uses the Newey-West (Bartlett kernel) HAC estimator, computed
-in closed form for all segments at once:
+in closed form:
 
 * with ``x = t - mean(t)`` and residuals ``e`` per segment, ``u = x e``;
 * ``S = sum u_t^2 + 2 sum_{l=1..L} (1 - l/(L+1)) sum_t u_t u_{t-l}`` (lags inside the
@@ -12,8 +12,9 @@ in closed form for all segments at once:
 * ``Var(slope) = S / (sum x^2)^2``, times ``n / (n - 2)`` when ``use_correction``.
 
 This equals ``statsmodels`` ``OLS(...).fit(cov_type="HAC", cov_kwds={"maxlags": L,
-"use_correction": ...})`` for the slope (the sandwich is invariant to centring ``t``). Lag
-sums are taken with one :func:`numpy.add.reduceat` per lag over every segment together.
+"use_correction": ...})`` for the slope (the sandwich is invariant to centring ``t``). Long
+segments take each sum as one dot product (:func:`fit_segment`); short ones are summed
+together with one :func:`numpy.add.reduceat` per sum.
 Lags count samples, so the estimator assumes regular sampling within a segment.
 
 The mass rate at a reference pressure is ``m_dot = k p_ref V M / (R T)``.
@@ -60,6 +61,150 @@ def newey_west_lags(n: np.ndarray | int) -> np.ndarray:
     )
 
 
+#: Segments with at least this many samples are fitted one by one with dot products;
+#: shorter ones together with one ``reduceat`` per sum (fewer Python calls).
+_LONG_SEGMENT: Final[int] = 4096
+_FIT_KEYS: Final[tuple[str, ...]] = ("slope", "intercept", "t_mean", "se", "se_ols",
+                                     "resid_sd", "maxlags")
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> float:
+    """Dot product of two float64 vectors without BLAS (single-threaded SIMD loop).
+
+    OpenBLAS wakes its thread pool for every long ``ddot``; called from worker threads that
+    made ``a @ b`` up to 100 times slower and erratic. ``einsum`` has its own loop.
+    """
+    return float(np.einsum("i,i->", a, b))
+
+
+def fit_segment(
+    t_s: np.ndarray,
+    logp: np.ndarray,
+    *,
+    cov: Literal["HAC", "ols"] = "HAC",
+    maxlags: int | None = None,
+    use_correction: bool = True,
+) -> dict[str, float]:
+    """OLS slope of ``logp`` on ``t_s`` for one segment, with OLS and Bartlett-HAC errors.
+
+    The one-segment core of :func:`fit_arrays` (which calls it for long segments, and whose
+    vectorised path for short ones computes the same sums). With ``x = t - mean(t)``,
+    ``yc = y - mean(y)``: ``slope = sum x yc / sum x^2``, ``e = yc - slope x``,
+    ``se_ols^2 = sum e^2 / (n - 2) / sum x^2``; HAC: ``u = x e``,
+    ``S = sum u^2 + 2 sum_{l=1..L} (1 - l/(L+1)) sum_t u_t u_{t-l}``,
+    ``se^2 = S / (sum x^2)^2`` times ``n / (n - 2)`` with ``use_correction``;
+    ``L = min(maxlags or newey_west_lags(n), n - 1)``. Each sum is one dot product (a
+    :func:`numpy.einsum` loop, not BLAS). Fewer than 3 samples give NaN.
+
+    Args:
+        t_s: Times in seconds (any origin), float64.
+        logp: Natural log of pressure.
+        cov: ``"HAC"`` or ``"ols"`` (then ``se == se_ols`` and ``maxlags == 0``).
+        maxlags: HAC lag truncation; ``None`` = :func:`newey_west_lags`.
+        use_correction: HAC small-sample factor ``n / (n - 2)``.
+
+    Returns:
+        dict with ``n``, ``slope`` (1/s), ``intercept`` (log p at ``t_mean``), ``t_mean``,
+        ``se``, ``se_ols``, ``resid_sd`` and ``maxlags``.
+
+    Example:
+        >>> t = np.arange(300.0)
+        >>> y = 6.6 - 2e-3 * t + np.random.default_rng(0).normal(0, 1e-4, 300)
+        >>> r = fit_segment(t, y)
+        >>> round(r["slope"], 5), r["maxlags"], r["se"] > 0
+        (-0.002, 5, True)
+    """
+    t = np.asarray(t_s, dtype=np.float64)
+    y = np.asarray(logp, dtype=np.float64)
+    n = int(t.size)
+    if cov not in ("HAC", "ols"):
+        raise TelemetryError(f"cov must be 'HAC' or 'ols', got {cov!r}")
+    if y.size != n:
+        raise TelemetryError(f"fit_segment: lengths differ ({n}, {y.size})")
+    lags = 0
+    if cov == "HAC":
+        lags = int(newey_west_lags(n)) if maxlags is None else int(maxlags)
+        lags = min(lags, max(n - 1, 0))
+    t_mean = float(t.sum() / n) if n else float("nan")
+    y_mean = float(y.sum() / n) if n else float("nan")
+    out: dict[str, float] = {"n": n, "slope": np.nan, "intercept": y_mean, "t_mean": t_mean,
+                             "se": np.nan, "se_ols": np.nan, "resid_sd": np.nan,
+                             "maxlags": lags}
+    dof = n - 2
+    if n < 3:
+        return out
+    x = t - t_mean
+    e = y - y_mean
+    sxx = _dot(x, x)
+    slope = _dot(x, e) / sxx
+    e -= slope * x
+    sse = _dot(e, e)
+    var_ols = sse / dof / sxx
+    if cov == "ols":
+        var = var_ols
+    else:
+        u = x
+        u *= e
+        s_hac = _dot(u, u)
+        for lag in range(1, lags + 1):
+            s_hac += 2.0 * (1.0 - lag / (lags + 1.0)) * _dot(u[lag:], u[:-lag])
+        var = s_hac / sxx**2
+        if use_correction:
+            var = var * n / dof
+    with np.errstate(invalid="ignore"):
+        out.update(slope=slope, se=float(np.sqrt(var)), se_ols=float(np.sqrt(var_ols)),
+                   resid_sd=float(np.sqrt(sse / dof)))
+    return out
+
+
+def _fit_short(t: np.ndarray, y: np.ndarray, starts: np.ndarray, cov: str,
+               maxlags: int | None, use_correction: bool) -> dict[str, np.ndarray]:
+    """The sums of :func:`fit_segment` for many (short) contiguous segments at once."""
+    ends = np.r_[starts[1:], t.size]
+    n = ends - starts
+    rep = np.repeat(np.arange(starts.size), n)
+    t_mean = np.add.reduceat(t, starts) / n
+    y_mean = np.add.reduceat(y, starts) / n
+    x = t - t_mean[rep]
+    yc = y - y_mean[rep]
+    sxx = np.add.reduceat(x * x, starts)
+    sxy = np.add.reduceat(x * yc, starts)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        slope = sxy / sxx
+        e = yc - slope[rep] * x
+        sse = np.add.reduceat(e * e, starts)
+        dof = np.where(n > 2, n - 2, np.nan)
+        var_ols = sse / dof / sxx
+        if cov == "ols":
+            var = var_ols
+            lags = np.zeros(starts.size, dtype=np.int64)
+        else:
+            lags = (newey_west_lags(n) if maxlags is None
+                    else np.full(starts.size, int(maxlags), dtype=np.int64))
+            lags = np.minimum(lags, np.maximum(n - 1, 0))
+            u = x * e
+            s_hac = np.add.reduceat(u * u, starts)
+            idx = np.empty(2 * starts.size, dtype=np.int64)
+            idx[0::2] = starts
+            for lag in range(1, int(lags.max(initial=0)) + 1):
+                prod = np.empty(u.size - lag + 1)
+                np.multiply(u[lag:], u[:-lag], out=prod[:-1])
+                prod[-1] = 0.0
+                idx[1::2] = ends - lag
+                # segments with n <= lag get clipped indices; their sums are masked below
+                sums = np.add.reduceat(prod, np.clip(idx, 0, prod.size - 1))[0::2]
+                w = np.where(lags >= lag, 1.0 - lag / (lags + 1.0), 0.0)
+                s_hac += 2.0 * w * np.where(n > lag, sums, 0.0)
+            var = s_hac / sxx**2
+            if use_correction:
+                var = var * n / dof
+        short = n < 3
+        return {"slope": np.where(short, np.nan, slope), "intercept": y_mean, "t_mean": t_mean,
+                "se": np.where(short, np.nan, np.sqrt(var)),
+                "se_ols": np.where(short, np.nan, np.sqrt(var_ols)),
+                "resid_sd": np.where(short, np.nan, np.sqrt(sse / dof)), "maxlags": lags}
+
+
 def fit_arrays(
     t_s: np.ndarray,
     logp: np.ndarray,
@@ -74,6 +219,10 @@ def fit_arrays(
 
     Samples with ``seg_id < 0`` are ignored. Each segment's samples must be contiguous
     (time-sorted input guarantees it); otherwise the arrays are stable-sorted by id first.
+    Every segment gets the estimates of :func:`fit_segment`: segments of at least 4096
+    samples by calling it on their slice (dot products, no full-array temporaries per lag),
+    shorter ones together with one :func:`numpy.add.reduceat` per sum (the same formulas,
+    equal to rounding).
 
     Args:
         t_s: Times in seconds (any origin; subtracting a common origin keeps precision).
@@ -106,73 +255,42 @@ def fit_arrays(
     keep = sid >= 0
     if not keep.all():
         t, y, sid = t[keep], y[keep], sid[keep]
+    del keep
     if sid.size and np.any(sid[1:] < sid[:-1]):
         o = np.argsort(sid, kind="stable")
         t, y, sid = t[o], y[o], sid[o]
     if not np.all(np.isfinite(y)) or not np.all(np.isfinite(t)):
         raise TelemetryError("fit_arrays: non-finite time or log-pressure (p <= 0 or NaN?)")
-    empty = {k: np.zeros(0) for k in ("segment_id", "n", "t_first", "t_last", "slope",
-                                       "intercept", "t_mean", "se", "se_ols", "resid_sd",
-                                       "maxlags")}
     if sid.size == 0:
-        return empty
+        return {k: np.zeros(0) for k in ("segment_id", "n", "t_first", "t_last", *_FIT_KEYS)}
     starts = np.flatnonzero(np.r_[True, sid[1:] != sid[:-1]])
     ends = np.r_[starts[1:], sid.size]
     n = (ends - starts).astype(np.int64)
-    rep = np.repeat(np.arange(starts.size), n)
-    t_mean = np.add.reduceat(t, starts) / n
-    y_mean = np.add.reduceat(y, starts) / n
-    x = t - t_mean[rep]
-    yc = y - y_mean[rep]
-    sxx = np.add.reduceat(x * x, starts)
-    sxy = np.add.reduceat(x * yc, starts)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        slope = sxy / sxx
-        e = yc - slope[rep] * x
-        sse = np.add.reduceat(e * e, starts)
-        dof = n - 2
-        var_ols = sse / np.where(dof > 0, dof, np.nan) / sxx
-        if cov == "ols":
-            var = var_ols
-            lags = np.zeros(starts.size, dtype=np.int64)
-        else:
-            lags = (newey_west_lags(n) if maxlags is None
-                    else np.full(starts.size, int(maxlags), dtype=np.int64))
-            lags = np.minimum(lags, np.maximum(n - 1, 0))
-            u = x * e
-            s_hac = np.add.reduceat(u * u, starts)
-            idx = np.empty(2 * starts.size, dtype=np.int64)
-            idx[0::2] = starts
-            for lag in range(1, int(lags.max(initial=0)) + 1):
-                prod = np.empty(u.size - lag + 1)
-                np.multiply(u[lag:], u[:-lag], out=prod[:-1])
-                prod[-1] = 0.0
-                idx[1::2] = ends - lag
-                # segments with n <= lag get clipped indices; their sums are masked below
-                sums = np.add.reduceat(prod, np.clip(idx, 0, prod.size - 1))[0::2]
-                w = np.where(lags >= lag, 1.0 - lag / (lags + 1.0), 0.0)
-                s_hac += 2.0 * w * np.where(n > lag, sums, 0.0)
-            var = s_hac / sxx**2
-            if use_correction:
-                var = var * n / np.where(dof > 0, dof, np.nan)
-        bad = n < max(min_samples, 3)
-        slope = np.where(bad, np.nan, slope)
-        se = np.where(bad, np.nan, np.sqrt(var))
-        se_ols = np.where(bad, np.nan, np.sqrt(var_ols))
-        resid_sd = np.where(bad, np.nan, np.sqrt(sse / np.where(dof > 0, dof, np.nan)))
-    return {
-        "segment_id": sid[starts],
-        "n": n,
-        "t_first": t[starts],
-        "t_last": t[ends - 1],
-        "slope": slope,
-        "intercept": y_mean,
-        "t_mean": t_mean,
-        "se": se,
-        "se_ols": se_ols,
-        "resid_sd": resid_sd,
-        "maxlags": lags,
-    }
+    res = {k: np.full(starts.size, np.nan) for k in _FIT_KEYS}
+    res["maxlags"] = np.zeros(starts.size, dtype=np.int64)
+    long_ = n >= _LONG_SEGMENT
+    for i in np.flatnonzero(long_):
+        a, b = int(starts[i]), int(ends[i])
+        r = fit_segment(t[a:b], y[a:b], cov=cov, maxlags=maxlags, use_correction=use_correction)
+        for k in _FIT_KEYS:
+            res[k][i] = r[k]
+    short = np.flatnonzero(~long_)
+    if short.size:
+        if short.size == starts.size:
+            ts, ys, s0 = t, y, starts
+        else:  # gather the short segments' samples
+            rows = np.repeat(starts[short] - np.r_[0, np.cumsum(n[short])[:-1]], n[short])
+            rows += np.arange(rows.size)
+            ts, ys = t[rows], y[rows]
+            s0 = np.r_[0, np.cumsum(n[short])[:-1]]
+        r_short = _fit_short(ts, ys, s0, cov, maxlags, use_correction)
+        for k in _FIT_KEYS:
+            res[k][short] = r_short[k]
+    bad = n < max(min_samples, 3)
+    for k in ("slope", "se", "se_ols", "resid_sd"):
+        res[k][bad] = np.nan
+    return {"segment_id": sid[starts], "n": n, "t_first": t[starts], "t_last": t[ends - 1],
+            **res}
 
 
 def _interval(x: float | tuple[float, float], name: str) -> tuple[float, float, float]:

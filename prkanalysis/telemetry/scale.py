@@ -50,9 +50,9 @@ overlap in time, which the monthly layout guarantees and the code checks):
    boundaries are joined and fitted (as a task); segments with fewer than ``min_samples``
    samples are dropped and ids renumbered 0, 1, 2 ...; ``k``, its interval and the mass
    rates follow :func:`~prkanalysis.telemetry.fit_segments`. Times are seconds from the
-   first kept pressure sample of the whole dataset, as in the in-memory path. The per-segment
-   OLS and Bartlett-HAC sums are the formulas of :func:`~prkanalysis.telemetry.fit_arrays`,
-   computed with dot products per segment (:func:`_fit_one`).
+   first kept pressure sample of the whole dataset, as in the in-memory path. Each segment is
+   fitted by :func:`~prkanalysis.telemetry.fit.fit_segment`, the one-segment core of
+   :func:`~prkanalysis.telemetry.fit_arrays`.
 
 Memory: a worker holds one partition (plus halos) at a time; the client holds the small
 summaries and the samples of the segments that are open across a boundary (a hatch-closed
@@ -85,7 +85,7 @@ from prkanalysis.telemetry.clean import (
     flag_arrays,
     pre_flags,
 )
-from prkanalysis.telemetry.fit import _interval, air_mass_kg, fit_segments, newey_west_lags
+from prkanalysis.telemetry.fit import _interval, air_mass_kg, fit_segment, fit_segments
 from prkanalysis.telemetry.io import read_parquet
 from prkanalysis.telemetry.schema import PRK_HATCH, PRK_PRESSURE
 
@@ -565,53 +565,6 @@ def _process(
     return res
 
 
-def _dot(a: np.ndarray, b: np.ndarray) -> float:
-    """Dot product of two float64 vectors without BLAS (single-threaded SIMD loop).
-
-    OpenBLAS wakes its thread pool for every long ``ddot``; with worker threads of our own
-    that made ``a @ b`` up to 100 times slower and erratic. ``einsum`` has its own loop.
-    """
-    return float(np.einsum("i,i->", a, b))
-
-
-def _fit_one(t_s: np.ndarray, y: np.ndarray, p: PipelineParams) -> tuple[float, ...]:
-    """(slope, se, se_ols, resid_sd, maxlags) of one segment, as :func:`fit_arrays` defines.
-
-    OLS of ``y`` on ``t_s``; HAC (Bartlett, Newey-West lags unless ``maxlags``) variance
-    ``S / sxx^2`` with ``S = sum u^2 + 2 sum_l w_l sum_t u_t u_{t-l}``, ``u = x e``, times
-    ``n / (n - 2)`` with ``use_correction``. Sums are dot products (BLAS), so the result
-    equals :func:`fit_arrays` to rounding (about 1e-13 relative), not bit for bit.
-    The dot products use :func:`numpy.einsum` rather than BLAS (see :func:`_dot`).
-    """
-    n = t_s.size
-    dof = n - 2
-    if n < max(p.min_samples, 3) or dof <= 0:
-        return (np.nan, np.nan, np.nan, np.nan, 0)
-    x = t_s - t_s.sum() / n
-    yc = y - y.sum() / n
-    sxx = _dot(x, x)
-    slope = _dot(x, yc) / sxx
-    e = yc
-    e -= slope * x
-    sse = _dot(e, e)
-    var_ols = sse / dof / sxx
-    if p.cov == "ols":
-        var, lags = var_ols, 0
-    else:
-        lags = int(newey_west_lags(n)) if p.maxlags is None else int(p.maxlags)
-        lags = min(lags, max(n - 1, 0))
-        u = x
-        u *= e
-        s_hac = _dot(u, u)
-        for lag in range(1, lags + 1):
-            s_hac += 2.0 * (1.0 - lag / (lags + 1.0)) * _dot(u[lag:], u[:-lag])
-        var = s_hac / sxx**2
-        if p.use_correction:
-            var = var * n / dof
-    return (slope, float(np.sqrt(var)), float(np.sqrt(var_ols)), float(np.sqrt(sse / dof)),
-            lags)
-
-
 def _join_and_fit(ts: list[np.ndarray], vs: list[np.ndarray], t0_ns: int,
                   p: PipelineParams) -> pd.DataFrame | None:
     """Join the pieces of one segment that straddles partitions, and fit it."""
@@ -630,8 +583,10 @@ def _fit_pieces(pieces: list[Arrays], t0_ns: int, p: PipelineParams) -> pd.DataF
                 "run_pipeline: a pressure <= 0 in a segment; cannot take its log"
             )
         t_s = (t_ns - t0_ns) / _NS
-        fit = _fit_one(t_s, np.log(v), p)
-        rows.append((n, *fit, int(t_ns[0]), int(t_ns[-1]), float(v[0]), float(v[-1])))
+        f = fit_segment(t_s, np.log(v), cov=p.cov, maxlags=p.maxlags,
+                        use_correction=p.use_correction)
+        rows.append((n, f["slope"], f["se"], f["se_ols"], f["resid_sd"], int(f["maxlags"]),
+                     int(t_ns[0]), int(t_ns[-1]), float(v[0]), float(v[-1])))
     if not rows:
         return None
     return pd.DataFrame(rows, columns=["n", "slope", "se", "se_ols", "resid_sd", "maxlags",
