@@ -221,3 +221,59 @@ def test_flag_arrays_bad_input():
         flag_arrays(np.array([2, 1]), np.array([1.0, 2.0]), scale=0.1)
     with pytest.raises(TelemetryError, match="2 times but 1 values"):
         flag_arrays(np.array([1, 2]), np.array([1.0]), scale=0.1)
+
+
+def _segments_by_definition(t, v, qc, ht, hv, split_gaps, min_samples, gap_s=3600.0):
+    """Per-sample reference of segment_arrays: hatch state by a search per sample."""
+    n = t.size
+    start = np.zeros(n, dtype=bool)
+    start[0] = True
+    if split_gaps:
+        start |= (qc & 64) != 0
+    if ht is not None:
+        j = np.searchsorted(ht, t, side="right") - 1
+        closed = np.zeros(n, dtype=bool)
+        closed[j >= 0] = hv[j[j >= 0]] == 1
+        start[1:] |= closed[1:] & ~closed[:-1]
+        seg = np.cumsum(start) - 1
+        seg[~closed] = -1
+    else:
+        start |= (qc & 128) != 0
+        seg = np.cumsum(start) - 1
+    out = np.full(n, -1)
+    ok = seg >= 0
+    if ok.any():
+        keep = np.bincount(seg[ok]) >= min_samples
+        out[ok] = np.where(keep, np.cumsum(keep) - 1, -1)[seg[ok]]
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_segment_arrays_equals_per_sample_definition(seed, monkeypatch):
+    from prkanalysis.telemetry import segment_arrays
+
+    if seed % 3 == 0:  # the cumsum fill used for many segments
+        import sys
+
+        monkeypatch.setattr(sys.modules["prkanalysis.telemetry.segments"], "_FILL_LOOP_MAX", 0)
+
+    rng = np.random.default_rng(seed)
+    n = 30_000
+    t = np.cumsum(rng.integers(0, 3, n)).astype(np.int64) * 10**9  # repeated times too
+    v = 700.0 + rng.normal(0, 1, n)
+    qc = np.where(rng.random(n) < 0.002, 64, 0) | np.where(rng.random(n) < 0.003, 128, 0)
+    qc = qc.astype(np.uint16)
+    # hatch rows: sparse, or flapping (> 10,000 closed ranges), with repeats and a NaN
+    m = 200 if seed % 2 else 25_000
+    ht = np.sort(rng.integers(t[0] - 5 * 10**9, t[-1] + 10**9, m)).astype(np.int64)
+    hv = rng.integers(0, 2, m).astype(np.float64)
+    hv[m // 2] = np.nan
+    for split, min_samples in ((False, 1), (True, 3), (False, 10)):
+        got = segment_arrays(t, v, qc=qc, hatch_t_ns=ht, hatch_v=hv, split_gaps=split,
+                             min_samples=min_samples)
+        ref = _segments_by_definition(t, v, qc, ht, hv, split, min_samples)
+        assert np.array_equal(got, ref)
+        got = segment_arrays(t, v, qc=qc, min_samples=min_samples, split_gaps=split)
+        assert np.array_equal(got, _segments_by_definition(t, v, qc, None, None, split,
+                                                           min_samples))
+    assert segment_arrays(t, v, hatch_t_ns=t[-1:] + 1, hatch_v=np.ones(1)).max() == -1

@@ -44,7 +44,13 @@ from prkanalysis.telemetry.schema import (
     make_frame,
     validate_schema,
 )
-from prkanalysis.telemetry.segments import assign_segments, segment_arrays, segments
+from prkanalysis.telemetry.segments import (
+    assign_segments,
+    closed_ranges,
+    hatch_changes,
+    segment_arrays,
+    segments,
+)
 from prkanalysis.telemetry.simulate import (
     RECORD_LEAK_HISTORY,
     SimTruth,
@@ -67,12 +73,14 @@ __all__ = [
     "assign_segments",
     "clean",
     "clean_arrays",
+    "closed_ranges",
     "codes_table",
     "detect_step",
     "fit_arrays",
     "fit_segment",
     "fit_segments",
     "flag_arrays",
+    "hatch_changes",
     "infer_unit",
     "isslive_hours_to_ns",
     "leak_levels",

@@ -88,6 +88,7 @@ from prkanalysis.telemetry.clean import (
 from prkanalysis.telemetry.fit import _interval, air_mass_kg, fit_segment, fit_segments
 from prkanalysis.telemetry.io import read_parquet
 from prkanalysis.telemetry.schema import PRK_HATCH, PRK_PRESSURE
+from prkanalysis.telemetry.segments import closed_ranges, hatch_changes
 
 __all__ = [
     "PipelineParams",
@@ -432,10 +433,7 @@ def _hatch_changes(a: Arrays) -> Arrays:
     """Cleaned hatch rows of one partition, reduced to the first row and the changes."""
     t, v = a
     _, (t, v) = _live(pre_flags(t, v), t, v)
-    if t.size == 0:
-        return t, v
-    ch = np.r_[True, v[1:] != v[:-1]]
-    return t[ch], v[ch]
+    return hatch_changes(t, v)
 
 
 def _closed_at(times: np.ndarray, ht: np.ndarray, hv: np.ndarray) -> np.ndarray:
@@ -445,19 +443,6 @@ def _closed_at(times: np.ndarray, ht: np.ndarray, hv: np.ndarray) -> np.ndarray:
     ok = j >= 0
     closed[ok] = hv[j[ok]] == 1
     return closed
-
-
-def _closed_ranges(t: np.ndarray, ht: np.ndarray, hv: np.ndarray) -> np.ndarray:
-    """Sample-index ranges ``[a, b)`` of ``t`` during which the hatch is closed (rows x 2).
-
-    The hatch state is piecewise constant between its (compressed) change rows, so a few
-    binary searches of the change times in ``t`` replace a search per sample.
-    """
-    cut = np.searchsorted(t, ht, side="left")
-    a = cut
-    b = np.r_[cut[1:], t.size]
-    sel = (hv == 1) & (b > a)
-    return np.stack([a[sel], b[sel]], axis=1)
 
 
 def _process(
@@ -515,7 +500,7 @@ def _process(
     global_start = is_first and prev_t is None
     if hatch is not None:
         ht, hv = hatch
-        cr = _closed_ranges(t, ht, hv)
+        cr = closed_ranges(t, ht, hv)
         ka = kpos(cr[:, 0])
         kb = kpos(cr[:, 1])
         ok = kb > ka
@@ -753,8 +738,7 @@ def _engine(
             o = np.argsort(ht, kind="stable")
             ht, hv = ht[o], hv[o]
             _, (ht, hv) = _live(pre_flags(ht, hv), ht, hv)
-            ch = np.r_[True, hv[1:] != hv[:-1]]
-            hatch = (ht[ch], hv[ch])
+            hatch = hatch_changes(ht, hv)
     if hatch is None and p.use_hatch:
         raise InsufficientDataError("telemetry: use_hatch=True but no prk_hatch rows")
 

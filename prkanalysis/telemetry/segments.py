@@ -24,9 +24,66 @@ from prkanalysis.errors import InsufficientDataError, TelemetryError
 from prkanalysis.telemetry.clean import GAP_BEFORE, REPRESS, robust_scale
 from prkanalysis.telemetry.schema import PRK_HATCH, PRK_PRESSURE, SIMULATED_LABEL
 
+#: Up to this many segments, ids are written one slice per segment; beyond, by a cumsum.
+_FILL_LOOP_MAX: Final[int] = 10_000
 SEGMENT_COLUMNS: Final[tuple[str, ...]] = (
     "segment_id", "start", "end", "n_samples", "p_start", "p_end", "source",
 )
+
+
+def hatch_changes(hatch_t_ns: np.ndarray, hatch_v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hatch rows reduced to the first row and every row whose value differs from the last.
+
+    The hatch state at a time is the last row at or before it, so a row repeating the
+    previous value changes nothing and is dropped.
+
+    Args:
+        hatch_t_ns: Hatch row times, sorted.
+        hatch_v: Hatch values (1 closed, 0 open).
+
+    Returns:
+        ``(times, values)`` of the change rows.
+
+    Example:
+        >>> hatch_changes(np.array([0, 5, 9, 12]), np.array([1.0, 1.0, 0.0, 0.0]))[0].tolist()
+        [0, 9]
+    """
+    ht = np.asarray(hatch_t_ns, dtype=np.int64)
+    hv = np.asarray(hatch_v, dtype=np.float64)
+    if ht.size == 0:
+        return ht, hv
+    ch = np.r_[True, hv[1:] != hv[:-1]]
+    return ht[ch], hv[ch]
+
+
+def closed_ranges(t_ns: np.ndarray, hatch_t_ns: np.ndarray, hatch_v: np.ndarray) -> np.ndarray:
+    """Sample-index ranges ``[a, b)`` of ``t_ns`` during which the hatch is closed.
+
+    A sample is closed when the last hatch row at or before its time equals 1 (unknown,
+    so not closed, before the first row). The state is constant between hatch changes, so
+    one binary search of each change time in the sample times (``np.searchsorted``) replaces
+    a search per sample. Ranges are in time order; two may touch (``b == a`` of the next)
+    when the hatch opened and closed between two samples.
+
+    Args:
+        t_ns: Sample times, sorted.
+        hatch_t_ns: Hatch row times, sorted.
+        hatch_v: Hatch values (1 closed, 0 open).
+
+    Returns:
+        int64 array of shape ``(ranges, 2)``.
+
+    Example:
+        >>> t = np.arange(10)
+        >>> closed_ranges(t, np.array([2, 5, 7]), np.array([1.0, 0.0, 1.0])).tolist()
+        [[2, 5], [7, 10]]
+    """
+    t = np.asarray(t_ns, dtype=np.int64)
+    ht, hv = hatch_changes(hatch_t_ns, hatch_v)
+    a = np.searchsorted(t, ht, side="left")
+    b = np.r_[a[1:], t.size]
+    sel = (hv == 1) & (b > a)
+    return np.stack([a[sel], b[sel]], axis=1).astype(np.int64)
 
 
 def segment_arrays(
@@ -45,7 +102,8 @@ def segment_arrays(
     """Segment id of every pressure sample (time-sorted arrays); ``-1`` = in no segment.
 
     Hatch mode (``hatch_t_ns`` given): state = last hatch value at or before the sample
-    (unknown before the first hatch row, so ``-1``); a new id at every open -> closed change.
+    (unknown before the first hatch row, so ``-1``), from :func:`closed_ranges`; a new id at
+    every open -> closed change.
     Pressure mode: a new id at every ``REPRESS``-flagged sample (from ``qc``, or recomputed
     as an upward step > ``max(repress_min, repress_k * robust_scale)``). In both modes a gap
     longer than ``gap_s`` also starts a new id when ``split_gaps`` (default: pressure mode
@@ -83,44 +141,54 @@ def segment_arrays(
     hatch_mode = hatch_t_ns is not None
     if split_gaps is None:
         split_gaps = not hatch_mode
-    start = np.zeros(n, dtype=bool)
-    start[0] = True
+    cuts: list[np.ndarray] = []  # sample indices that start a new segment
     if split_gaps:
-        if qc is not None:
-            start |= (np.asarray(qc) & GAP_BEFORE) != 0
-        else:
-            start[1:] |= np.diff(t) > gap_s * 1e9
+        cuts.append(np.flatnonzero((np.asarray(qc) & GAP_BEFORE) != 0) if qc is not None
+                    else np.flatnonzero(np.diff(t) > gap_s * 1e9) + 1)
     if hatch_mode:
-        ht = np.asarray(hatch_t_ns, dtype=np.int64)
-        hv = np.asarray(hatch_v, dtype=np.float64)
-        j = np.searchsorted(ht, t, side="right") - 1
-        closed = np.zeros(n, dtype=bool)
-        ok = j >= 0
-        closed[ok] = hv[j[ok]] == 1
-        start[1:] |= closed[1:] & ~closed[:-1]
-        seg = np.cumsum(start) - 1
-        seg[~closed] = -1
+        cr = closed_ranges(t, hatch_t_ns, np.asarray(hatch_v))
+        # consecutive closed samples belong together even if the hatch opened in between
+        first = np.flatnonzero(np.r_[True, cr[1:, 0] != cr[:-1, 1]]) if cr.size else cr[:0, 0]
+        ra = cr[first, 0]
+        rb = cr[np.r_[first[1:], cr.shape[0]] - 1, 1] if cr.size else cr[:0, 1]
     else:
+        ra, rb = np.zeros(1, dtype=np.int64), np.full(1, n, dtype=np.int64)
         if qc is not None:
-            start |= (np.asarray(qc) & REPRESS) != 0
+            cuts.append(np.flatnonzero((np.asarray(qc) & REPRESS) != 0))
         else:
             thr = max(repress_min, repress_k * robust_scale(v))
-            start[1:] |= np.diff(v) > thr
-        seg = np.cumsum(start) - 1
-    return _renumber(seg, min_samples)
+            cuts.append(np.flatnonzero(np.diff(v) > thr) + 1)
+    return _ranges_to_ids(ra, rb, cuts, n, min_samples)
 
 
-def _renumber(seg: np.ndarray, min_samples: int) -> np.ndarray:
-    """Drop segments shorter than ``min_samples`` (-> -1) and renumber 0..S-1."""
-    out = np.full(seg.size, -1, dtype=np.int64)
-    ok = seg >= 0
-    if not ok.any():
+def _ranges_to_ids(ra: np.ndarray, rb: np.ndarray, cuts: list[np.ndarray], n: int,
+                   min_samples: int) -> np.ndarray:
+    """Segment ids of ``n`` samples from disjoint sorted ranges ``[ra, rb)`` split at ``cuts``.
+
+    Segment starts are the range starts and the cuts that fall inside a range; a segment
+    ends at the next start or at its range's end. Segments shorter than ``min_samples`` are
+    dropped and the rest numbered 0, 1, 2 ... in time order; other samples get -1.
+    """
+    out = np.full(n, -1, dtype=np.int64)
+    if ra.size == 0:
         return out
-    s = seg[ok]
-    counts = np.bincount(s)
-    keep = counts >= min_samples
-    new = np.where(keep, np.cumsum(keep) - 1, -1)
-    out[ok] = new[s]
+    st = np.unique(np.concatenate([ra.astype(np.int64), *[c.astype(np.int64) for c in cuts]]))
+    r = np.searchsorted(ra, st, side="right") - 1
+    inside = (r >= 0) & (st < rb[np.maximum(r, 0)])
+    st, r = st[inside], r[inside]
+    en = np.minimum(np.r_[st[1:], n], rb[r])
+    keep = en - st >= min_samples
+    st, en = st[keep], en[keep]
+    if st.size <= _FILL_LOOP_MAX:  # a slice assignment per segment
+        for k, (x, y) in enumerate(zip(st.tolist(), en.tolist(), strict=True)):
+            out[x:y] = k
+        return out
+    delta = np.zeros(n + 1, dtype=np.int64)
+    ids = np.arange(1, st.size + 1, dtype=np.int64)
+    delta[st] += ids
+    delta[en] -= ids
+    np.cumsum(delta[:-1], out=out)
+    out -= 1
     return out
 
 
