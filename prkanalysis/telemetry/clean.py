@@ -131,15 +131,7 @@ def detect_step(values: np.ndarray, *, tol: float = 0.1, min_share: float = 0.9)
         True
     """
     v = np.asarray(values, dtype=np.float64)
-    v = v[np.isfinite(v)]
-    if v.size < 11:
-        return float("nan")
-    d = np.abs(np.diff(v))
-    eps = 1e-9 * max(float(np.median(np.abs(v))), 1.0)
-    d = d[d > eps]
-    if d.size > _SAMPLE_FOR_SCALE:
-        d = d[:: d.size // _SAMPLE_FOR_SCALE + 1]
-    return _step_from_diffs(d, tol, min_share)
+    return _step_and_scale(v[np.isfinite(v)], None, 0.0, tol, min_share)[0]
 
 
 def robust_scale(values: np.ndarray, step: float = float("nan")) -> float:
@@ -162,12 +154,32 @@ def robust_scale(values: np.ndarray, step: float = float("nan")) -> float:
         >>> round(robust_scale(rng.normal(0, 2.0, 20000)), 1)
         2.0
     """
-    v = np.asarray(values, dtype=np.float64)
-    floor = 1e-9 * max(float(np.median(np.abs(v))) if v.size else 1.0, 1.0)
+    return _step_and_scale(np.asarray(values, dtype=np.float64), float(step), None)[1]
+
+
+def _strided(d: np.ndarray) -> np.ndarray:
+    """At most 2 million evenly strided elements of ``d`` (all of them if fewer)."""
+    return d[:: d.size // _SAMPLE_FOR_SCALE + 1] if d.size > _SAMPLE_FOR_SCALE else d
+
+
+def _step_and_scale(v: np.ndarray, step: float | None, scale: float | None,
+                    tol: float = 0.1, min_share: float = 0.9) -> tuple[float, float]:
+    """:func:`detect_step` (if ``step`` is None) and :func:`robust_scale` (if ``scale`` is None).
+
+    One first difference and one median of ``|v|`` serve both (``eps``, the float-noise
+    threshold of the step, is also the floor of the scale).
+    """
+    if step is not None and scale is not None:
+        return float(step), float(scale)
+    eps = 1e-9 * max(float(np.median(np.abs(v))) if v.size else 1.0, 1.0)
     d = np.diff(v) if v.size >= 3 else np.zeros(0)
-    if d.size > _SAMPLE_FOR_SCALE:
-        d = d[:: d.size // _SAMPLE_FOR_SCALE + 1]
-    return _scale_from_diffs(d, step, floor, v.size)
+    q = float(step) if step is not None else float("nan")
+    if step is None and v.size >= 11:
+        ad = np.abs(d)
+        q = _step_from_diffs(_strided(ad[ad > eps]), tol, min_share)
+        del ad
+    s = float(scale) if scale is not None else _scale_from_diffs(_strided(d), q, eps, v.size)
+    return q, s
 
 
 def pre_flags(t_ns: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -440,8 +452,7 @@ def clean_arrays(
     if moved is not None:
         flags[moved] |= REORDERED
     _, (_, vv) = _live(flags, t, v)
-    q = detect_step(vv) if step is None else float(step)
-    s = robust_scale(vv, q) if scale is None else float(scale)
+    q, s = _step_and_scale(vv, step, scale)
     del vv
     _flag_sorted(t, v, s, glitch_k, stale_min_s, stale_min_n, gap_s, repress_min, repress_k,
                  flags)

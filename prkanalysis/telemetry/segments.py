@@ -145,7 +145,7 @@ def segment_arrays(
     if split_gaps:
         cuts.append(np.flatnonzero((np.asarray(qc) & GAP_BEFORE) != 0) if qc is not None
                     else np.flatnonzero(np.diff(t) > gap_s * 1e9) + 1)
-    if hatch_mode:
+    if hatch_t_ns is not None:
         cr = closed_ranges(t, hatch_t_ns, np.asarray(hatch_v))
         # consecutive closed samples belong together even if the hatch opened in between
         first = np.flatnonzero(np.r_[True, cr[1:, 0] != cr[:-1, 1]]) if cr.size else cr[:0, 0]
