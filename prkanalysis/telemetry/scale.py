@@ -30,12 +30,14 @@ overlap in time, which the monthly layout guarantees and the code checks):
    million) and :func:`robust_scale` from all first differences (strided the same way). The
    partitions return exactly those strided samples from their global positions (the
    differences across partition boundaries included), and the driver applies the same
-   formulas. The threshold ``1e-9 x median |p|`` is bracketed by the smallest and largest
-   ``|p|``; only if a difference falls inside the bracket (never with quantised gauge data)
-   is the exact global median computed, by histogram refinement over the partitions.
+   formulas (the same private helpers of :mod:`~prkanalysis.telemetry.clean`). The
+   threshold ``1e-9 x median |p|`` is bracketed by the smallest and largest ``|p|``; only
+   if a difference falls inside the bracket (never with quantised gauge data) is the exact
+   global median computed, by histogram refinement over the partitions.
 3. **Per-partition work** with the global step and scale: the flags of
    :func:`~prkanalysis.telemetry.clean_arrays` (glitch, stale, gap, repressurisation) are
-   computed on ``[left halo | partition | right halo]`` and kept for the partition's own rows.
+   computed by its flag core :func:`~prkanalysis.telemetry.flag_arrays` on
+   ``[left halo | partition | right halo]`` and kept for the partition's own rows.
    They are exact: a glitch needs one surviving neighbour each side; a frozen run that
    reaches the outer end of a halo is at least as long as the halo, so it is frozen in both
    views; a gap or step before the first own sample is measured against the same previous
@@ -43,9 +45,11 @@ overlap in time, which the monthly layout guarantees and the code checks):
    (The one case a halo cannot settle, a frozen run longer than the halo ending at a
    boundary where the hatch changed inside it, raises an error.) Segments follow
    :func:`~prkanalysis.telemetry.segment_arrays`: hatch mode, runs of kept samples in
-   closed-hatch intervals (hatch channel cleaned, compressed to its change points,
-   broadcast); pressure mode, runs between ``repress`` and ``gap_before`` flags. Segments
-   wholly inside the partition are fitted there; the head and tail pieces are returned.
+   closed-hatch intervals (hatch channel cleaned, compressed to its change points by
+   :func:`~prkanalysis.telemetry.hatch_changes`, broadcast; intervals located by
+   :func:`~prkanalysis.telemetry.closed_ranges`); pressure mode, runs between ``repress``
+   and ``gap_before`` flags. Segments wholly inside the partition are fitted there; the
+   head and tail pieces are returned.
 4. **Reduction**, in partition order as results arrive: pieces of a segment that straddles
    boundaries are joined and fitted (as a task); segments with fewer than ``min_samples``
    samples are dropped and ids renumbered 0, 1, 2 ...; ``k``, its interval and the mass
