@@ -82,8 +82,20 @@ audit.loc[audit["action"] == "dropped", ["row_id", "code", "reason", "before"]]
 # %% [markdown]
 # ## The rates, as reported and as normalised
 #
-# Each reported figure keeps its wording; the interval says what the wording allows. "Less
-# than 1 lb/day" becomes 0 to 0.454 kg/day; "3.7 lb/day" becomes 3.65 to 3.75 lb/day in kg.
+# Each reported figure keeps its wording; the interval says what the wording allows.
+
+# %% tags=["remove-input"]
+def _as_interval(row: pd.Series) -> str:
+    return (f'"{row["value_reported"]} {row["unit_reported"]}" becomes '
+            f'{story.fmt(row["kg_per_day_low"], 3)} to {story.fmt(row["kg_per_day_high"], 3)} '
+            "kg/day")
+
+
+_bounded = rates_all[rates_all["qualifier"] == "<"]
+_exact = rates_all[(rates_all["qualifier"] == "=")
+                   & rates_all["value_reported"].astype(str).str.contains(".", regex=False)]
+story.prose("For example, " + "; ".join(
+    _as_interval(r) for _, r in pd.concat([_bounded.head(1), _exact.head(1)]).iterrows()) + ".")
 
 # %%
 cols = ["rate_id", "period_reported", "value_reported", "unit_reported", "qualifier",

@@ -9,7 +9,7 @@
 # ---
 
 # %% [markdown]
-# # 01 · Five years of a leak: 2019-2026
+# # 01 · The history of a leak: 2019-2026
 #
 # **What this chapter shows.** The reported leak rates on one timeline with the events that
 # explain them; the crew's PrK pressure readings from the hatch-closed episodes of 2020-2021,
@@ -19,8 +19,8 @@
 # end of the record (June 2026: through the January 2026 "stop" and the May-June 2026
 # recurrence), as a band, against the make-up gas delivered and the station's design
 # allowance. The PrK free volume was never published: it is a parameter here, and its effect
-# is shown across 3-8 m³. Every number comes from the same functions as the command
-# `prkanalysis episodes` (module `prkanalysis.episodes`), so the two always agree.
+# is shown across its plausible range. Every number comes from the same functions as the command
+# `prkanalysis episodes` (module `prkanalysis.episodes`), so they always agree.
 
 # %% tags=["parameters"]
 VOLUME_M3 = 5.0  # assumed PrK free volume, m3 (unpublished; plausible range 3-8)
@@ -80,17 +80,21 @@ display(figures.rate_timeline(rates, events, allowance_kg_day=allowance,
 _ = story.interactive_timeline(rates_all, events, allowance_kg_day=allowance,
                                grades=params["grades"], include_derived=INCLUDE_DERIVED)
 
+# %% tags=["remove-input"]
+early = rates_all[(rates_all["period_end"] < "2021-01-01") & ~rates_all["secondary"].astype(bool)
+                  & ~rates_all["derived"].astype(bool)]
+early_text = ", ".join(f"{r.value_reported} {r.unit_reported}" for r in early.itertuples())
+early_years = f"{early['period_start'].min():%Y}-{early['period_end'].max():%Y}"
+story.prose(f"**Caveat.** The {early_years} mass rates ({early_text}) come from a single "
+            "unnamed source to Sputnik; NASA published no number for that period. They are "
+            "whole-station air-loss figures, not PrK-only measurements.")
+
 # %% [markdown]
-# **Caveat.** The 2019-2020 mass rates (270 g, 540 g, 1.4 kg per day) come from a single
-# unnamed source to Sputnik; NASA published no number for that period. They are whole-station
-# air-loss figures, not PrK-only measurements.
-#
 # ## The hatch-closed episodes and their decay constants
 #
 # With the PrK hatch closed, the crew read the PrK pressure hours or days apart. A hole into
 # vacuum passes a mass flow proportional to pressure, so the pressure decays as
-# p(t) = p0 exp(-k t). Two readings give k by interval arithmetic over the rounding of the
-# readings and the uncertainty of the elapsed time; five readings (July 2021) give an NLS fit.
+# p(t) = p0 exp(-k t).
 
 # %%
 readings, _ = clean.normalize_pressure_readings(rec.pressure_readings)
@@ -98,6 +102,17 @@ fits = episodes.fit_episodes(readings, resolution_mmhg=params["gauge_resolution_
 fitted = fits[np.isfinite(fits["k_per_day"])]
 curves = episodes.decay_curves(fitted)
 display(figures.decay_episodes(readings[readings["kind"] == "reading"], curves))
+
+# %% tags=["remove-input"]
+_n_min = int(fitted["n_readings"].min())
+_nls = fitted[fitted["method"].astype(str).str.contains("nls", case=False)]
+story.prose(
+    f"An episode of {story.count_word(_n_min)} readings gives k by interval arithmetic over the "
+    "rounding of the readings and the uncertainty of the elapsed time; "
+    + "; ".join(f"the {story.count_word(r.n_readings)} readings of {r.episode_id} give an NLS "
+                "fit" for r in _nls.itertuples()) + ".")
+
+# %%
 fits[["episode_id", "n_readings", "p_start_mmhg", "p_end_mmhg", "duration_days", "k_per_day",
       "k_low", "k_high", "half_life_days", "method"]]
 
@@ -118,15 +133,21 @@ k_ratio_text = (f"{k_ratio.label} in [{story.fmt(k_ratio.low, 3)}, "
                 f"{story.fmt(k_ratio.high, 3)}] (point {story.fmt(k_ratio.point, 3)})")
 print(k_ratio_text)
 
+# %% tags=["remove-input"]
+_p0 = (before["p_start_mmhg"], after["p_start_mmhg"])
+_n_pair = sorted({int(before["n_readings"]), int(after["n_readings"])})
+_n_text = " and ".join(story.count_word(n, capital=i == 0) for i, n in enumerate(_n_pair))
+story.prose(
+    f"**Caveat.** The episodes started at {story.fmt(_p0[0], 3)} and {story.fmt(_p0[1], 3)} "
+    "mmHg, so pressure does not explain the change; temperature and the unknown timing of the "
+    f"sealing layers could. {_n_text} readings per episode make this a comparison of intervals, "
+    "not a test.")
+
 # %% [markdown]
-# **Caveat.** Both episodes started near 730 mmHg, so pressure does not explain the change;
-# temperature and the unknown timing of the sealing layers could. Two readings per episode make
-# this a comparison of two intervals, not a test.
-#
 # ## July 2021: does a single exponential fit?
 #
-# The July 2021 series slows as the pressure falls. Three models are compared by information
-# criterion: pure outflow (exponential), outflow plus inflow across the hatch seal (decay
+# The July 2021 series slows as the pressure falls. The models compared by information
+# criterion are pure outflow (exponential), outflow plus inflow across the hatch seal (decay
 # towards an equilibrium pressure), and a pressure-dependent crack opening.
 
 # %%
@@ -136,19 +157,25 @@ n_jul = len(episodes.episode_readings(readings, "E2021-07").dropna(subset=["t_d"
 print(jul_verdict)
 cmp
 
+# %% tags=["remove-input"]
+_rich = cmp[cmp["model"] != "exponential"]
+_df = int(_rich["df_resid"].min())
+story.prose(
+    f"**Caveat.** {story.count_word(n_jul, capital=True)} readings "
+    f"({story.count_word(int((_rich['n'] - _rich['df_resid']).max()))} parameters for the richer "
+    f"models) leave {story.count_word(_df)} degree{'s' if _df != 1 else ''} of freedom: the "
+    "information criteria rank the models, but weakly.")
+
 # %% [markdown]
-# **Caveat.** Five readings (three parameters for the richer models) leave two degrees of
-# freedom: the information criteria rank the models, but weakly.
-#
 # ## What the rates and the decays imply together: PrK volume and hole size
 #
 # A mass rate and a decay constant from the same epoch imply the PrK volume:
 # V = m_dot / (k rho(p)). Which rate goes with which decay is a choice. The default
 # ("pairings") pairs a rate with a decay of the same leak state, between the events that
 # changed it (the crack found in October 2020, the March 2021 sealing whose effect enters
-# through the April 2021 "threefold" figure). The alternative ("window") pairs every trusted
-# rate within a time window of an episode, blind to the repairs in between. Both bands are
-# shown; the primary-rate band (secondary relays left out) is the one used downstream.
+# through the reported April 2021 reduction factor). The alternative ("window") pairs every
+# trusted rate within a time window of an episode, blind to the repairs in between. Both bands
+# are shown; the primary-rate band (secondary relays left out) is the one used downstream.
 
 # %%
 VOL_RATES = {"pairings": rates_all, "window": rates}
@@ -186,7 +213,7 @@ display(figures.volume_sensitivity(sens, hue="episode_id", chosen=params["volume
 # The period runs from the first registration (September 2019) to the end of the record
 # (June 2026), so it includes the May-June 2026 recurrence; the loss up to the January 2026
 # stop confirmation is given as well. The default method ("epochs") splits the period at the
-# events that changed the leak (crack found, sealing, the 100 mmHg hold from June 2025) and
+# events that changed the leak (crack found, sealing, the low-pressure hold from June 2025) and
 # gives each epoch the interval of its evidence rows; the hold epoch scales the rate by
 # pressure (choked flow). The alternative ("daily") integrates the trusted rates day by day,
 # taking the widest neighbouring bounds where the record is silent: it ignores the hold and
@@ -210,10 +237,12 @@ display(pd.DataFrame([{"method": m, "start": a.start, "end": a.end, "kg_low": a.
                        "kg_high": a.total_kg[1]} for m, a in air_alt.items()]))
 air.epochs
 
-# %% [markdown]
-# **Caveat.** The delivery table lists only the Progress flights whose gas mass was found
-# (40-50 kg each); Dragon, Cygnus and NORS gas masses were never published per flight, so the
-# make-up line is a floor, not the total.
+# %% tags=["remove-input"]
+_gas = pd.to_numeric(rec.gas_deliveries["gas_mass_kg"], errors="coerce")
+story.prose(
+    "**Caveat.** The delivery table lists only the Progress flights whose gas mass was found "
+    f"({story.fmt(_gas.min())}-{story.fmt(_gas.max())} kg each); Dragon, Cygnus and NORS gas "
+    "masses were never published per flight, so the make-up line is a floor, not the total.")
 
 # %% tags=["findings", "remove-input"]
 undetermined = fits[~np.isfinite(fits["k_per_day"]) & (fits["n_readings"] >= 2)]

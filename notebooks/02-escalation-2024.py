@@ -13,10 +13,10 @@
 #
 # **What this chapter shows.** In February 2024 NASA said the leak had "doubled", and by April
 # it had reached its highest rate; the Inspector General rated the risk 5x5 and summer repairs
-# cut it by "about one third". This chapter puts intervals on those words: the ratios of the
+# cut it by a reported fraction. This chapter puts intervals on those words: the ratios of the
 # 2024 rates to the pre-2024 baseline by interval arithmetic (rounding and "less than" bounds
-# included), the rates against the station's 2 lb/day design allowance, the one-third
-# reduction, and the 5x5 rating. The rate series is far too sparse for a structural-break test
+# included), the rates against the station's design allowance, the reported reduction, and the
+# 5x5 rating. The rate series is far too sparse for a structural-break test
 # on the evidence itself (a handful of points), so break dating is demonstrated on SIMULATED
 # telemetry built from the evidence's rates, to show what dating would be possible with data.
 
@@ -58,8 +58,8 @@ print(f"escalation first reported for {rise:%d %b %Y}")
 #
 # Baseline: trusted rates whose period ends within the window before the escalation. After:
 # trusted rates of February to April 2024. Each ratio is [after_low / before_high,
-# after_high / before_low]; a "less than" baseline has a lower bound of 0, so the upper end
-# of its ratio is unbounded. The ratios are those of `prkanalysis episodes` (one
+# after_high / before_low]; a "less than" baseline has a lower bound of zero, so the upper
+# end of its ratio is unbounded. The ratios are those of `prkanalysis episodes` (one
 # implementation, `prkanalysis.episodes.ratios_2024`).
 
 # %%
@@ -80,15 +80,25 @@ display(figures.interval_forest(
             "wholly right of the line mean the rate at least doubled."))
 ratios
 
+# %% tags=["remove-input"]
+_base_text = ", ".join(f'"{r.value_reported} {r.unit_reported}"' for r in base.itertuples())
+_low = rec.leak_rates[rec.leak_rates["quantity"].astype(str).str.contains("historic low",
+                                                                          case=False)]
+_low_text = (f'the aggregator\'s "historic low" of {_low["value_reported"].iloc[0]} '
+             f'{_low["unit_reported"].iloc[0]} is excluded with the default grades and has no '
+             "date at all" if len(_low) else "no other baseline figure was found")
+story.prose(f"**Caveat.** The baseline figures ({_base_text}) are undated within \"before "
+            f'February 2024"; {_low_text}.')
+
 # %% [markdown]
-# **Caveat.** The baseline figures ("less than 1", "1 lb/day") are undated within "before
-# February 2024"; the aggregator's "historic low" of 0.2 lb/day is excluded with the default
-# grades and has no date at all.
-#
 # ## Against the design allowance
-#
-# The whole station may leak 2 lb/day by design. How do the 2024 rates compare, and the April
-# peak in particular?
+
+# %% tags=["remove-input"]
+_req = rec.constants[rec.constants["name"].astype(str).str.contains(
+    "total leak-rate requirement", case=False)].iloc[0]
+story.prose(f"The whole station may leak {story.fmt(float(_req['value']))} {_req['unit']} by "
+            f"design ({story.fmt(allowance, 3)} kg/day). How do the 2024 rates compare, and the "
+            "April peak in particular?")
 
 # %%
 vs_allow = after.assign(
@@ -100,7 +110,7 @@ peak = after.loc[after["kg_per_day"].idxmax()]
 vs_allow
 
 # %% [markdown]
-# ## The one-third reduction and the 5x5 rating
+# ## The reported reduction and the 5x5 rating
 
 # %%
 of = rec.other_figures
@@ -116,16 +126,21 @@ print(f"'about one third' off the {peak['rate_id']} peak: {story.fmt(post_repair
       f"{story.fmt(post_repair / allowance)} x the allowance")
 print(f"risk score: {risk['value_reported']} ({risk['refers_to']})")
 
+# %% tags=["remove-input"]
+story.prose(f'**Caveat.** The post-repair figure is derived by us from the reported words '
+            f'("{third["value_reported"]}") and the April peak; no post-repair rate was '
+            "published by NASA.")
+
 # %% [markdown]
-# **Caveat.** The post-repair figure is derived by us from two reported words ("about one
-# third") and the April peak; no post-repair rate was published by NASA.
-#
 # ## When did the escalation begin? Break dating on SIMULATED telemetry
-#
-# Two rates before and two after cannot date a break. If hatch-closed PrK pressure telemetry
-# were public, one k per closed segment would form a daily series, and a Bai-Perron break
-# date with its confidence interval would follow. Here that series is SIMULATED from the
-# evidence's baseline and February 2024 rates, with the parameters above.
+
+# %% tags=["remove-input"]
+story.prose(
+    f"{story.count_word(len(base), capital=True)} rate{'s' if len(base) != 1 else ''} before and "
+    f"{story.count_word(len(after))} after cannot date a break. If hatch-closed PrK pressure "
+    "telemetry were public, one k per closed segment would form a daily series, and a "
+    "Bai-Perron break date with its confidence interval would follow. Here that series is "
+    "SIMULATED from the evidence's baseline and February 2024 rates, with the parameters above.")
 
 # %%
 b0 = base.loc[base["kg_per_day"].idxmax()]

@@ -14,7 +14,7 @@
 # **What this chapter shows.** In January 2026 NASA said the PrK pressure was "holding
 # steady"; no hold duration, pressure value or gauge resolution was published. A hold can
 # never show a leak of exactly zero: it shows that any leak was too small to move the gauge.
-# This chapter computes the largest leak a hold at the agreed 100 mmHg cannot exclude, for a
+# This chapter computes the largest leak a hold at the agreed pressure cannot exclude, for a
 # range of durations, gauge resolutions and PrK volumes; scales it to what the same hole
 # would lose at cabin pressure; runs an equivalence test (TOST) on SIMULATED hold telemetry to
 # show what "stopped within +-delta" would take; and sets the claim against the May-June 2026
@@ -34,9 +34,12 @@ SIM_DAYS = 14  # length of the SIMULATED hold, days
 SIM_SEED = 20260102  # seed of the SIMULATED hold
 
 # %%
+import inspect
+
 import numpy as np
 import pandas as pd
 from IPython.display import display
+from scipy.constants import convert_temperature
 
 import prkanalysis
 from prkanalysis import clean, episodes, figures, physics, story
@@ -61,9 +64,13 @@ print(f"stop confirmed ~{stop['date_start']:%d %b %Y}; hold pressure {hold_p:g} 
 #
 # A hold that shows no change allows a true drop of up to one gauge step (plus p dT/T for an
 # unmeasured temperature drift). The decay constant that produces that drop over the hold is
-# k = -ln(1 - dp/p)/t, and the leak it stands for is k p V M/(R T). The same hole at 760 mmHg
-# carries 7.6 times the mass of the same hole at 100 mmHg (choked flow is proportional to
-# pressure).
+# k = -ln(1 - dp/p)/t, and the leak it stands for is k p V M/(R T).
+
+# %% tags=["remove-input"]
+cabin_p = story.constant(rec.constants, r"Nominal total cabin pressure \(mmHg\)", to_unit="mmHg")
+story.prose(f"The same hole at {cabin_p:g} mmHg carries {story.fmt(cabin_p / hold_p)} times the "
+            f"mass of the same hole at {hold_p:g} mmHg (choked flow is proportional to "
+            "pressure).")
 
 # %%
 durations_h = np.geomspace(1, 24 * 90, 40)
@@ -95,11 +102,20 @@ limits = lim_df.set_index("duration_h")
 one_h, d24, d30 = (limits.loc[h] for h in (1.0, 24.0, 24.0 * 30))
 lim_df[["duration_h", "delta_p_mmhg", "k_per_day", "kg_per_day", "kg_per_day_station"]]
 
-# %% [markdown]
-# The same question over everything that was not published at once (the table printed by
-# `prkanalysis episodes`): the PrK volume within the band implied by the primary rates and
-# decays (chapter 01), the gauge resolution between 0.1 and 1 mmHg, the cabin temperature
-# 22-24 C and an unmeasured drift of up to the 2 F setpoint tolerance.
+# %% tags=["remove-input"]
+_box_defaults = {k: v.default for k, v in
+                 inspect.signature(episodes.stop_detection_limits).parameters.items()}
+_res = _box_defaults["gauge_resolution_mmhg"]
+_temp_c = [convert_temperature(t, "K", "C") for t in _box_defaults["temperature_k"]]
+_tol = rec.constants[rec.constants["name"].astype(str).str.contains(
+    "temperature control tolerance", case=False)].iloc[0]
+story.prose(
+    "The same question over everything that was not published at once (the table printed by "
+    "`prkanalysis episodes`): the PrK volume within the band implied by the primary rates and "
+    f"decays (chapter 01), the gauge resolution between {_res[0]:g} and {_res[1]:g} mmHg, the "
+    f"cabin temperature {story.fmt(_temp_c[0])}-{story.fmt(_temp_c[1])} C and an unmeasured "
+    f"drift of up to {story.fmt(max(_box_defaults['temperature_drift_k']), 3)} K (the setpoint "
+    f"tolerance, {_tol['value_reported']}).")
 
 # %%
 vol_band = episodes.volume_band(episodes.implied_volume_band(
@@ -109,11 +125,16 @@ box30 = box.set_index("duration_days").loc[30.0]
 box[["duration_days", "kg_per_day_low", "kg_per_day_high", "kg_per_day_station_low",
      "kg_per_day_station_high"]]
 
+# %% tags=["remove-input"]
+_tol_k = float(max(_box_defaults["temperature_drift_k"]))
+story.prose(
+    "**Caveat.** NASA published neither the hold duration nor the gauge resolution behind "
+    '"holding steady"; the numbers above are conditional on the parameters. A warming of the '
+    f"setpoint tolerance ({story.fmt(_tol_k, 3)} K) over a hold hides p dT/T = "
+    f"{story.fmt(hold_p * _tol_k / params['temperature_k'])} mmHg at {hold_p:g} mmHg; set "
+    "`TEMPERATURE_DRIFT_K` to see its effect.")
+
 # %% [markdown]
-# **Caveat.** NASA published neither the hold duration nor the gauge resolution behind
-# "holding steady"; the numbers above are conditional on the parameters. A 1 K warming over a
-# hold hides p/T = 0.34 mmHg at 100 mmHg; set `TEMPERATURE_DRIFT_K` to see its effect.
-#
 # ## An equivalence test on a SIMULATED hold
 #
 # "Stopped" as a statistical statement: the pressure slope over the hold lies within
@@ -137,9 +158,12 @@ print(tost.summary() if hasattr(tost, "summary") else tost)
 
 # %% [markdown]
 # ## The recurrence
-#
-# Whatever the January hold showed, by June 2026 the leak was back at about 2 lb/day
-# (aggregator relays of a NASA statement; new potential leak sites were found).
+
+# %% tags=["remove-input"]
+_back = (f"at {r0['value_reported']} {r0['unit_reported']} ({r0['period_reported']})"
+         if len(recurrence_rates) else "leaking again")
+story.prose(f"Whatever the January hold showed, by June 2026 the leak was back {_back} "
+            "(aggregator relays of a NASA statement; new potential leak sites were found).")
 
 # %%
 after_stop = rates[rates["period_end"] >= stop["date_start"]][

@@ -11,7 +11,7 @@
 # %% [markdown]
 # # 04 · The claims ledger
 #
-# **What this chapter shows.** The news summary of the leak made five "key facts" (and the
+# **What this chapter shows.** The news summary of the leak stated its "key facts" (and the
 # coverage around it several more). Each is treated as a claim under investigation: a rule
 # written in advance decides its verdict (supported, supported with caveats, contradicted,
 # superseded, undetermined) from the evidence rows and the numbers computed from them. The
@@ -93,8 +93,8 @@ for r in results:
 #
 # The same rules and parameters, with only the trusted source grades changed: every grade
 # (the ledger above), primary and trade press (P/T, no aggregator relays), and primary
-# sources only (P). A verdict that changes between the first two columns rests on relayed
-# figures; the ledger's verdict is the first column.
+# sources only (P). A verdict that changes between the first column and the P/T column rests
+# on relayed figures; the ledger's verdict is the first column.
 
 # %%
 sensitivity = claims.grade_sensitivity(rec, params)

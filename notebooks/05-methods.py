@@ -43,9 +43,9 @@ years = nile["year"].astype(int).to_numpy()
 #
 # The published numbers below are the references, each with its source: the saved outputs of
 # the R package strucchange 1.5-4 (`breakpoints`, `confint`, `Fstats`, `efp`/`sctest` on
-# `Nile`), the R package segmented on Nile (psi 1912.999, SE 6.307558, as published in the
-# ggchangepoint Nile article), Greene's Longley example (F = 3.9268, p = 0.06307), NIST StRD
-# certified values, and the 40 CFR 1065.644 example (2.9657e-4 mol/s).
+# `Nile`), the R package segmented on Nile (as published in the ggchangepoint Nile article),
+# Greene's Longley example (Chow test), NIST StRD certified values, and the 40 CFR 1065.644
+# example (vacuum-decay leak rate in mol/s).
 
 # %%
 bp = breaks.breakpoints(y_nile, h=0.15, max_breaks=5)
@@ -98,9 +98,9 @@ ref["relative"] = ref["difference"] / ref["published"].abs()
 ref
 
 # %% [markdown]
-# The published statistics are printed to four or five significant figures, so a relative
-# difference below about 1e-4 is agreement; break dates and CIs are integers and must match
-# exactly.
+# The published statistics are printed to a few significant figures, so a relative difference
+# within the rounding of the printed value is agreement; break dates and CIs are integers and
+# must match exactly.
 
 # %%
 nile_series = pd.DataFrame({"t": years, "value": y_nile, "fitted": bp.fitted(m=1)})
@@ -112,10 +112,12 @@ display(figures.break_dating(nile_series, nile_breaks, fitted="fitted", simulate
 
 # %% [markdown]
 # ## Coverage on SIMULATED truth
-#
-# Decay constants: exponential decays with known k, noise as in the crew readings, fitted by
-# NLS; how often does the 95% interval contain k? Break dates: a mean shift at a known date in
-# Gaussian noise; how often does the Bai interval contain it?
+
+# %% tags=["remove-input"]
+story.prose(
+    "Decay constants: exponential decays with known k, noise as in the crew readings, fitted by "
+    f"NLS; how often does the {1 - ALPHA:.0%} interval contain k? Break dates: a mean shift at "
+    "a known date in Gaussian noise; how often does the Bai interval contain it?")
 
 # %%
 cov_decay = decay.decay_coverage(n_sims=N_SEEDS, seed=SEED, alpha=ALPHA)

@@ -26,11 +26,13 @@ from prkanalysis.errors import PrkError
 
 __all__ = [
     "constant",
+    "count_word",
     "detection_limit_table",
     "findings_markdown",
     "fmt",
     "interactive_detection_limits",
     "interactive_timeline",
+    "prose",
     "select_rates",
     "validate_params",
 ]
@@ -108,6 +110,37 @@ def fmt(x: float, digits: int = 2) -> str:
     mag = math.floor(math.log10(abs(x)))
     dec = max(0, digits - 1 - mag)
     return f"{x:,.{dec}f}"
+
+
+_COUNT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                "ten", "eleven", "twelve")
+
+
+def count_word(n: int, *, capital: bool = False) -> str:
+    """Spell a computed count for prose: words up to twelve, digits above (thousands grouped).
+
+    Example:
+        >>> count_word(5), count_word(2, capital=True), count_word(1234)
+        ('five', 'Two', '1,234')
+    """
+    n = int(n)
+    text = _COUNT_WORDS[n] if 0 <= n < len(_COUNT_WORDS) else f"{n:,}"
+    return text[:1].upper() + text[1:] if capital else text
+
+
+def prose(*paragraphs: str) -> Any:
+    """Chapter prose built from computed values, as ``IPython.display.Markdown``.
+
+    Used in ``remove-input`` cells: the report renders the Markdown output as prose. Each
+    argument is one paragraph (joined by a blank line); no other change to the text.
+
+    Example:
+        >>> prose("a", "b").data.splitlines()
+        ['a', '', 'b']
+    """
+    from IPython.display import Markdown
+
+    return Markdown("\n\n".join(paragraphs))
 
 
 # --------------------------------------------------------------------------------------------
