@@ -137,11 +137,13 @@ print(k_ratio_text)
 _p0 = (before["p_start_mmhg"], after["p_start_mmhg"])
 _n_pair = sorted({int(before["n_readings"]), int(after["n_readings"])})
 _n_text = " and ".join(story.count_word(n, capital=i == 0) for i, n in enumerate(_n_pair))
+_p0_text = (f"Both episodes started at {story.fmt(_p0[0], 3)} mmHg"
+            if story.fmt(_p0[0], 3) == story.fmt(_p0[1], 3) else
+            f"The episodes started at {story.fmt(_p0[0], 3)} and {story.fmt(_p0[1], 3)} mmHg")
 story.prose(
-    f"**Caveat.** The episodes started at {story.fmt(_p0[0], 3)} and {story.fmt(_p0[1], 3)} "
-    "mmHg, so pressure does not explain the change; temperature and the unknown timing of the "
-    f"sealing layers could. {_n_text} readings per episode make this a comparison of intervals, "
-    "not a test.")
+    f"**Caveat.** {_p0_text}, so pressure does not explain the change; temperature and the "
+    f"unknown timing of the sealing layers could. {_n_text} readings per episode make this a "
+    "comparison of intervals, not a test.")
 
 # %% [markdown]
 # ## July 2021: does a single exponential fit?

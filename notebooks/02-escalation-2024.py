@@ -96,7 +96,7 @@ story.prose(f"**Caveat.** The baseline figures ({_base_text}) are undated within
 # %% tags=["remove-input"]
 _req = rec.constants[rec.constants["name"].astype(str).str.contains(
     "total leak-rate requirement", case=False)].iloc[0]
-story.prose(f"The whole station may leak {story.fmt(float(_req['value']))} {_req['unit']} by "
+story.prose(f"The whole station may leak {float(_req['value']):g} {_req['unit']} by "
             f"design ({story.fmt(allowance, 3)} kg/day). How do the 2024 rates compare, and the "
             "April peak in particular?")
 

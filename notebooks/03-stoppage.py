@@ -160,7 +160,7 @@ print(tost.summary() if hasattr(tost, "summary") else tost)
 # ## The recurrence
 
 # %% tags=["remove-input"]
-_back = (f"at {r0['value_reported']} {r0['unit_reported']} ({r0['period_reported']})"
+_back = (f"at {r0['value_reported']} {r0['unit_reported']}"
          if len(recurrence_rates) else "leaking again")
 story.prose(f"Whatever the January hold showed, by June 2026 the leak was back {_back} "
             "(aggregator relays of a NASA statement; new potential leak sites were found).")
