@@ -277,3 +277,18 @@ def test_segment_arrays_equals_per_sample_definition(seed, monkeypatch):
         assert np.array_equal(got, _segments_by_definition(t, v, qc, None, None, split,
                                                            min_samples))
     assert segment_arrays(t, v, hatch_t_ns=t[-1:] + 1, hatch_v=np.ones(1)).max() == -1
+
+
+def test_dropped_rows_do_not_shift_other_flags():
+    # NaN rows between 5% of the samples: the other rows keep the flags of the series without
+    t, v = _messy_arrays(seed=13)
+    ref = clean_arrays(t, v)
+    assert ref["order"] is None  # already in time order: no permutation built
+    assert (ref["flags"] & GLITCH).any() and (ref["flags"] & 16).any()  # glitch and stale
+    ins = np.sort(np.random.default_rng(3).choice(t.size - 1, t.size // 20, replace=False)) + 1
+    t2 = np.insert(t, ins, t[ins - 1] + 1)  # 1 ns after the previous sample
+    v2 = np.insert(v, ins, np.nan)
+    out = clean_arrays(t2, v2, step=ref["step"], scale=ref["scale"])
+    nan = np.isnan(v2)
+    assert (out["flags"][nan] == 1).all()
+    assert np.array_equal(out["flags"][~nan], ref["flags"])

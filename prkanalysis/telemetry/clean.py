@@ -171,13 +171,14 @@ def _step_and_scale(v: np.ndarray, step: float | None, scale: float | None,
     """
     if step is not None and scale is not None:
         return float(step), float(scale)
-    eps = 1e-9 * max(float(np.median(np.abs(v))) if v.size else 1.0, 1.0)
+    buf = np.abs(v)
+    eps = 1e-9 * max(float(np.median(buf, overwrite_input=True)) if v.size else 1.0, 1.0)
     d = np.diff(v) if v.size >= 3 else np.zeros(0)
     q = float(step) if step is not None else float("nan")
     if step is None and v.size >= 11:
-        ad = np.abs(d)
+        ad = np.abs(d, out=buf[: d.size])
         q = _step_from_diffs(_strided(ad[ad > eps]), tol, min_share)
-        del ad
+    del buf
     s = float(scale) if scale is not None else _scale_from_diffs(_strided(d), q, eps, v.size)
     return q, s
 
@@ -221,17 +222,32 @@ def pre_flags(t_ns: np.ndarray, values: np.ndarray) -> np.ndarray:
 def _live(
     flags: np.ndarray, t: np.ndarray, v: np.ndarray
 ) -> tuple[np.ndarray | None, tuple[np.ndarray, np.ndarray]]:
-    """Indices of the samples not dropped (``None`` = all, no copy) and their times, values."""
+    """The surviving samples' times and values, and a key to map their positions back.
+
+    Returns ``(key, (t_live, v_live))``; ``key`` is ``None`` when nothing is dropped (then
+    no copy is made), else ``dropped - arange(len(dropped))`` for the sorted positions
+    ``dropped`` of the dropped samples: the number of surviving samples before each one
+    (see :func:`_mark`). Dropped samples are usually few, so this is much smaller than an
+    index of the surviving samples.
+    """
     drop = (flags & DROP_MASK) != 0
-    if not drop.any():
+    dropped = np.flatnonzero(drop)
+    if dropped.size == 0:
         return None, (t, v)
-    live = np.flatnonzero(~drop)
-    return live, (t[live], v[live])
+    keep = ~drop
+    del drop
+    return dropped - np.arange(dropped.size), (t[keep], v[keep])
 
 
-def _mark(flags: np.ndarray, live: np.ndarray | None, idx: np.ndarray, bit: int) -> None:
-    """Set ``bit`` on the samples at positions ``idx`` of the live subsequence."""
-    flags[idx if live is None else live[idx]] |= bit
+def _mark(flags: np.ndarray, key: np.ndarray | None, idx: np.ndarray, bit: int) -> None:
+    """Set ``bit`` on the samples at positions ``idx`` (sorted) of the live subsequence.
+
+    The live sample ``j`` sits at ``j + #{dropped samples before it}``, which is the number
+    of ``key`` entries ``<= j`` (``key`` from :func:`_live`).
+    """
+    if key is not None:
+        idx = idx + np.searchsorted(key, idx, side="right")
+    flags[idx] |= bit
 
 
 def flag_arrays(
@@ -300,27 +316,28 @@ def _flag_sorted(t: np.ndarray, v: np.ndarray, s: float, glitch_k: float, stale_
     """:func:`flag_arrays` without the argument checks (sorted int64/float64 arrays)."""
     if flags is None:
         flags = pre_flags(t, v)
-    live, (tv, vv) = _live(flags, t, v)
+    key, (tv, vv) = _live(flags, t, v)
     gap_ns = gap_s * _NS
     d: np.ndarray | None = None  # np.diff(vv) while it is current
     if tv.size >= 3 and np.isfinite(glitch_k):
         d = np.diff(vv)
-        ad = np.abs(d)
-        m = np.minimum(ad[:-1], ad[1:])
-        del ad
-        cand = np.flatnonzero(m > glitch_k * s)
+        thr = glitch_k * s
+        big = d > thr
+        big |= d < -thr  # |d| > thr, without an n-sized float temporary
+        # min(|a|, |b|) > thr  <=>  |a| > thr and |b| > thr
+        cand = np.flatnonzero(big[:-1] & big[1:])
+        del big
         if cand.size:
             a = d[cand]  # v[i] - v[i-1]
             b = -d[cand + 1]  # v[i] - v[i+1]
-            mc = m[cand]
+            mc = np.minimum(np.abs(a), np.abs(b))
             c = np.abs(vv[cand + 2] - vv[cand])
             near = (tv[cand + 1] - tv[cand] <= gap_ns) & (tv[cand + 2] - tv[cand + 1] <= gap_ns)
             is_g = (np.sign(a) == np.sign(b)) & (c <= 0.5 * mc) & near
             if is_g.any():
-                _mark(flags, live, cand[is_g] + 1, GLITCH)
-                live, (tv, vv) = _live(flags, t, v)
+                _mark(flags, key, cand[is_g] + 1, GLITCH)
+                key, (tv, vv) = _live(flags, t, v)
                 d = None
-        del m
     if tv.size >= 2 and np.isfinite(stale_min_s):
         same = (d == 0) if d is not None else (vv[1:] == vv[:-1])
         starts = np.flatnonzero(np.r_[True, ~same])
@@ -338,16 +355,16 @@ def _flag_sorted(t: np.ndarray, v: np.ndarray, s: float, glitch_k: float, stale_
                 idx = np.repeat(b0 + 1 - np.r_[0, np.cumsum(lens)[:-1]], lens) + np.arange(
                     int(lens.sum())
                 )
-                _mark(flags, live, idx, STALE)
-                live, (tv, vv) = _live(flags, t, v)
+                _mark(flags, key, idx, STALE)
+                key, (tv, vv) = _live(flags, t, v)
                 d = None
     if tv.size >= 2:
         if np.isfinite(gap_ns):
-            _mark(flags, live, np.flatnonzero(np.diff(tv) > gap_ns) + 1, GAP_BEFORE)
+            _mark(flags, key, np.flatnonzero(np.diff(tv) > gap_ns) + 1, GAP_BEFORE)
         thr = max(repress_min, repress_k * s)
         if np.isfinite(thr):
             dv = d if d is not None else np.diff(vv)
-            _mark(flags, live, np.flatnonzero(dv > thr) + 1, REPRESS)
+            _mark(flags, key, np.flatnonzero(dv > thr) + 1, REPRESS)
     return flags
 
 
@@ -405,8 +422,9 @@ def clean_arrays(
         source: Name used in error messages.
 
     Returns:
-        dict with ``order`` (int64 permutation to time order), ``flags`` (uint16, in time
-        order), ``step``, ``scale`` (floats) and ``n_backward`` (backward clock jumps).
+        dict with ``order`` (int64 permutation to time order, or ``None`` when the input is
+        already in time order), ``flags`` (uint16, in time order), ``step``, ``scale``
+        (floats) and ``n_backward`` (backward clock jumps).
 
     Raises:
         TelemetryError: lengths differ, or the clock runs backwards with ``clock="reject"``
@@ -429,7 +447,7 @@ def clean_arrays(
     if v.size != n:
         raise TelemetryError(f"{source}: {n} times but {v.size} values")
     if n == 0:
-        return {"order": np.arange(0), "flags": np.zeros(0, dtype=np.uint16),
+        return {"order": None, "flags": np.zeros(0, dtype=np.uint16),
                 "step": float("nan"), "scale": float("nan"), "n_backward": 0}
     back = np.flatnonzero(t[1:] < t[:-1])
     if back.size and clock == "reject":
@@ -441,7 +459,7 @@ def clean_arrays(
         )
     if clock not in ("repair", "reject"):
         raise TelemetryError(f"clock must be 'repair' or 'reject', got {clock!r}")
-    order = np.arange(n)
+    order: np.ndarray | None = None  # None: already in time order (no n-sized permutation)
     moved: np.ndarray | None = None
     if back.size:
         order = np.argsort(t, kind="stable")
@@ -601,7 +619,7 @@ def clean(
             source=f"channel {name}",
         )
         flags = res["flags"]
-        ordered = rows[res["order"]]
+        ordered = rows if res["order"] is None else rows[res["order"]]
         drop = (flags & DROP_MASK) != 0
         remaining = np.ones(flags.size, dtype=bool)
         for bit, (code, action, _) in CODES.items():
