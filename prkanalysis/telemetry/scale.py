@@ -243,6 +243,14 @@ def channel_files(path: str | Path, channel: str) -> list[Path]:
     return sorted((root / f"channel={channel}").rglob("*.parquet"))
 
 
+def _time_sorted(t: np.ndarray, v: np.ndarray) -> Arrays:
+    """``(t, v)`` stable-sorted by time; the same arrays when already sorted."""
+    if t.size > 1 and np.any(t[1:] < t[:-1]):
+        o = np.argsort(t, kind="stable")
+        return t[o], v[o]
+    return t, v
+
+
 def read_channel_arrays(
     path: str | Path, channel: str = PRK_PRESSURE
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -281,9 +289,7 @@ def read_channel_arrays(
     t = table.column("time").cast(pa.int64()).to_numpy()
     v = table.column("value").to_numpy()
     del table
-    if t.size > 1 and np.any(t[1:] < t[:-1]):
-        o = np.argsort(t, kind="stable")
-        t, v = t[o], v[o]
+    t, v = _time_sorted(t, v)
     return t, v
 
 
@@ -291,9 +297,7 @@ def _frame_arrays(pdf: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """(t_ns, value) of a partition frame, stable-sorted by time."""
     t = pdf["time"].to_numpy(dtype="datetime64[ns]").view(np.int64)
     v = pdf["value"].to_numpy(dtype=np.float64)
-    if t.size > 1 and np.any(t[1:] < t[:-1]):
-        o = np.argsort(t, kind="stable")
-        t, v = t[o], v[o]
+    t, v = _time_sorted(t, v)
     return np.ascontiguousarray(t), np.ascontiguousarray(v)
 
 
@@ -440,15 +444,6 @@ def _hatch_changes(a: Arrays) -> Arrays:
     return hatch_changes(t, v)
 
 
-def _closed_at(times: np.ndarray, ht: np.ndarray, hv: np.ndarray) -> np.ndarray:
-    """Hatch closed (True) at each time: the last hatch row at or before it equals 1."""
-    j = np.searchsorted(ht, times, side="right") - 1
-    closed = np.zeros(times.size, dtype=bool)
-    ok = j >= 0
-    closed[ok] = hv[j[ok]] == 1
-    return closed
-
-
 def _process(
     a: Arrays,
     left: tuple[np.ndarray, np.ndarray, bool],
@@ -518,7 +513,7 @@ def _process(
         ka, kb = ka[first_of], kb[last_of]
         prev_closed = False
         if prev_t is not None:
-            prev_closed = bool(_closed_at(np.array([prev_t]), ht, hv)[0])
+            prev_closed = closed_ranges(np.array([prev_t]), ht, hv).size > 0
             if uncertain and ka[0] == 0:
                 raise TelemetryError(
                     "run_pipeline: a frozen stretch longer than the halo ends at a partition "
@@ -956,9 +951,7 @@ def _read_file(f: Path) -> Arrays:
                 q += x.size
         pos += m
         del table
-    if t.size > 1 and np.any(t[1:] < t[:-1]):
-        o = np.argsort(t, kind="stable")
-        t, v = t[o], v[o]
+    t, v = _time_sorted(t, v)
     return t, v
 
 
