@@ -229,3 +229,29 @@ def test_fit_segment_bad_input_and_tiny():
         fit_segment(np.arange(5.0), np.arange(5.0), cov="white")  # type: ignore[arg-type]
     r = fit_segment(np.arange(2.0), np.arange(2.0))
     assert np.isnan(r["slope"]) and r["n"] == 2
+
+
+def test_fit_arrays_ignores_anything_outside_segments():
+    from prkanalysis.telemetry.fit import _LONG_SEGMENT
+
+    rng = np.random.default_rng(8)
+    sizes = [50, _LONG_SEGMENT + 10, 7, 300]
+    seg = np.repeat(np.arange(len(sizes)), sizes)
+    t = np.arange(seg.size, dtype=np.float64)
+    y = 6.5 - 1e-5 * t + rng.normal(0, 1e-4, t.size)
+    ref = fit_arrays(t, y, seg)
+    # -1 stretches with NaN values between and around the segments
+    gaps = np.array([0, 50, 50 + sizes[1], seg.size])
+    t2 = np.insert(t, np.repeat(gaps, 3), -1.0)
+    y2 = np.insert(y, np.repeat(gaps, 3), np.nan)
+    s2 = np.insert(seg, np.repeat(gaps, 3), -1)
+    out = fit_arrays(t2, y2, s2)
+    for k in ("segment_id", "n", "t_first", "t_last", "slope", "se", "intercept", "maxlags"):
+        np.testing.assert_allclose(out[k], ref[k], rtol=1e-12)
+    y2[np.flatnonzero(s2 == 1)[5]] = np.inf
+    with pytest.raises(TelemetryError, match="non-finite"):
+        fit_arrays(t2, y2, s2)
+    y2[np.flatnonzero(s2 == 1)[5]] = 0.0
+    y2[np.flatnonzero(s2 == 2)[3]] = np.nan
+    with pytest.raises(TelemetryError, match="non-finite"):
+        fit_arrays(t2, y2, s2)

@@ -94,7 +94,8 @@ def fit_segment(
     ``S = sum u^2 + 2 sum_{l=1..L} (1 - l/(L+1)) sum_t u_t u_{t-l}``,
     ``se^2 = S / (sum x^2)^2`` times ``n / (n - 2)`` with ``use_correction``;
     ``L = min(maxlags or newey_west_lags(n), n - 1)``. Each sum is one dot product (a
-    :func:`numpy.einsum` loop, not BLAS). Fewer than 3 samples give NaN.
+    :func:`numpy.einsum` loop, not BLAS). Fewer than 3 samples, or a non-finite time or
+    value (then ``t_mean`` or ``intercept`` is not finite either), give NaN.
 
     Args:
         t_s: Times in seconds (any origin), float64.
@@ -131,7 +132,7 @@ def fit_segment(
                              "se": np.nan, "se_ols": np.nan, "resid_sd": np.nan,
                              "maxlags": lags}
     dof = n - 2
-    if n < 3:
+    if n < 3 or not (np.isfinite(t_mean) and np.isfinite(y_mean)):
         return out
     x = t - t_mean
     e = y - y_mean
@@ -217,8 +218,9 @@ def fit_arrays(
 ) -> dict[str, np.ndarray]:
     """Slope of ``logp`` on ``t_s`` per segment, with OLS or Bartlett-HAC standard errors.
 
-    Samples with ``seg_id < 0`` are ignored. Each segment's samples must be contiguous
-    (time-sorted input guarantees it); otherwise the arrays are stable-sorted by id first.
+    Samples with ``seg_id < 0`` are ignored (and may hold anything). When each segment's
+    samples are contiguous and ids increase (time-sorted input guarantees it) the segments
+    are read in place; otherwise the arrays are stable-sorted by id first.
     Every segment gets the estimates of :func:`fit_segment`: segments of at least 4096
     samples by calling it on their slice (dot products, no full-array temporaries per lag),
     shorter ones together with one :func:`numpy.add.reduceat` per sum (the same formulas,
@@ -252,19 +254,26 @@ def fit_arrays(
         raise TelemetryError(f"fit_arrays: lengths differ ({t.size}, {y.size}, {sid.size})")
     if cov not in ("HAC", "ols"):
         raise TelemetryError(f"cov must be 'HAC' or 'ols', got {cov!r}")
-    keep = sid >= 0
-    if not keep.all():
+    empty = {k: np.zeros(0) for k in ("segment_id", "n", "t_first", "t_last", *_FIT_KEYS)}
+    if sid.size == 0:
+        return empty
+    # runs of equal ids on the arrays as given (no gather when each segment is one run)
+    change = np.flatnonzero(sid[1:] != sid[:-1]) + 1
+    starts, ends = np.r_[0, change], np.r_[change, sid.size]
+    use = sid[starts] >= 0
+    starts, ends = starts[use], ends[use]
+    ids = sid[starts]
+    if ids.size > 1 and np.any(ids[1:] <= ids[:-1]):
+        # a segment in several runs, or ids out of order: gather and stable-sort by id
+        keep = sid >= 0
         t, y, sid = t[keep], y[keep], sid[keep]
-    del keep
-    if sid.size and np.any(sid[1:] < sid[:-1]):
         o = np.argsort(sid, kind="stable")
         t, y, sid = t[o], y[o], sid[o]
-    if not np.all(np.isfinite(y)) or not np.all(np.isfinite(t)):
-        raise TelemetryError("fit_arrays: non-finite time or log-pressure (p <= 0 or NaN?)")
-    if sid.size == 0:
-        return {k: np.zeros(0) for k in ("segment_id", "n", "t_first", "t_last", *_FIT_KEYS)}
-    starts = np.flatnonzero(np.r_[True, sid[1:] != sid[:-1]])
-    ends = np.r_[starts[1:], sid.size]
+        starts = np.flatnonzero(np.r_[True, sid[1:] != sid[:-1]])
+        ends = np.r_[starts[1:], sid.size]
+        ids = sid[starts]
+    if starts.size == 0:
+        return empty
     n = (ends - starts).astype(np.int64)
     res = {k: np.full(starts.size, np.nan) for k in _FIT_KEYS}
     res["maxlags"] = np.zeros(starts.size, dtype=np.int64)
@@ -276,7 +285,8 @@ def fit_arrays(
             res[k][i] = r[k]
     short = np.flatnonzero(~long_)
     if short.size:
-        if short.size == starts.size:
+        if (short.size == starts.size and starts[0] == 0 and ends[-1] == t.size
+                and np.array_equal(starts[1:], ends[:-1])):  # the segments tile the arrays
             ts, ys, s0 = t, y, starts
         else:  # gather the short segments' samples
             rows = np.repeat(starts[short] - np.r_[0, np.cumsum(n[short])[:-1]], n[short])
@@ -286,11 +296,13 @@ def fit_arrays(
         r_short = _fit_short(ts, ys, s0, cov, maxlags, use_correction)
         for k in _FIT_KEYS:
             res[k][short] = r_short[k]
+    # a NaN or infinite time or value makes its segment's mean non-finite
+    if not (np.all(np.isfinite(res["t_mean"])) and np.all(np.isfinite(res["intercept"]))):
+        raise TelemetryError("fit_arrays: non-finite time or log-pressure (p <= 0 or NaN?)")
     bad = n < max(min_samples, 3)
     for k in ("slope", "se", "se_ols", "resid_sd"):
         res[k][bad] = np.nan
-    return {"segment_id": sid[starts], "n": n, "t_first": t[starts], "t_last": t[ends - 1],
-            **res}
+    return {"segment_id": ids, "n": n, "t_first": t[starts], "t_last": t[ends - 1], **res}
 
 
 def _interval(x: float | tuple[float, float], name: str) -> tuple[float, float, float]:
