@@ -42,7 +42,7 @@ import pandas as pd
 from IPython.display import display
 
 import prkanalysis
-from prkanalysis import clean, episodes, figures, story
+from prkanalysis import clean, episodes, figures, physics, story
 
 params = story.validate_params(volume_m3=VOLUME_M3, temperature_k=TEMPERATURE_K, grades=GRADES,
                                gauge_resolution_mmhg=GAUGE_RESOLUTION_MMHG)
@@ -195,7 +195,8 @@ vols[["pairing", "rate_id", "episode_id", "volume_m3", "volume_low_m3", "volume_
       "secondary"]]
 
 # %%
-hole = episodes.hole_diameters(rates)
+CD_RANGE = (0.6, 1.0)  # discharge coefficient: sharp-edged orifice to ideal nozzle
+hole = episodes.hole_diameters(rates, temperature_k=TEMPERATURE_RANGE_K, cd=CD_RANGE)
 hole[["rate_id", "value_reported", "unit", "kg_per_day", "d_cd1_mm", "d_low_mm", "d_high_mm"]]
 
 # %% [markdown]
@@ -269,10 +270,13 @@ items = [
     f"pairing gives {story.fmt(vol_bands[other_method][0])} to "
     f"{story.fmt(vol_bands[other_method][1])} m³. The chapter assumes "
     f"{story.fmt(params['volume_m3'])} m³.",
-    f"Equivalent hole at cabin pressure (Cd = 1, 22 C): {story.fmt(hole['d_cd1_mm'].min())} to "
+    f"Equivalent hole at cabin pressure (ideal nozzle, "
+    f"{story.fmt(physics.T_CABIN - 273.15)} C): {story.fmt(hole['d_cd1_mm'].min())} to "
     f"{story.fmt(hole['d_cd1_mm'].max())} mm across the trusted rates "
     f"({story.fmt(hole['d_low_mm'][hole['d_low_mm'] > 0].min())} to "
-    f"{story.fmt(hole['d_high_mm'].max())} mm with their bounds, Cd 0.6-1, 22-24 C).",
+    f"{story.fmt(hole['d_high_mm'].max())} mm with their bounds, Cd {CD_RANGE[0]:g}-"
+    f"{CD_RANGE[1]:g}, {story.fmt(TEMPERATURE_RANGE_K[0] - 273.15)}-"
+    f"{story.fmt(TEMPERATURE_RANGE_K[1] - 273.15)} C).",
     f"From {air.period} — through the May-June 2026 recurrence — the leak cost between "
     f"{story.fmt(air.total_kg[0])} and {story.fmt(air.total_kg[1])} kg of air "
     f"('{AIR_LOST_METHOD}' method; '{other_air}' gives {story.fmt(air_alt[other_air].total_kg[0])}"

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import multiprocessing as mp
 import os
 import shutil
 import subprocess
@@ -30,7 +31,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -387,6 +388,7 @@ def build_report(
             todo.append((path, key))
 
     position = {p.stem: i for i, p in enumerate(paths, 1)}
+    workers: ProcessPoolExecutor | None = None
 
     def _execute(item: tuple[Path, str]) -> tuple[Path, str, ExecutionOutcome, str]:
         path, key = item
@@ -395,7 +397,10 @@ def build_report(
         at = _utc_now()
         start = time.perf_counter()
         try:
-            outcome = run(path, timeout=timeout)
+            if workers is not None:
+                outcome = workers.submit(run, path, timeout=timeout).result()
+            else:
+                outcome = run(path, timeout=timeout)
         except Exception as exc:  # an executor bug or unreadable chapter: still keep going
             outcome = ExecutionOutcome(
                 notebook=AttrDict(cells=[], metadata=AttrDict(), nbformat=4, nbformat_minor=5),
@@ -414,8 +419,21 @@ def build_report(
         return path, key, outcome, at
 
     if todo:
-        with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
-            done = list(pool.map(_execute, todo))
+        n_at_once = max(1, min(jobs, len(todo)))
+        # Two nbclient executions in threads of one process can stall on kernel messages, so
+        # parallel chapters run in their own (spawned) processes; threads only wait on them.
+        # An injected executor (tests) runs in the threads themselves.
+        workers = (
+            ProcessPoolExecutor(max_workers=n_at_once, mp_context=mp.get_context("spawn"))
+            if n_at_once > 1 and run is execute_chapter
+            else None
+        )
+        try:
+            with ThreadPoolExecutor(max_workers=n_at_once) as pool:
+                done = list(pool.map(_execute, todo))
+        finally:
+            if workers is not None:
+                workers.shutdown()
         for path, key, outcome, at in done:
             notebooks[path.stem] = outcome.notebook
             runs[path.stem] = (outcome.seconds, "miss", at, outcome.failure)
