@@ -187,8 +187,12 @@ def source_excerpt(source: str, max_lines: int = 8) -> str:
     return "\n".join(cut)
 
 
-def _kernel_manager() -> Any:
-    """An async kernel manager that always launches *this* interpreter's ipykernel."""
+def _kernel_manager(ipc_dir: str | None = None) -> Any:
+    """An async kernel manager that always launches *this* interpreter's ipykernel.
+
+    With ``ipc_dir`` the kernel talks over Unix-domain sockets in that folder instead of TCP on
+    localhost (headless runs here saw kernels go silent for minutes over TCP).
+    """
     from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
 
@@ -202,7 +206,79 @@ def _kernel_manager() -> Any:
                 metadata={},
             )
 
-    return AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=_ThisInterpreter())
+    if ipc_dir is None:
+        return AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=_ThisInterpreter())
+    return AsyncKernelManager(
+        kernel_name=KERNEL_NAME,
+        kernel_spec_manager=_ThisInterpreter(),
+        transport="ipc",
+        ip=str(Path(ipc_dir) / "kernel"),
+    )
+
+
+#: Longest single wait on a kernel channel, seconds. Waits are cut into slices this long so
+#: that a missed socket wake-up costs at most one slice instead of the whole cell timeout
+#: (seen here: a finished cell's reply sat unread until the per-cell timeout expired).
+POLL_SLICE_S = 0.5
+
+
+def _sliced(get_msg: Any, slice_s: float = POLL_SLICE_S) -> Any:
+    """Wrap a channel's async ``get_msg`` so a long (or endless) wait polls in short slices.
+
+    The wrapped call keeps the original contract: it returns the next message, or raises
+    ``queue.Empty`` once ``timeout`` seconds have passed (never, for ``timeout=None``).
+    """
+    from queue import Empty
+
+    async def get_msg_sliced(timeout: float | None = None) -> Any:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = slice_s if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                return await get_msg(timeout=min(slice_s, left))
+            except Empty:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+
+    return get_msg_sliced
+
+
+def make_client(nb: Any, path: Path, *, timeout: int, ipc_dir: str | None = None,
+                **kwargs: Any) -> Any:
+    """An nbclient ``NotebookClient`` for one chapter, with sliced channel waits.
+
+    Transformations: the kernel is this interpreter's ipykernel (Unix-domain sockets in
+    ``ipc_dir`` when given), started with ``--matplotlib=inline`` in the chapter's folder;
+    the shell and IOPub waits of the client are cut into :data:`POLL_SLICE_S` slices.
+
+    Args:
+        nb: The notebook to execute (modified in place by ``execute``).
+        path: The chapter file (its folder is the kernel's working directory).
+        timeout: Per-cell timeout in seconds.
+        ipc_dir: Folder for the kernel's sockets (``None``: TCP on localhost).
+        **kwargs: Passed on to ``NotebookClient`` (e.g. ``on_cell_error``).
+
+    Returns:
+        The client; call ``execute(env=..., stderr=...)`` on it.
+    """
+    from nbclient import NotebookClient
+
+    class _SlicedClient(NotebookClient):
+        async def async_start_new_kernel_client(self) -> Any:
+            kc = await super().async_start_new_kernel_client()
+            for channel in (kc.shell_channel, kc.iopub_channel):
+                channel.get_msg = _sliced(channel.get_msg)
+            return kc
+
+    return _SlicedClient(
+        nb,
+        extra_arguments=["--matplotlib=inline"],
+        km=_kernel_manager(ipc_dir),
+        kernel_name=KERNEL_NAME,
+        timeout=timeout,
+        resources={"metadata": {"path": str(path.parent)}},
+        **kwargs,
+    )
 
 
 def cell_timeout() -> int:
@@ -234,7 +310,6 @@ def execute_chapter(path: Path, *, timeout: int = DEFAULT_CELL_TIMEOUT) -> Execu
     Returns:
         The outcome with the executed notebook (partial if a cell failed).
     """
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     nb = read_chapter(path)
@@ -247,15 +322,8 @@ def execute_chapter(path: Path, *, timeout: int = DEFAULT_CELL_TIMEOUT) -> Execu
     env["MPLBACKEND"] = "Agg"
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     log = tempfile.TemporaryFile(mode="w+b")  # kernel stderr, shown only if it dies
-    client = NotebookClient(
-        nb,
-        extra_arguments=["--matplotlib=inline"],
-        km=_kernel_manager(),
-        kernel_name=KERNEL_NAME,
-        timeout=timeout,
-        resources={"metadata": {"path": str(path.parent)}},
-        on_cell_error=_on_error,
-    )
+    ipc_dir = tempfile.TemporaryDirectory(prefix="prk-kernel-")  # the kernel's sockets
+    client = make_client(nb, path, timeout=timeout, ipc_dir=ipc_dir.name, on_cell_error=_on_error)
     start = time.perf_counter()
     failure: CellFailure | None = None
     try:
@@ -290,6 +358,7 @@ def execute_chapter(path: Path, *, timeout: int = DEFAULT_CELL_TIMEOUT) -> Execu
         )
     finally:
         log.close()
+        ipc_dir.cleanup()
     seconds = time.perf_counter() - start
     return ExecutionOutcome(notebook=nb, seconds=seconds, failure=failure)
 
