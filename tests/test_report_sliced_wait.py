@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 from queue import Empty
+from typing import Any
 
 import pytest
 
 from prkanalysis.report.execute import POLL_SLICE_S, _sliced
+
+
+def _run(coro: Any) -> Any:
+    """Run a coroutine on a fresh loop in its own thread (other tests may leave a loop running)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 class _Channel:
@@ -29,7 +37,7 @@ class _Channel:
 
 def test_missed_wakeups_cost_slices_not_the_whole_timeout() -> None:
     ch = _Channel(misses=3)
-    got = asyncio.run(_sliced(ch.get_msg, slice_s=0.01)(timeout=600))
+    got = _run(_sliced(ch.get_msg, slice_s=0.01)(timeout=600))
     assert got == {"msg": "reply"}
     assert len(ch.timeouts) == 4
     assert all(t is not None and t <= 0.01 for t in ch.timeouts)
@@ -37,7 +45,7 @@ def test_missed_wakeups_cost_slices_not_the_whole_timeout() -> None:
 
 def test_endless_wait_is_sliced_too() -> None:
     ch = _Channel(misses=2)
-    assert asyncio.run(_sliced(ch.get_msg, slice_s=0.01)(timeout=None)) == {"msg": "reply"}
+    assert _run(_sliced(ch.get_msg, slice_s=0.01)(timeout=None)) == {"msg": "reply"}
     assert all(t == 0.01 for t in ch.timeouts)
 
 
@@ -50,7 +58,7 @@ def test_a_real_timeout_still_raises_empty_at_the_deadline() -> None:
 
     start = time.monotonic()
     with pytest.raises(Empty):
-        asyncio.run(_sliced(never, slice_s=0.02)(timeout=0.1))
+        _run(_sliced(never, slice_s=0.02)(timeout=0.1))
     assert 0.09 <= time.monotonic() - start < 1.0
 
 
