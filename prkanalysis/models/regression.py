@@ -89,6 +89,16 @@ def _as_1d(values: ArrayLike, name: str) -> npt.NDArray[np.float64]:
     return arr
 
 
+
+def _estimates_text(names: Any, params: Any, bse: Any) -> str:
+    """``name=estimate±SE`` pairs, comma separated (the ``repr`` of the fit results)."""
+    return ", ".join(f"{n}={b:.6g}±{s:.3g}" for n, b, s in zip(names, params, bse, strict=True))
+
+
+def _criteria_text(fit: Any) -> str:
+    """The information-criteria line of a fit summary."""
+    return f"  AIC={fit.aic:.4f}  AICc={fit.aicc:.4f}  BIC={fit.bic:.4f}"
+
 @dataclass(frozen=True)
 class OLSResult:
     """Result of :func:`ols_fit`.
@@ -154,12 +164,11 @@ class OLSResult:
         for nm, b, s in zip(self.names, self.params, self.bse, strict=True):
             lo, hi = self.conf_int(nm)
             lines.append(f"  {nm:>10s} = {b: .6g} (SE {s:.3g}; 95% CI {lo:.4g} to {hi:.4g})")
-        lines.append(f"  AIC={self.aic:.4f}  AICc={self.aicc:.4f}  BIC={self.bic:.4f}")
+        lines.append(_criteria_text(self))
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        est = ", ".join(f"{n}={b:.6g}±{s:.3g}" for n, b, s in zip(self.names, self.params, self.bse,
-                                                                 strict=True))
+        est = _estimates_text(self.names, self.params, self.bse)
         return f"OLSResult({est}; n={self.nobs}, RSS={self.rss:.6g}, cov={self.cov_type})"
 
 
@@ -322,12 +331,11 @@ class NLSResult:
         for nm, b, s in zip(self.names, self.params, self.bse, strict=True):
             lo, hi = self.conf_int(nm)
             lines.append(f"  {nm:>8s} = {b: .8g} (SE {s:.4g}; 95% CI {lo:.5g} to {hi:.5g})")
-        lines.append(f"  AIC={self.aic:.4f}  AICc={self.aicc:.4f}  BIC={self.bic:.4f}")
+        lines.append(_criteria_text(self))
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        est = ", ".join(f"{n}={b:.6g}±{s:.3g}" for n, b, s in zip(self.names, self.params, self.bse,
-                                                                 strict=True))
+        est = _estimates_text(self.names, self.params, self.bse)
         return f"NLSResult({est}; n={self.nobs}, RSS={self.rss:.6g})"
 
 
