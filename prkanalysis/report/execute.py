@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from prkanalysis.errors import PrkError
+from prkanalysis.report import inline
 
 #: Default per-cell timeout in seconds (override with ``PRKANALYSIS_CELL_TIMEOUT``).
 DEFAULT_CELL_TIMEOUT = 600
@@ -114,8 +115,10 @@ class CellFailure:
     def summary(self) -> str:
         """Multi-line human-readable description naming chapter, cell and error."""
         excerpt = "\n".join("    | " + line for line in self.source_excerpt.splitlines())
+        first = next((ln.strip() for ln in self.source_excerpt.splitlines() if ln.strip()), "")
+        where = f"cell {self.cell_index}" + (f" ({first[:60]})" if first else "")
         return (
-            f"chapter {self.chapter}: cell {self.cell_index} raised {self.ename}: {self.evalue}\n"
+            f"chapter {self.chapter}: {where} raised {self.ename}: {self.evalue}\n"
             f"  cell source:\n{excerpt}\n  traceback:\n{self.traceback}"
         )
 
@@ -270,6 +273,17 @@ def make_client(nb: Any, path: Path, *, timeout: int, ipc_dir: str | None = None
                 channel.get_msg = _sliced(channel.get_msg)
             return kc
 
+        async def async_execute_cell(
+            self, cell: Any, cell_index: int, execution_count: int | None = None,
+            store_history: bool = True,
+        ) -> Any:
+            if cell.cell_type == "markdown" and inline.expressions(cell.source):
+                await evaluate_inline(self, cell, cell_index)
+                return cell
+            return await super().async_execute_cell(
+                cell, cell_index, execution_count=execution_count, store_history=store_history
+            )
+
     return _SlicedClient(
         nb,
         extra_arguments=["--matplotlib=inline"],
@@ -279,6 +293,28 @@ def make_client(nb: Any, path: Path, *, timeout: int, ipc_dir: str | None = None
         resources={"metadata": {"path": str(path.parent)}},
         **kwargs,
     )
+
+
+async def evaluate_inline(client: Any, cell: Any, cell_index: int) -> None:
+    """Evaluate a Markdown cell's ``{eval}`` expressions in the client's kernel, store results.
+
+    Transformations: one silent ``execute_request`` with empty code and the cell's expressions
+    as ``user_expressions`` (evaluated after every cell run so far, as jupyterlab-myst does);
+    the reply's results go into ``cell.metadata.user_expressions``
+    (:func:`prkanalysis.report.inline.store_results`). Calls the client's ``on_cell_start``
+    hook first, so a timeout names this cell.
+    """
+    from nbclient.util import ensure_async, run_hook
+
+    await run_hook(client.on_cell_start, cell=cell, cell_index=cell_index)
+    exprs = inline.expressions(cell.source)
+    msg_id = await ensure_async(
+        client.kc.execute("", silent=True, store_history=False,
+                          user_expressions={e: e for e in exprs})
+    )
+    reply = await client.async_wait_for_reply(msg_id, cell)
+    content = (reply or {}).get("content", {}) or {}
+    inline.store_results(cell, content.get("user_expressions", {}) or {})
 
 
 def cell_timeout() -> int:
@@ -318,18 +354,24 @@ def execute_chapter(path: Path, *, timeout: int = DEFAULT_CELL_TIMEOUT) -> Execu
     def _on_error(cell: Any, cell_index: int, execute_reply: Any) -> None:
         failed.setdefault("index", cell_index)
 
+    def _on_start(cell: Any, cell_index: int) -> None:
+        failed["running"] = cell_index
+
     env = dict(os.environ)
     env["MPLBACKEND"] = "Agg"
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     log = tempfile.TemporaryFile(mode="w+b")  # kernel stderr, shown only if it dies
     ipc_dir = tempfile.TemporaryDirectory(prefix="prk-kernel-")  # the kernel's sockets
-    client = make_client(nb, path, timeout=timeout, ipc_dir=ipc_dir.name, on_cell_error=_on_error)
+    client = make_client(nb, path, timeout=timeout, ipc_dir=ipc_dir.name,
+                         on_cell_error=_on_error, on_cell_start=_on_start)
     start = time.perf_counter()
     failure: CellFailure | None = None
     try:
         client.execute(env=env, stderr=log)
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
         index = failed.get("index", _first_error_cell(nb))
+        if index < 0 or isinstance(exc, CellTimeoutError):  # a timeout: the cell that ran
+            index = failed.get("running", index)
         source = nb.cells[index].source if 0 <= index < len(nb.cells) else ""
         ename = getattr(exc, "ename", type(exc).__name__)
         evalue = getattr(exc, "evalue", None)
@@ -360,6 +402,17 @@ def execute_chapter(path: Path, *, timeout: int = DEFAULT_CELL_TIMEOUT) -> Execu
         log.close()
         ipc_dir.cleanup()
     seconds = time.perf_counter() - start
+    unresolved = inline.problems(nb.cells) if failure is None else []
+    if unresolved:  # a value the prose names but the kernel could not give
+        index, expr, why = unresolved[0]
+        failure = CellFailure(
+            chapter=path.stem,
+            cell_index=index,
+            source_excerpt=source_excerpt(nb.cells[index].source),
+            ename="InlineExpressionError",
+            evalue=f"{{eval}}`{expr}`: {why}",
+            traceback="\n".join(f"cell {i}: {{eval}}`{e}`: {w}" for i, e, w in unresolved),
+        )
     return ExecutionOutcome(notebook=nb, seconds=seconds, failure=failure)
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from prkanalysis.report.execute import strip_ansi
+from prkanalysis.report.inline import resolved_source
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 ASSETS_DIR = Path(__file__).parent / "assets"
@@ -218,7 +219,7 @@ def chapter_title(nb: Any, default: str) -> str:
     """
     for cell in nb.cells:
         if cell.cell_type == "markdown" and "remove-cell" not in cell_tags(cell):
-            m = _HEADING.search(_text(cell.source))
+            m = _HEADING.search(resolved_source(cell))
             if m:
                 return m.group(1).strip()
     return default
@@ -236,7 +237,7 @@ def chapter_lede(nb: Any) -> str:
     for cell in nb.cells:
         if cell.cell_type != "markdown" or "remove-cell" in cell_tags(cell):
             continue
-        for para in re.split(r"\n\s*\n", _text(cell.source)):
+        for para in re.split(r"\n\s*\n", resolved_source(cell)):
             stripped = para.strip()
             if stripped and not stripped.startswith(("#", "|", "-", "*", ">", "```")):
                 return " ".join(line.strip() for line in stripped.splitlines())
@@ -277,7 +278,7 @@ def render_cell(cell: Any, index: int) -> str:
     if "remove-cell" in tags or cell.cell_type == "raw":
         return ""
     if cell.cell_type == "markdown":
-        body = markdown_to_html(_text(cell.source))
+        body = markdown_to_html(resolved_source(cell))
         return f'<div class="cell cell-markdown" id="cell-{index}">{body}</div>'
     classes = ["cell", "cell-code", *sorted(f"tag-{t}" for t in tags if re.match(r"^[\w-]+$", t))]
     parts = [f'<section class="{" ".join(classes)}" id="cell-{index}">']
