@@ -47,6 +47,8 @@ class Code(StrEnum):
     DROP_GRADE = "DROP_GRADE"
     DROP_DERIVED = "DROP_DERIVED"
     DROP_DUPLICATE = "DROP_DUPLICATE"
+    DROP_SECONDARY = "DROP_SECONDARY"
+    DROP_AS_OF = "DROP_AS_OF"
 
     @property
     def action(self) -> str:
@@ -128,6 +130,14 @@ _INFO: dict[str, tuple[str, str]] = {
     "DROP_DUPLICATE": (
         "dropped",
         "row restates another row's figure (duplicate_of set): one observation, not two",
+    ),
+    "DROP_SECONDARY": (
+        "dropped",
+        "secondary timeline row (restates a period years later): kept out unless asked for",
+    ),
+    "DROP_AS_OF": (
+        "dropped",
+        "not yet reported on the as-of date (reported_on later, or no source published by then)",
     ),
 }
 
