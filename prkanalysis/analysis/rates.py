@@ -88,16 +88,16 @@ def as_of_date(as_of: Any) -> pd.Timestamp | None:
     return pd.Timestamp(ts).normalize().tz_localize(None) if ts.tzinfo else pd.Timestamp(ts)
 
 
-def _known_end(text: object, precision: object) -> pd.Timestamp:
-    """Last day a dated text can mean (``2025-06`` at month precision: 30 June 2025)."""
-    if not isinstance(text, str) and (text is None or bool(pd.isna(pd.Series([text])).iloc[0])):
+def _day(text: object) -> pd.Timestamp:
+    """The earliest day a dated text can mean (``2025-06``: 1 June 2025; NaT if none)."""
+    if isinstance(text, pd.Timestamp):
+        return text
+    if not isinstance(text, str) or not text.strip():
         return pd.NaT  # type: ignore[return-value]
-    prec = str(precision) if isinstance(precision, str) and precision else "day"
-    try:
-        return clean.date_interval(str(text)[:10], prec)[1]
-    except (DataValidationError, PrkError, ValueError):
-        ts = pd.to_datetime(str(text)[:10], errors="coerce")
-        return pd.Timestamp(ts) if not pd.isna(ts) else pd.NaT  # type: ignore[return-value]
+    t = text.strip()
+    t = t + "-01" if len(t) == 7 else t + "-01-01" if len(t) == 4 else t[:10]
+    ts = pd.to_datetime(t, errors="coerce")
+    return pd.NaT if pd.isna(ts) else pd.Timestamp(ts)  # type: ignore[return-value]
 
 
 def _audit_drop(df: pd.DataFrame, mask: pd.Series, code: Code, column: str,
@@ -120,17 +120,14 @@ def _as_of_filter(df: pd.DataFrame, day: pd.Timestamp, sources: pd.DataFrame | N
     """Drop rows not yet reported on ``day``; regrade the rest from the sources out by then."""
     late = pd.Series(False, index=df.index)
     if "reported_on" in df.columns:
-        prec = df.get("reported_on_precision", pd.Series("day", index=df.index))
-        ends = pd.Series([_known_end(t, p) for t, p in zip(df["reported_on"], prec,
-                                                            strict=True)], index=df.index)
-        late |= ends.notna() & (ends > day)
+        first = pd.Series([_day(t) for t in df["reported_on"]], index=df.index)
+        late |= first.notna() & (first > day)
     regraded: dict[Any, str | None] = {}
     if sources is not None and "published" in sources.columns and "source_ids" in df.columns:
-        prec_s = sources.get("published_precision", pd.Series("day", index=sources.index))
         out_by = {str(sid).strip(): str(g).strip()
-                  for sid, g, pub, pp in zip(sources["source_id"], sources["grade"],
-                                             sources["published"], prec_s, strict=True)
-                  if not (_known_end(pub, pp) > day)}
+                  for sid, g, pub in zip(sources["source_id"], sources["grade"],
+                                         sources["published"], strict=True)
+                  if not (_day(pub) > day)}
         for i, sids in zip(df.index, df["source_ids"], strict=True):
             ids = [s.strip() for s in str(sids).split(";") if s.strip()] if isinstance(
                 sids, str) else []
@@ -164,9 +161,11 @@ def select_trusted(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rows of normalised rates a reader trusts, with one audit row per drop.
 
-    Steps, in order (each step only if its column exists): ``as_of`` (rows reported after
-    the day, or whose every source was published after it, are dropped; the rest are
-    regraded from the sources out by then), ``derived`` unless ``include_derived``,
+    Steps, in order (each step only if its column exists): ``as_of`` (a row is public on
+    the day when its ``reported_on``, the earliest day it can have been public, is on or
+    before it; rows whose every source was ``published`` after the day are dropped too; the
+    rest are regraded from the sources out by then; a month or year date counts from its
+    first day), ``derived`` unless ``include_derived``,
     ``duplicate_of`` unless ``keep_duplicates``, ``secondary`` unless
     ``include_secondary``, then ``grade_best`` must be in ``grades`` (rows without a grade
     are dropped). Values and bounds are not changed.
