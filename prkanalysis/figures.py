@@ -85,6 +85,7 @@ class FigureResult:
     data: pd.DataFrame
     name: str = "figure"
     notes: Mapping[str, Any] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -130,18 +131,40 @@ class FigureResult:
 
     def _repr_mimebundle_(
         self, include: Any = None, exclude: Any = None
-    ) -> dict[str, Any]:  # pragma: no cover - exercised in notebooks
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """HTML figure (image, caption under it, source line) and the overlap check.
+
+        Only ``text/html`` (and ``text/plain``) are offered, so the report shows the caption
+        and source line with the image; the output metadata ``prkanalysis.figure`` records
+        the name, caption, sources and the overlapping label pairs
+        (:func:`prkanalysis.present.figures.text_overlaps`) for the tests.
+        """
+        from prkanalysis.present.figures import source_line, text_overlaps
+
+        overlaps = text_overlaps(self.fig)
         png = base64.b64encode(self.png_bytes()).decode("ascii")
         cap = html.escape(self.caption)
-        return {
-            "text/html": (
-                f'<figure class="prk-figure"><img alt="{html.escape(self.title)}" '
-                f'src="data:image/png;base64,{png}"/>'
-                f"<figcaption><em>{cap}</em></figcaption></figure>"
-            ),
-            "image/png": png,
-            "text/plain": f"{self.title}\n{self.caption}",
-        }
+        line = source_line(self.sources)
+        src = f'<span class="source-line">{html.escape(line)}</span>' if line else ""
+        return (
+            {
+                "text/html": (
+                    f'<figure class="prk-figure"><img alt="{html.escape(self.title)}" '
+                    f'src="data:image/png;base64,{png}"/>'
+                    f'<figcaption><span class="caption">{cap}</span>{src}</figcaption></figure>'
+                ),
+                "text/plain": "\n".join(filter(None, (self.title, self.caption, line))),
+            },
+            {
+                "prkanalysis": {
+                    "figure": self.name,
+                    "title": self.title,
+                    "caption": self.caption,
+                    "sources": list(self.sources),
+                    "overlaps": [list(p) for p in overlaps],
+                }
+            },
+        )
 
 
 # --------------------------------------------------------------------------------------------

@@ -200,7 +200,11 @@ def test_save_writes_png_and_csv(tmp_path, rates: pd.DataFrame) -> None:
     assert back["rate_id"].tolist() == rates["rate_id"].tolist()
 
 
-def test_mimebundle_has_image_and_caption(rates: pd.DataFrame) -> None:
+def test_mimebundle_has_image_caption_and_source_line(rates: pd.DataFrame) -> None:
     res = figures.rate_timeline(rates)
-    bundle = res._repr_mimebundle_()
-    assert "image/png" in bundle and "<figcaption>" in bundle["text/html"]
+    res = type(res)(fig=res.fig, caption=res.caption, data=res.data, sources=("S001",))
+    bundle, meta = res._repr_mimebundle_()
+    html = bundle["text/html"]
+    assert 'src="data:image/png;base64,' in html and "<figcaption>" in html
+    assert html.index("<img") < html.index("<figcaption>") < html.index("Sources: S001")
+    assert meta["prkanalysis"]["caption"] == res.caption

@@ -1,13 +1,21 @@
 """No number about the leak is typed into a chapter's prose: prose numbers are computed.
 
-Scanned: every Markdown cell of the chapters, and the literal text of the ``story.prose(...)``
-/ ``Markdown(...)`` calls in ``remove-input`` cells that are not ``findings`` (the literal
-parts of their f-strings; the interpolated values are computed). A numeric token is a run of
-digits (with decimal point, thousands separator or exponent) or a spelled-out count.
+A number in a chapter's Markdown must come from a MyST inline expression (``{eval}`name```,
+where ``name`` is a plain variable assigned in an earlier code cell, evaluated in the kernel
+by JupyterLab and by the report) or be on the documented allowlist below.
+
+Scanned: every Markdown cell of the chapters (inline expressions removed first), and the
+literal text of any remaining ``story.prose(...)`` / ``Markdown(...)`` calls in ``remove-input``
+cells that are not ``findings`` (the literal parts of their f-strings). A numeric token is a
+run of digits (with decimal point, thousands separator or exponent) or a spelled-out count.
+Also checked: every inline expression is a plain variable name (not an expression that could
+hold a typed number such as ``{eval}`3.7```) and is assigned in an earlier code cell.
 
 The allowlist (each entry with its reason) is deliberately short:
 
-- code spans (`` `...` ``): names of code, parameters and commands, not quantities;
+- ``{eval}`name``` roles: the value is computed in the kernel;
+- code spans (`` `...` ``) whose digits all belong to identifiers: names of code, parameters
+  and commands, not quantities (a span holding a bare number, `` `3.7` ``, is still flagged);
 - identifiers that contain digits (``p0``, ``Misra1a``, ``E2021-07``, ``ratios_2024``):
   names, not quantities;
 - a four-digit calendar year 1998-2026 standing alone (alone or in a range such as
@@ -37,7 +45,8 @@ CHAPTERS = sorted(p.name for p in config.NOTEBOOKS_DIR.glob("[0-9][0-9]-*.py"))
 
 #: (pattern removed before scanning, reason). Order matters: code spans first.
 ALLOWLIST: tuple[tuple[str, str], ...] = (
-    (r"`[^`\n]*`", "code span: a name of code, a parameter or a command"),
+    (r"\{eval\}`[^`\n]+`", "inline expression: the value is computed in the kernel"),
+    (r"`(?:[^`\n\d]|(?<=\w)\d)*`", "code span whose digits belong to names (code, commands)"),
     (r"(?m)^#\s+0[0-5]\s", "chapter id in the chapter heading"),
     (r"(?i)\bchapters?\s+0[0-5]\b", "chapter id after the word 'chapter'"),
     (r"\b5\s*[x×]\s*5\b", "'5x5' is the name of the risk rating"),
@@ -122,6 +131,8 @@ def test_checker_flags_planted_numbers() -> None:
         "The volume is 3-8 m³.",
         "It fell threefold; 1,400 g a day; 2.9657e-4 mol/s; a 95% interval.",
         "Chapter 07 and 2031 are not allowed.",
+        "The rate was `3.7` lb/day.",
+        "Typed beside a value: {eval}`rate_text` and 1.4 lb/day.",
     ]
     for text in planted:
         assert typed_numbers(text), text
@@ -138,6 +149,7 @@ def test_checker_allows_the_allowlist() -> None:
         "1. first item\n2) second item",
         "the 40 CFR 1065.644 example, strucchange 1.5-4",
         "one k per closed segment; NASA said it had doubled",
+        "The rate rose {eval}`ratio_2024_text` times to {eval}`rate_2024`.",
     ]
     for text in allowed:
         assert typed_numbers(text) == [], text
@@ -149,7 +161,7 @@ def test_prose_literals_skip_interpolations() -> None:
 
 
 def test_allowlist_entries_have_reasons() -> None:
-    assert len(ALLOWLIST) <= 10
+    assert len(ALLOWLIST) <= 11
     for pattern, reason in ALLOWLIST:
         re.compile(pattern)
         assert reason.strip()
@@ -160,3 +172,54 @@ def test_no_typed_numbers_in_prose(name: str) -> None:
     found = [(i, tok, text.strip()[:80]) for i, text in _chapter_prose(name)
              for tok in typed_numbers(text)]
     assert not found, f"{name}: typed numbers in prose (cell, token, text): {found}"
+
+
+def eval_problems(cells: list[tuple[str, str]]) -> list[tuple[int, str, str]]:
+    """``(cell, expression, reason)`` for inline expressions that are not plain variables
+    assigned in an earlier code cell (``cells``: ``(cell_type, source)`` in order).
+
+    Example:
+        >>> eval_problems([("code", "k = 1"), ("markdown", "{eval}`k` {eval}`2.5` {eval}`m`")])
+        [(1, '2.5', 'not a plain variable name'), (1, 'm', 'not assigned in an earlier code cell')]
+    """
+    assigned: set[str] = set()
+    found: list[tuple[int, str, str]] = []
+    for i, (kind, source) in enumerate(cells):
+        if kind == "code":
+            try:
+                tree = ast.parse(source)
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    assigned.add(node.id)
+                elif isinstance(node, ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef):
+                    assigned.add(node.name)
+                elif isinstance(node, ast.Import | ast.ImportFrom):
+                    assigned.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif kind == "markdown":
+            for m in re.finditer(r"\{eval\}`([^`\n]+)`", source):
+                expr = m.group(1).strip()
+                if not expr.isidentifier():
+                    found.append((i, expr, "not a plain variable name"))
+                elif expr not in assigned:
+                    found.append((i, expr, "not assigned in an earlier code cell"))
+    return found
+
+
+def test_eval_checker_catches_planted_expressions() -> None:
+    cells = [("markdown", "{eval}`early`"), ("code", "early = 1\nfrom x import y as z"),
+             ("markdown", "{eval}`early` {eval}`z` {eval}`3.7` {eval}`early * 2`")]
+    assert eval_problems(cells) == [
+        (0, "early", "not assigned in an earlier code cell"),
+        (2, "3.7", "not a plain variable name"),
+        (2, "early * 2", "not a plain variable name"),
+    ]
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_inline_values_are_plain_names_assigned_before_use(name: str) -> None:
+    jupytext = pytest.importorskip("jupytext")
+    nb = jupytext.read(config.NOTEBOOKS_DIR / name, fmt="py:percent")
+    found = eval_problems([(c.cell_type, c.source) for c in nb.cells])
+    assert not found, f"{name}: inline expressions (cell, expression, reason): {found}"
