@@ -747,42 +747,62 @@ def clean_leak_rates(
     df: pd.DataFrame,
     *,
     sources: pd.DataFrame | str | None = "record",
-    grades: Iterable[str] = ("P", "T"),
-    keep_derived: bool = False,
+    grades: Iterable[str] | None = None,
+    keep_derived: bool | None = None,
     keep_duplicates: bool = False,
+    keep_secondary: bool | None = None,
+    as_of: Any = None,
     **bounds: Any,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Default pipeline for primary estimates: normalise, drop derived/duplicates, keep grades.
+    """Normalise, then keep the trusted rows: the one selection, with the shared defaults.
+
+    :func:`normalize_leak_rates` followed by
+    :func:`prkanalysis.analysis.rates.select_trusted` (as-of, derived, duplicates,
+    secondary, grades; each drop audited). Every ``None`` argument, and the "about"/"nearly"
+    widths when not given in ``bounds``, take the value of ``data/judgements.csv``
+    (:func:`prkanalysis.analysis.judgements.defaults`). Prefer
+    :func:`prkanalysis.analysis.rates.trusted_rates`, which takes a record.
 
     Args:
         df: The ``leak_rates`` table.
-        sources: As in :func:`normalize_leak_rates` (needed for the grade filter).
-        grades: Grades kept (default P, T); ``("P", "T", "A")`` keeps all.
-        keep_derived: Keep rows an outlet computed (default False).
+        sources: As in :func:`normalize_leak_rates`; the rates must be graded (not ``None``).
+        grades: Trusted grades (``None``: the judgement, today P and T).
+        keep_derived: Keep rows an outlet computed (``None``: the judgement).
         keep_duplicates: Keep rows restating another (default False).
+        keep_secondary: Keep secondary timeline rows (``None``: the judgement).
+        as_of: Only rows reported on or before this day.
         **bounds: Passed to :func:`normalize_leak_rates` (``approx_rel``, ``nearly_rel``,
             ``lt_floor``, ``rounding``).
 
     Returns:
         ``(clean, audit)``, the audit of every step concatenated in order.
 
+    Raises:
+        DataValidationError: If ``sources`` is ``None`` (the grade step needs grades).
+
     Example:
         >>> clean, audit = clean_leak_rates(load_record().leak_rates)  # doctest: +SKIP
     """
+    from prkanalysis.analysis.judgements import defaults
+    from prkanalysis.analysis.rates import select_trusted
+
+    if sources is None:
+        raise DataValidationError("clean_leak_rates needs the sources to grade the rates "
+                                  "(sources=None given)", file="leak_rates",
+                                  column="source_ids")
+    if isinstance(sources, str):
+        sources = _default_sources()
+    j = defaults()
+    bounds.setdefault("approx_rel", j.approx_rel)
+    bounds.setdefault("nearly_rel", j.nearly_rel)
     out, audit = normalize_leak_rates(df, sources=sources, **bounds)
-    audits = [audit]
-    if not keep_derived and "derived" in out.columns:
-        out, a = drop_derived(out)
-        audits.append(a)
-    if not keep_duplicates:
-        out, a = drop_duplicates_of(out)
-        audits.append(a)
-    if "grade_best" in out.columns and out["grade_best"].notna().any():
-        out, a = filter_grades(out, grades)
-        audits.append(a)
-    full = concat_audits(*audits)
-    _check_accounting(len(df), out, full, "clean_leak_rates")
-    return out, full
+    kept, drops = select_trusted(out, grades=grades, include_derived=keep_derived,
+                                 include_secondary=keep_secondary,
+                                 keep_duplicates=keep_duplicates, as_of=as_of, sources=sources,
+                                 judgements=j)
+    full = concat_audits(audit, drops)
+    _check_accounting(len(df), kept, full, "clean_leak_rates")
+    return kept, full
 
 
 # --------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from prkanalysis import physics
+from prkanalysis.analysis.rates import is_true, ratios_2024
 from prkanalysis.errors import DataValidationError, InsufficientDataError
 from prkanalysis.models.decay import compare_decay_models, fit_decay, two_point_k
 from prkanalysis.models.growth import RatioInterval, rate_ratio
@@ -548,69 +549,9 @@ def volume_band(volumes: pd.DataFrame, *, primary_only: bool = True) -> Interval
     return (float(v["volume_low_m3"].min()), float(v["volume_high_m3"].max()))
 
 
-def _is_true(s: pd.Series) -> pd.Series:
-    return s.astype("string").str.lower().isin(["true", "1"])
-
-
-def _primary_rows(rates: pd.DataFrame) -> pd.DataFrame:
-    keep = pd.Series(True, index=rates.index)
-    if "derived" in rates.columns:
-        keep &= ~_is_true(rates["derived"])
-    if "duplicate_of" in rates.columns:
-        dup = rates["duplicate_of"].astype("string").str.strip()
-        keep &= dup.isna() | dup.eq("")
-    return rates[keep]
-
-
-def ratios_2024(rates: pd.DataFrame, *, increase_start: str = "2024-02-01",
-                increase_end: str = "2024-04-30", baseline_days: int = 35) -> pd.DataFrame:
-    """Feb and Apr 2024 rates over the pre-2024 baselines, by interval arithmetic.
-
-    The one implementation of the 2024 ratios (CLI and chapter 02). Pass the rates the
-    reader trusts (e.g. grades P and T); every ratio is
-    :func:`prkanalysis.models.growth.rate_ratio`.
-
-    "After" rows: period starting within ``[increase_start, increase_end]``. "Before"
-    rows: periods ending in the ``baseline_days`` days before ``increase_start``+6 days
-    (default 35; the record's
-    "before the Feb 2024 increase" rows end 2024-01-31 or 2024-02-06). Derived rows and
-    restatements (``duplicate_of``) are excluded. Each pair gives
-    ``[b_low/a_high, b_high/a_low]`` (``inf`` for a "<" baseline) and the doubling verdict.
-
-    Returns:
-        One row per (before, after) pair: ``before_id``, ``after_id``, ``before_reported``,
-        ``after_reported``, ``before_grade``, ``after_grade``, ``same_speaker``,
-        ``ratio_low``, ``ratio_high``, ``ratio_point``, ``verdict``.
-    """
-    _need(rates, (*_RATE_COLS, "period_start", "period_end"), "leak_rates")
-    r = _primary_rows(rates)
-    ps = pd.to_datetime(r["period_start"])
-    pe = pd.to_datetime(r["period_end"])
-    t0, t1 = pd.Timestamp(increase_start), pd.Timestamp(increase_end)
-    after = r[(ps >= t0) & (ps <= t1)]
-    before = r[(pe < t0 + pd.Timedelta(days=7)) & (pe >= t0 - pd.Timedelta(days=baseline_days))
-               & ~((ps >= t0) & (ps <= t1))]
-    rows = []
-    for _, a in before.iterrows():
-        for _, b in after.iterrows():
-            rr = rate_ratio(float(a["kg_per_day_low"]), float(a["kg_per_day_high"]),
-                            float(b["kg_per_day_low"]), float(b["kg_per_day_high"]),
-                            a_point=float(a["kg_per_day"]), b_point=float(b["kg_per_day"]))
-            rows.append({
-                "before_id": a["rate_id"], "after_id": b["rate_id"],
-                "before_reported": f"{a.get('value_reported', '')} {a.get('unit', '')}".strip(),
-                "after_reported": f"{b.get('value_reported', '')} {b.get('unit', '')}".strip(),
-                "after_period": str(pd.Timestamp(b["period_start"]).strftime("%b %Y")),
-                "before_grade": a.get("grade_best", None),
-                "after_grade": b.get("grade_best", None),
-                "same_speaker": bool(a.get("speaker", "x") == b.get("speaker", "y")),
-                "ratio_low": rr.low, "ratio_high": rr.high, "ratio_point": rr.point,
-                "verdict": rr.doubled,
-            })
-    return pd.DataFrame(rows, columns=[
-        "before_id", "after_id", "before_reported", "after_reported", "after_period",
-        "before_grade", "after_grade", "same_speaker", "ratio_low", "ratio_high",
-        "ratio_point", "verdict"])
+# The 2024 ratios and the flag reader are written once, in prkanalysis.analysis.rates;
+# re-exported here so ``episodes.ratios_2024`` keeps working.
+_is_true = is_true
 
 
 def hole_diameters(

@@ -177,11 +177,11 @@ def select_rates(
     """
     if "grade_best" not in clean.columns:
         raise PrkError("select_rates: the cleaned rates have no 'grade_best' column")
-    keep = clean["grade_best"].astype(str).str.upper().isin({g.upper() for g in grades})
-    if not include_derived and "derived" in clean.columns:
-        der = clean["derived"].astype(str).str.lower().isin(["true", "1", "yes"])
-        keep &= ~der
-    return clean.loc[keep].copy()
+    from prkanalysis.analysis.rates import select_trusted
+
+    kept, _ = select_trusted(clean, grades=tuple(grades), include_derived=include_derived,
+                             keep_duplicates=True)
+    return kept
 
 
 # --------------------------------------------------------------------------------------------

@@ -303,7 +303,8 @@ def ratios_2024(
     """The 2024 rates over the dated pre-2024 baselines, by interval arithmetic.
 
     The one answer to "did it double?" (chapter 02, claim C3, ``prkanalysis episodes``).
-    Pass trusted rates (:func:`trusted_rates`); nothing is filtered here but by date.
+    Pass trusted rates (:func:`trusted_rates`); nothing is filtered here but by date, and
+    restatements (``duplicate_of`` set) never pair: they are not a second observation.
 
     * "After" rows: period starting within ``[increase_start, increase_end]``; with
       ``after_months`` (``["2024-02"]``), only those starting in those months (C3 tests
@@ -346,6 +347,9 @@ def ratios_2024(
     t1 = pd.Timestamp(increase_end or j.increase_end)
     days = j.baseline_days if baseline_days is None else int(baseline_days)
     slack = j.onset_slack_days if onset_slack_days is None else int(onset_slack_days)
+    if "duplicate_of" in rates.columns:  # a restatement is not a second observation
+        dup = rates["duplicate_of"].astype("string").str.strip()
+        rates = rates[~(dup.notna() & dup.ne("")).fillna(False).to_numpy()]
     ps = pd.to_datetime(rates["period_start"], errors="coerce")
     pe = _dated_end(rates)
     is_after = ((ps >= t0) & (ps <= t1)).fillna(False)
