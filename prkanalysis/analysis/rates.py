@@ -39,6 +39,7 @@ __all__ = [
     "RATIO_COLUMNS",
     "as_of_date",
     "is_true",
+    "rates_2024",
     "ratio_band",
     "ratios_2024",
     "select_trusted",
@@ -290,6 +291,50 @@ def _dated_end(r: pd.DataFrame) -> pd.Series:
     return pe
 
 
+def _split_2024(rates: pd.DataFrame, increase_start: str | None, increase_end: str | None,
+                baseline_days: int | None, onset_slack_days: int | None,
+                after_months: Iterable[str] | None,
+                j: Defaults) -> tuple[pd.DataFrame, pd.DataFrame]:
+    t0 = pd.Timestamp(increase_start or j.increase_start)
+    t1 = pd.Timestamp(increase_end or j.increase_end)
+    days = j.baseline_days if baseline_days is None else int(baseline_days)
+    slack = j.onset_slack_days if onset_slack_days is None else int(onset_slack_days)
+    if "duplicate_of" in rates.columns:  # a restatement is not a second observation
+        dup = rates["duplicate_of"].astype("string").str.strip()
+        rates = rates[~(dup.notna() & dup.ne("")).fillna(False).to_numpy()]
+    ps = pd.to_datetime(rates["period_start"], errors="coerce")
+    pe = _dated_end(rates)
+    is_after = ((ps >= t0) & (ps <= t1)).fillna(False)
+    after_mask = is_after
+    if after_months is not None:
+        months = {str(m)[:7] for m in after_months}
+        after_mask = after_mask & ps.dt.strftime("%Y-%m").isin(months).fillna(False)
+    before_mask = (pe.notna() & (pe >= t0 - pd.Timedelta(days=days))
+                   & (pe < t0 + pd.Timedelta(days=slack)) & ~is_after).fillna(False)
+    return rates[after_mask.to_numpy()], rates[before_mask.to_numpy()]
+
+
+def rates_2024(
+    rates: pd.DataFrame,
+    *,
+    increase_start: str | None = None,
+    increase_end: str | None = None,
+    baseline_days: int | None = None,
+    onset_slack_days: int | None = None,
+    after_months: Iterable[str] | None = None,
+    judgements: Defaults | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows :func:`ratios_2024` pairs: ``(after, before)`` (same arguments and rules).
+
+    Example:
+        >>> after, before = rates_2024(trusted_rates()[0])
+        >>> sorted(after["rate_id"]), sorted(before["rate_id"])
+        (['LR09', 'LR10', 'LR11'], ['LR07', 'LR08'])
+    """
+    return _split_2024(rates, increase_start, increase_end, baseline_days, onset_slack_days,
+                       after_months, judgements or defaults())
+
+
 def ratios_2024(
     rates: pd.DataFrame,
     *,
@@ -342,26 +387,11 @@ def ratios_2024(
         if c not in rates.columns:
             raise DataValidationError("column needed by the 2024 ratios is missing",
                                       file="leak_rates", column=c)
-    j = judgements or defaults()
-    t0 = pd.Timestamp(increase_start or j.increase_start)
-    t1 = pd.Timestamp(increase_end or j.increase_end)
-    days = j.baseline_days if baseline_days is None else int(baseline_days)
-    slack = j.onset_slack_days if onset_slack_days is None else int(onset_slack_days)
-    if "duplicate_of" in rates.columns:  # a restatement is not a second observation
-        dup = rates["duplicate_of"].astype("string").str.strip()
-        rates = rates[~(dup.notna() & dup.ne("")).fillna(False).to_numpy()]
-    ps = pd.to_datetime(rates["period_start"], errors="coerce")
-    pe = _dated_end(rates)
-    is_after = ((ps >= t0) & (ps <= t1)).fillna(False)
-    after_mask = is_after
-    if after_months is not None:
-        months = {str(m)[:7] for m in after_months}
-        after_mask = after_mask & ps.dt.strftime("%Y-%m").isin(months).fillna(False)
-    before_mask = (pe.notna() & (pe >= t0 - pd.Timedelta(days=days))
-                   & (pe < t0 + pd.Timedelta(days=slack)) & ~is_after).fillna(False)
-    after, before = rates[after_mask.to_numpy()], rates[before_mask.to_numpy()]
+    after, before = _split_2024(rates, increase_start, increase_end, baseline_days,
+                                onset_slack_days, after_months, judgements or defaults())
+    pe = _dated_end(before)
     rows = []
-    ends = pe[before_mask.to_numpy()].tolist()
+    ends = pe.tolist()
     for (_, a), a_end in zip(before.iterrows(), ends, strict=True):
         for _, b in after.iterrows():
             rr = rate_ratio(float(a["kg_per_day_low"]), float(a["kg_per_day_high"]),
