@@ -1,41 +1,58 @@
-"""Load the evidence base and validate it against its Frictionless descriptor on every load.
+"""Load the evidence base and validate it with frictionless, plus the project's domain rules.
 
 :func:`load_record` reads every resource listed in ``data/datapackage.json`` and checks, in
 this order, stopping at the first problem with a :class:`~prkanalysis.errors.DataValidationError`
 (or its subclass :class:`~prkanalysis.errors.ChecksumMismatchError`) that names the file, the
 row and the column:
 
-1. the descriptor itself (readable JSON, a ``resources`` list, the core tables present);
+1. the descriptor's structure (readable JSON, a ``resources`` list, each resource with a
+   string ``name``, a *safe* relative ``path`` -- no absolute path, ``..``, ``~``, variable
+   or URL, as the Frictionless spec requires -- and an inline schema with ``fields``; every
+   ``pattern`` compiles), the core tables present;
 2. the sha256 of each file against the resource's ``hash`` (``"sha256:<hex>"``; a bare
    64-character hex string is read as sha256);
-3. the file is not empty (no header: row 0; header but no data rows: row 1);
-4. the header: every schema field present, no column the schema does not declare;
-5. field types, cast column by column (vectorised): ``number`` -> float64, ``integer`` ->
-   ``Int64``, ``boolean`` -> ``boolean`` (``trueValues``/``falseValues`` honoured),
-   ``date`` (``YYYY-MM-DD``) and ``datetime`` (ISO 8601; offsets converted to UTC, stored
-   tz-naive) -> ``datetime64[ns]``, ``year`` -> ``Int64``, anything else -> ``string``;
-   missing values are the schema's ``missingValues`` (default: the empty string);
-6. constraints: ``required`` (and every primary-key field), ``enum``, ``pattern`` (full match
-   on the text as written), ``minimum``/``maximum``, ``minLength``/``maxLength``, ``unique``;
-7. primary-key uniqueness (the error names the duplicate row and the row it repeats);
-8. foreign keys declared in the schema, and, for every table with a ``source_ids`` column,
-   an implicit foreign key to ``sources.source_id``. Columns whose name ends in ``_ids`` (or
-   whose field declares ``"separator"``) hold ``";"``-separated lists: every entry is checked;
-9. domain rules the descriptor cannot express (:data:`DOMAIN_RULES`): a leak-rate unit must be a
+3. the raw bytes: not empty (no header: row 0), UTF-8, no NUL byte (a CSV reader would
+   silently cut the cell there);
+4. **frictionless** (``Package.validate``): every schema against the Table Schema spec (a
+   malformed schema is one error naming ``datapackage.json`` and the resource), the header
+   (missing, undeclared, duplicate columns: row 0), field types (real calendar dates and
+   datetimes), constraints (``required``, ``enum``, ``pattern``, ``minimum``/``maximum``,
+   ``minLength``/``maxLength``, ``unique``), primary keys and declared foreign keys.
+   Blank lines carry no data and are skipped, as pandas skips them;
+5. typing with pandas, column by column (vectorised): ``number`` -> float64 (finite only:
+   frictionless reads ``NaN`` and ``inf`` as numbers, the project does not), ``integer`` ->
+   ``Int64``, ``boolean`` -> ``boolean``, ``date`` and ``datetime`` (offsets converted to
+   UTC, stored tz-naive) -> ``datetime64[ns]``, ``year`` -> ``Int64``, anything else ->
+   ``string``;
+6. foreign keys on ``";"``-separated id lists (columns whose name ends in ``_ids`` or whose
+   field declares ``"separator"``): every listed id must exist (frictionless compares whole
+   cells, so these are the project's check), and every table with a ``source_ids`` column
+   cites ``sources.source_id`` even without a declaration;
+7. domain rules the descriptor cannot express (:data:`DOMAIN_RULES`): a leak-rate unit must be a
    mass rate known to :mod:`prkanalysis.units`, rates and pressures are not negative, a range's
    upper end is not below its lower end, period ends do not precede starts, elapsed-time bounds
-   bracket the elapsed time.
+   bracket the elapsed time, and text dates of mixed precision (``YYYY``, ``YYYY-MM``,
+   ``YYYY-MM-DD`` or an ISO datetime) name a real calendar date or time.
+
+Any well-formed resource is accepted generically: a new table only needs its entry (schema,
+primary key, hash) in ``datapackage.json``; it is reachable as ``record.table(name)``.
 
 **Row numbers** in every error are 1-based data rows: the header is row 0, the first data row
 is row 1 (a spreadsheet shows it as line 2). File-level errors (checksum, descriptor) carry
 ``row=None``.
 
-No file is ever written. **Caching** (explicit and content-addressed): a validated record is
-memoised under the sha256 of ``datapackage.json`` and of every file it lists (plus the folder
-and ``verify_hashes``), which are recomputed on every call; a change of any byte is a cache
-miss and a full re-validation. A hit returns fresh copies of the tables, so callers may modify
-what they get. :func:`clear_cache` empties the memo; ``load_record(..., cache=False)``
-bypasses it.
+Nothing under ``data/`` is ever written. **Caching** (explicit and content-addressed), in two
+layers keyed on the sha256 of ``datapackage.json`` and of every file it lists (recomputed on
+every call, so a change of any byte is a miss):
+
+* in memory, a validated record (plus the folder and ``verify_hashes``); a hit returns fresh
+  copies of the tables, so callers may modify what they get; :func:`clear_cache` empties it;
+* on disk, an empty *stamp* file under ``config.CACHE_DIR/record-validated/`` named by the
+  digests, :data:`VALIDATOR_VERSION` and the frictionless version, written only after every
+  check passed. With a stamp, step 4 (frictionless, ~0.4 s) is skipped; every other step
+  still runs. A missing or unwritable cache folder only costs a re-validation.
+
+``load_record(..., cache=False)`` bypasses both.
 
 Example:
     >>> from prkanalysis.record import load_record
@@ -46,6 +63,8 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -135,6 +154,57 @@ def _expected_hash(resource: Mapping[str, Any]) -> str | None:
     return text.lower() if len(text) == 64 else None
 
 
+def _check_descriptor(desc: Any, name: str = "datapackage.json") -> dict[str, Any]:
+    """Structural checks the loader needs before frictionless sees the descriptor.
+
+    A ``resources`` list of objects, each with a string ``name``, a safe relative string
+    ``path`` (no absolute path, no ``..`` segment, no ``~``, no variable, no URL: the
+    Frictionless spec forbids them) and an inline ``schema`` with a ``fields`` list.
+    """
+    resources = desc.get("resources") if isinstance(desc, dict) else None
+    if not isinstance(resources, list) or not resources:
+        raise DataValidationError("descriptor has no 'resources' list", file=name)
+    for i, res in enumerate(resources):
+        if not isinstance(res, dict) or not res.get("name") or not res.get("path"):
+            raise DataValidationError(f"resource #{i} lacks a 'name' or a 'path'", file=name)
+        if not isinstance(res["name"], str) or not isinstance(res["path"], str):
+            raise DataValidationError(
+                f"resource #{i}: 'name' and 'path' must be strings (got name={res['name']!r}, "
+                f"path={res['path']!r})", file=name)
+        if not _safe_path(res["path"]):
+            raise DataValidationError(
+                f"resource {res['name']!r}: path {res['path']!r} is not safe (it must be "
+                "relative to the descriptor's folder, without '..', '~', variables or a "
+                "URL scheme)", file=name)
+        schema = res.get("schema")
+        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+            raise DataValidationError(
+                f"resource {res['name']!r} has no inline schema with 'fields'", file=name
+            )
+    return desc
+
+
+def read_descriptor_dict(desc: Any) -> dict[str, Any]:
+    """Check a descriptor already parsed from JSON (see :func:`read_descriptor`)."""
+    return _check_descriptor(desc)
+
+
+def _safe_path(path: str) -> bool:
+    """The Frictionless safe-path rule: relative, no ``..``, no ``~``, no variables, no URL."""
+    from urllib.parse import urlparse
+
+    p = path.replace("\\", "/")
+    return not (
+        Path(p).is_absolute()
+        or p.startswith(("/", "~"))
+        or ".." in Path(p).parts
+        or "$" in p
+        or re.search(r"%.+%", p) is not None
+        or urlparse(p).scheme != ""
+        or "\x00" in p
+    )
+
+
 def read_descriptor(data_dir: str | Path = config.DATA_DIR) -> dict[str, Any]:
     """Read and minimally check ``datapackage.json`` in ``data_dir``.
 
@@ -145,33 +215,263 @@ def read_descriptor(data_dir: str | Path = config.DATA_DIR) -> dict[str, Any]:
         The descriptor as a dict.
 
     Raises:
-        DataValidationError: If the file is missing, not JSON, or has no ``resources`` list
-            of named resources with a ``path`` and a ``schema``.
+        DataValidationError: If the folder or the file is missing, the file is not JSON, or
+            it has no ``resources`` list of resources with a string ``name``, a safe
+            relative ``path`` and an inline ``schema`` with ``fields``.
     """
-    path = Path(data_dir) / "datapackage.json"
+    folder = Path(data_dir)
+    path = folder / "datapackage.json"
     name = "datapackage.json"
+    if not folder.is_dir():
+        raise DataValidationError(f"data folder {folder} does not exist", file=str(folder))
     if not path.is_file():
-        raise DataValidationError(f"descriptor not found in {Path(data_dir).name}/", file=name)
+        raise DataValidationError(f"descriptor not found in {folder}", file=name)
     try:
         desc = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise DataValidationError(f"descriptor is not valid JSON: {exc}", file=name) from None
-    resources = desc.get("resources") if isinstance(desc, dict) else None
-    if not isinstance(resources, list) or not resources:
-        raise DataValidationError("descriptor has no 'resources' list", file=name)
-    for i, res in enumerate(resources):
-        if not isinstance(res, dict) or not res.get("name") or not res.get("path"):
-            raise DataValidationError(f"resource #{i} lacks a 'name' or a 'path'", file=name)
-        schema = res.get("schema")
-        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
-            raise DataValidationError(
-                f"resource {res['name']!r} has no inline schema with 'fields'", file=name
-            )
-    return desc
+    return _check_descriptor(desc, name)
 
 
 # --------------------------------------------------------------------------------------
-# table loading and validation
+# frictionless: the schema, the types, the keys, the paths
+# --------------------------------------------------------------------------------------
+
+#: Bump when the checks change: part of the key of the on-disk validation stamps.
+VALIDATOR_VERSION = "2"
+
+#: Folder of the validation stamps (see the module description).
+STAMP_DIR_NAME = "record-validated"
+
+
+def _import_frictionless() -> Any:
+    """Import frictionless, without jsonschema's optional IRI grammars.
+
+    jsonschema imports ``rfc3987_syntax`` when it is installed, which compiles 39 Lark
+    grammars (about 1 s) for the ``iri`` string formats; frictionless never checks those
+    formats. If jsonschema is not imported yet, that one optional import is made to fail
+    while jsonschema loads, and the name is released again afterwards, so any later
+    ``import rfc3987_syntax`` works as usual.
+    """
+    import sys
+
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
+        try:
+            import jsonschema  # noqa: F401
+        finally:
+            if sys.modules.get("rfc3987_syntax", 0) is None:
+                del sys.modules["rfc3987_syntax"]
+    import frictionless
+
+    return frictionless
+
+
+def _is_list_field(spec: Mapping[str, Any] | None, column: str) -> bool:
+    return _list_separator(spec, column) is not None
+
+
+def _friction_descriptor(desc: Mapping[str, Any]) -> dict[str, Any]:
+    """The descriptor as frictionless should see it.
+
+    Per resource: ``hash``/``bytes``/``sha256`` dropped (checked by the project before, and
+    skippable with ``verify_hashes=False``); a package-level ``missingValues`` copied into
+    each schema lacking one; ``profile`` defaulted to ``tabular-data-resource``; foreign keys on ``";"``-separated id lists dropped (frictionless
+    compares whole cells; the project checks every listed id itself).
+    """
+    out = json.loads(json.dumps(desc))
+    pkg_missing = out.pop("missingValues", None)
+    for res in out["resources"]:
+        for key in ("hash", "bytes", "sha256"):
+            res.pop(key, None)
+        # every resource has an inline table schema (read_descriptor demands it), so it is
+        # a tabular resource whether or not its author wrote the profile
+        res.setdefault("profile", "tabular-data-resource")
+        schema = res["schema"]
+        if pkg_missing is not None and "missingValues" not in schema:
+            schema["missingValues"] = pkg_missing
+        specs = {str(f.get("name")): f for f in schema.get("fields", []) if isinstance(f, dict)}
+        fks = schema.get("foreignKeys")
+        if isinstance(fks, list):
+            schema["foreignKeys"] = [fk for fk in fks if not _fk_on_list(fk, specs)]
+            if not schema["foreignKeys"]:
+                del schema["foreignKeys"]
+    return out
+
+
+def _fk_on_list(fk: Any, specs: Mapping[str, Any]) -> bool:
+    if not isinstance(fk, dict):
+        return False
+    cols = fk.get("fields")
+    cols = [cols] if isinstance(cols, str) else cols if isinstance(cols, list) else []
+    return any(_is_list_field(specs.get(str(c)), str(c)) for c in cols)
+
+
+def _check_schema_text(desc: Mapping[str, Any]) -> None:
+    """Checks frictionless leaves to Python and that would escape as ``re.error``/``TypeError``."""
+    for res in desc["resources"]:
+        for f in res["schema"]["fields"]:
+            if not isinstance(f, dict) or not isinstance(f.get("name"), str) or not f["name"]:
+                raise DataValidationError(
+                    f"resource {res['name']!r}: every field needs a non-empty string 'name' "
+                    f"(got {f!r})", file="datapackage.json")
+            cons = f.get("constraints", {})
+            if not isinstance(cons, dict):
+                raise DataValidationError(
+                    f"resource {res['name']!r}, field {f['name']!r}: 'constraints' must be an "
+                    f"object (got {cons!r})", file="datapackage.json")
+            pattern = cons.get("pattern")
+            if pattern is not None:
+                try:
+                    re.compile(str(pattern))
+                except re.error as exc:
+                    raise DataValidationError(
+                        f"resource {res['name']!r}, field {f['name']!r}: constraint 'pattern' "
+                        f"{pattern!r} is not a valid regular expression ({exc})",
+                        file="datapackage.json") from None
+
+
+def _position(note: str) -> int | None:
+    m = re.search(r"position (\d+)", note)
+    return int(m.group(1)) - 1 if m else None
+
+
+def _from_frictionless(
+    err: Any, fname: str, schema: Mapping[str, Any], resource: str = ""
+) -> DataValidationError:
+    """Turn one frictionless error into a project error (rows: header 0, first data row 1)."""
+    etype = str(getattr(err, "type", "error"))
+    note = str(getattr(err, "note", "") or "")
+    if etype in ("resource-error", "schema-error", "field-error", "package-error",
+                 "dialect-error", "checklist-error", "pipeline-error"):
+        return DataValidationError(f"resource {resource!r} is not valid ({etype}): {note}",
+                                   file="datapackage.json")
+    title = str(getattr(err, "title", etype) or etype).lower()
+    row_number = getattr(err, "row_number", None)
+    row = int(row_number) - 1 if row_number is not None else None
+    column = getattr(err, "field_name", None) or None
+    cell = getattr(err, "cell", None)
+    value = cell if cell not in (None, "") else None
+    if etype in ("missing-label", "extra-label", "blank-label", "duplicate-label",
+                 "incorrect-label"):
+        label = getattr(err, "label", None) or column
+        words = {
+            "missing-label": "required column missing from the header",
+            "extra-label": "column not declared in the schema",
+            "blank-label": "blank column name in the header",
+            "duplicate-label": "column appears twice in the header",
+            "incorrect-label": "header does not match the schema's field order",
+        }[etype]
+        return DataValidationError(words, file=fname, row=0, column=label or None)
+    if etype == "primary-key":
+        pk = _primary_key(schema)
+        first = _position(note)
+        msg = (f"duplicate primary key {'+'.join(pk)}: rows {first} and {row}" if first
+               else f"primary key {'+'.join(pk)}: {note}")
+        return DataValidationError(msg, file=fname, row=row, column=pk[0] if pk else None)
+    if etype == "unique-error":
+        first = _position(note)
+        return DataValidationError(f"duplicate value in a unique column: rows {first} and {row}",
+                                   file=fname, row=row, column=column, value=value)
+    if etype == "foreign-key":
+        m = re.search(r'for "([^"]+)"', note)
+        col = m.group(1).split(",")[0].strip() if m else column
+        return DataValidationError(f"foreign key: {note}", file=fname, row=row, column=col)
+    if etype == "constraint-error":
+        if "required" in note:
+            return DataValidationError("required value is missing (empty or NaN)", file=fname,
+                                       row=row, column=column)
+        return DataValidationError(f"value breaks the {note}", file=fname, row=row,
+                                   column=column, value=value)
+    if etype == "type-error":
+        m = re.search(r'type is "([^"/]+)', note)
+        ftype = m.group(1) if m else "value of the declared type"
+        art = "an" if ftype[:1] in "aeiou" else "a"
+        return DataValidationError(f"expected {art} {ftype}", file=fname, row=row,
+                                   column=column, value=value)
+    if etype in ("extra-cell", "missing-cell"):
+        what = "more" if etype == "extra-cell" else "fewer"
+        what += " cells than the header"
+        return DataValidationError(f"malformed CSV: row has {what}", file=fname, row=row,
+                                   column=column)
+    return DataValidationError(f"{title}: {note}".rstrip(": "), file=fname, row=row,
+                               column=column, value=value)
+
+
+def _descriptor_error(exc: Exception) -> DataValidationError:
+    """A descriptor rejected by frictionless, as one project error naming the descriptor."""
+    reasons = getattr(exc, "reasons", None) or []
+    err = getattr(exc, "error", None)
+    notes = [str(getattr(r, "note", r)) for r in reasons] or [
+        str(getattr(err, "note", None) or exc)]
+    kind = str(getattr(err, "type", type(exc).__name__))
+    return DataValidationError(f"descriptor is not a valid data package ({kind}): "
+                               + "; ".join(notes[:3]), file="datapackage.json")
+
+
+def _validate_frictionless(desc: Mapping[str, Any], data_dir: Path) -> None:
+    """Validate the whole package with frictionless; raise the first error as a project error.
+
+    Covers the descriptor (every schema against the Table Schema spec, safe relative paths),
+    the header, field types (real calendar dates and times), constraints, primary keys,
+    ``unique`` and the declared foreign keys.
+    """
+    fl = _import_frictionless()
+    try:
+        package = fl.Package(_friction_descriptor(desc), basepath=str(data_dir))
+        report = package.validate()
+    except DataValidationError:
+        raise
+    except Exception as exc:  # frictionless raises FrictionlessException, and a few others
+        raise _descriptor_error(exc) from None
+    if report.valid:
+        return
+    by_name = {str(r["name"]): r for r in desc["resources"]}
+    for task in report.tasks:
+        # a blank line carries no data (pandas skips it too): neither it nor what
+        # frictionless derives from it (an all-empty primary key) is an error
+        blank = {e.row_number for e in task.errors if e.type == "blank-row"}
+        errors = [e for e in task.errors
+                  if e.type != "blank-row" and getattr(e, "row_number", None) not in blank]
+        if errors:
+            res = by_name.get(str(task.name), {})
+            fname = str(res.get("path", task.name))
+            raise _from_frictionless(errors[0], fname, res.get("schema", {}), str(task.name))
+    if not any(t.errors for t in report.tasks) and report.errors:
+        raise _descriptor_error(Exception(str(report.errors[0].note)))
+
+
+def _stamp_path(key: tuple[str, bool, tuple[tuple[str, str], ...]]) -> Path:
+    import hashlib
+
+    text = json.dumps([VALIDATOR_VERSION, _friction_version(), key[2]])
+    return config.CACHE_DIR / STAMP_DIR_NAME / hashlib.sha256(text.encode()).hexdigest()
+
+
+def _friction_version() -> str:
+    from importlib.metadata import version
+
+    try:
+        return version("frictionless")
+    except Exception:  # pragma: no cover - frictionless is a dependency
+        return "unknown"
+
+
+def _write_stamp(path: Path) -> None:
+    import os
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".stamp-")
+        os.close(fd)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only cache only costs the next load a re-validation
+
+
+# --------------------------------------------------------------------------------------
+# reading and typing one table
 # --------------------------------------------------------------------------------------
 
 
@@ -198,20 +498,37 @@ def _fail(
     raise cls(msg, file=file, row=i + 1, column=column, value=value)
 
 
-def _read_raw(path: Path, fname: str, missing: list[str]) -> pd.DataFrame:
-    if path.stat().st_size == 0 or not path.read_bytes().strip():
+def _check_bytes(data: bytes, fname: str) -> str:
+    """File-level checks on the raw bytes: not empty, UTF-8, no NUL byte. Returns the text."""
+    if not data.strip():
         raise DataValidationError("file is empty: no header and no rows", file=fname, row=0)
     try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n")
+        raise DataValidationError(f"file is not UTF-8: {exc.reason} at byte {exc.start}",
+                                  file=fname, row=line) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        before = text[:nul]
+        line = before.count("\n")
+        header = text.split("\n", 1)[0].rstrip("\r").split(",")
+        k = before[before.rfind("\n") + 1:].count(",")
+        raise DataValidationError(
+            "NUL byte inside the file (a CSV reader would cut the cell short there)",
+            file=fname, row=line, column=header[k] if k < len(header) else None)
+    return text
+
+
+def _read_raw(text: str, fname: str, missing: list[str]) -> pd.DataFrame:
+    try:
         raw = pd.read_csv(
-            path,
+            io.StringIO(text),
             dtype=str,
             keep_default_na=False,
             na_values=missing,
             skipinitialspace=False,
-            encoding="utf-8",
         )
-    except UnicodeDecodeError as exc:
-        raise DataValidationError(f"file is not UTF-8: {exc}", file=fname) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         m = re.search(r"line (\d+)", str(exc))
         row = int(m.group(1)) - 1 if m else None
@@ -224,7 +541,11 @@ def _read_raw(path: Path, fname: str, missing: list[str]) -> pd.DataFrame:
 def _cast(
     s: pd.Series, spec: Mapping[str, Any], fname: str, present: np.ndarray
 ) -> pd.Series:
-    """Cast one raw text column per its Frictionless field spec (vectorised)."""
+    """Cast one raw text column per its field spec (vectorised; frictionless has checked it).
+
+    The one check left here is the project's: numbers are finite (frictionless reads
+    ``NaN`` and ``inf`` as numbers).
+    """
     name = str(spec["name"])
     ftype = spec.get("type", "string")
     if ftype == "string" or ftype not in _TYPED:
@@ -233,8 +554,8 @@ def _cast(
     if ftype in ("number", "integer", "year"):
         vals = pd.to_numeric(txt, errors="coerce").to_numpy(dtype=float)
         finite = np.isfinite(vals)
-        _fail(DataValidationError, f"expected {'an' if ftype == 'integer' else 'a'} {ftype}",
-              fname, present & ~finite, name, s)
+        _fail(DataValidationError, f"expected {'an' if ftype == 'integer' else 'a'} finite "
+              f"{ftype}", fname, present & ~finite, name, s)
         out = pd.Series(vals, index=s.index, dtype=float)
         if ftype in ("integer", "year"):
             frac = present & (np.where(finite, vals, 0.0) % 1 != 0)
@@ -265,75 +586,28 @@ def _cast(
 _TYPED = ("number", "integer", "year", "boolean", "date", "datetime")
 
 
-def _check_constraints(
-    raw: pd.Series, cast: pd.Series, spec: Mapping[str, Any], fname: str, required: bool,
-    present: np.ndarray,
-) -> None:
-    name = str(spec["name"])
-    cons = spec.get("constraints", {}) or {}
-    if required or cons.get("required"):
-        _fail(DataValidationError, "required value is missing (empty or NaN)", fname,
-              ~present, name, raw)
-    if not cons:
-        return
-    ftype = spec.get("type", "string")
-    if "enum" in cons:
-        allowed = cons["enum"]
-        if ftype in ("number", "integer", "year"):
-            inside = cast.astype(float).isin([float(a) for a in allowed])
-        else:
-            inside = raw.str.strip().isin([str(a) for a in allowed])
-        _fail(DataValidationError, f"value not among the allowed {allowed}", fname,
-              present & ~inside.to_numpy(dtype=bool), name, raw)
-    if "pattern" in cons:
-        ok = raw.str.fullmatch(str(cons["pattern"])).to_numpy(dtype=object) == True  # noqa: E712
-        _fail(DataValidationError, f"value does not match pattern {cons['pattern']!r}",
-              fname, present & ~ok, name, raw)
-    for key, op in (("minimum", "lt"), ("maximum", "gt")):
-        if key not in cons:
-            continue
-        bound: Any = cons[key]
-        if ftype in ("date", "datetime"):
-            bound = pd.Timestamp(bound)
-        else:
-            bound = float(bound)
-        cmp = cast.lt(bound) if op == "lt" else cast.gt(bound)
-        bad = present & cmp.fillna(False).to_numpy(dtype=bool)
-        word = "below the minimum" if op == "lt" else "above the maximum"
-        _fail(DataValidationError, f"value {word} {cons[key]}", fname, bad, name, raw)
-    for key, op in (("minLength", "lt"), ("maxLength", "gt")):
-        if key in cons:
-            n = raw.str.len()
-            cmp = n.lt(int(cons[key])) if op == "lt" else n.gt(int(cons[key]))
-            _fail(DataValidationError, f"length breaks {key}={cons[key]}", fname,
-                  present & cmp.fillna(False).to_numpy(dtype=bool), name, raw)
-    if cons.get("unique"):
-        _check_unique(raw.where(present), [name], fname, name)
-
-
-def _check_unique(key: pd.Series, fields: list[str], fname: str, column: str) -> None:
-    dup = key.notna() & key.duplicated(keep="first")
-    if dup.any():
-        i = int(np.flatnonzero(dup.to_numpy())[0])
-        first = int(np.flatnonzero((key == key.iloc[i]).to_numpy())[0])
-        label = "primary key" if len(fields) >= 1 else "key"
-        raise DataValidationError(
-            f"duplicate {label} {'+'.join(fields)} = {key.iloc[i]!r}: rows {first + 1} and "
-            f"{i + 1}",
-            file=fname,
-            row=i + 1,
-            column=column,
-            value=key.iloc[i],
-        )
-
-
 def _fields(schema: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [dict(f) for f in schema["fields"]]
 
 
 def _primary_key(schema: Mapping[str, Any]) -> list[str]:
     pk = schema.get("primaryKey") or []
-    return [pk] if isinstance(pk, str) else list(pk)
+    return [pk] if isinstance(pk, str) else [str(p) for p in pk]
+
+
+def _typed_table(text: str, schema: Mapping[str, Any], fname: str) -> pd.DataFrame:
+    """Read validated CSV text into one typed column per schema field, in schema order."""
+    missing = [str(m) for m in schema.get("missingValues", [""])]
+    raw = _read_raw(text, fname, missing)
+    out: dict[str, pd.Series] = {}
+    for spec in _fields(schema):
+        n = str(spec["name"])
+        if n not in raw.columns:
+            raise DataValidationError("required column missing from the header", file=fname,
+                                      row=0, column=n)
+        s = raw[n]
+        out[n] = _cast(s, spec, fname, s.notna().to_numpy(dtype=bool))
+    return pd.DataFrame(out, index=pd.RangeIndex(len(raw)))
 
 
 def load_table(
@@ -345,9 +619,10 @@ def load_table(
 ) -> pd.DataFrame:
     r"""Read one CSV file and validate it against one Frictionless table schema.
 
-    Covers steps 3 to 7 of the module description (emptiness, header, types, constraints,
-    primary key); foreign keys and domain rules need the whole package and are checked by
-    :func:`load_record`.
+    The file is checked for emptiness, UTF-8 and NUL bytes, then validated by frictionless
+    (header, types, constraints, primary key, foreign keys to itself), then typed as in
+    the module description. Cross-table foreign keys and domain rules need the whole
+    package and are checked by :func:`load_record`.
 
     Args:
         path: The CSV file.
@@ -376,39 +651,17 @@ def load_table(
     """
     path = Path(path)
     fname = file or path.name
-    missing = [str(m) for m in schema.get("missingValues", list(missing_values))]
     if not path.is_file():
-        raise DataValidationError("file listed in the descriptor does not exist", file=fname)
-    raw = _read_raw(path, fname, missing)
-    fields = _fields(schema)
-    names = [str(f["name"]) for f in fields]
-    cols = [str(c) for c in raw.columns]
-    for n in names:
-        if n not in cols:
-            raise DataValidationError("required column missing from the header", file=fname,
-                                      row=0, column=n)
-    for c in cols:
-        if c not in names:
-            raise DataValidationError("column not declared in the schema", file=fname, row=0,
-                                      column=c)
-    dupcols = [c for c in cols if cols.count(c) > 1]
-    if dupcols:
-        raise DataValidationError("column appears twice in the header", file=fname, row=0,
-                                  column=dupcols[0])
-    pk = _primary_key(schema)
-    out: dict[str, pd.Series] = {}
-    for spec in fields:
-        n = str(spec["name"])
-        s = raw[n]
-        present = s.notna().to_numpy(dtype=bool)
-        cast = _cast(s, spec, fname, present)
-        _check_constraints(s, cast, spec, fname, n in pk, present)
-        out[n] = cast
-    table = pd.DataFrame(out, index=pd.RangeIndex(len(raw)))
-    if pk:
-        key = raw[pk[0]].str.strip() if len(pk) == 1 else raw[pk].agg("|".join, axis=1)
-        _check_unique(key, pk, fname, pk[0])
-    return table
+        raise DataValidationError("file does not exist", file=fname)
+    text = _check_bytes(path.read_bytes(), fname)
+    schema = dict(schema)
+    schema.setdefault("missingValues", [str(m) for m in missing_values])
+    desc = {"resources": [{"name": "table", "path": path.name, "schema": schema,
+                           "format": "csv", "encoding": "utf-8"}]}
+    desc = read_descriptor_dict(desc)
+    _check_schema_text(desc)
+    _validate_frictionless(desc, path.parent)
+    return _typed_table(text, schema, fname)
 
 
 # --------------------------------------------------------------------------------------
@@ -475,8 +728,10 @@ def _check_foreign_keys(
                 )
             for col, rcol in zip(cols, rcols, strict=False):
                 declared.add(col)
-                _check_foreign_key(table, fname, col, _list_separator(specs.get(col), col),
-                                   tables[target], files[target], rcol)
+                sep = _list_separator(specs.get(col), col)
+                if sep is None:
+                    continue  # a plain foreign key: frictionless has checked it
+                _check_foreign_key(table, fname, col, sep, tables[target], files[target], rcol)
         if "source_ids" in table.columns and "source_ids" not in declared and name != "sources":
             _check_foreign_key(table, fname, "source_ids", ID_SEPARATOR, tables["sources"],
                                files["sources"], "source_id")
@@ -526,6 +781,28 @@ def _rule_range_has_high(t: pd.DataFrame, fname: str) -> None:
               "value_high", t["qualifier"])
 
 
+def _rule_real_times(*cols: str) -> Callable[[pd.DataFrame, str], None]:
+    """Text dates of mixed precision (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, ISO datetime).
+
+    The Table Schema has no type for a date whose precision varies row by row, so such
+    columns are strings with a pattern; this rule adds that each one names a real calendar
+    date or time (no month 13, no 30 February, no 25:00).
+    """
+
+    def rule(t: pd.DataFrame, fname: str) -> None:
+        for c in cols:
+            if c not in t.columns:
+                continue
+            txt = t[c].astype("string").str.strip()
+            present = txt.notna() & txt.ne("")
+            stamps = pd.to_datetime(txt.where(present), format="ISO8601", errors="coerce",
+                                    utc=True)
+            bad = present.to_numpy(dtype=bool) & stamps.isna().to_numpy()
+            _fail(DataValidationError, "not a real calendar date or time", fname, bad, c, t[c])
+
+    return rule
+
+
 #: Domain rules per table, applied after the schema checks: ``table -> [rule(df, file)]``.
 DOMAIN_RULES: dict[str, list[Callable[[pd.DataFrame, str], None]]] = {
     "leak_rates": [
@@ -539,9 +816,14 @@ DOMAIN_RULES: dict[str, list[Callable[[pd.DataFrame, str], None]]] = {
         _rule_nonnegative("pressure_mmhg", "elapsed_h"),
         _rule_ordered("elapsed_low_h", "elapsed_h", "elapsed bounds"),
         _rule_ordered("elapsed_h", "elapsed_high_h", "elapsed bounds"),
+        _rule_real_times("time"),
     ],
+    "sources": [_rule_real_times("published")],
     "events": [_rule_ordered("date_start", "date_end", "event dates")],
-    "constants": [_rule_ordered("value_low", "value_high", "constant bounds")],
+    "constants": [
+        _rule_ordered("value_low", "value_high", "constant bounds"),
+        _rule_real_times("date"),
+    ],
 }
 
 
@@ -688,6 +970,9 @@ def _content_key(data_dir: Path, verify: bool) -> tuple[str, bool, tuple[tuple[s
     try:
         desc = json.loads(desc_path.read_text(encoding="utf-8"))
         for res in desc.get("resources", []):
+            if not isinstance(res.get("path"), str) or not _safe_path(res["path"]):
+                parts.append(("", "unsafe"))
+                continue
             p = data_dir / str(res.get("path"))
             parts.append((str(res.get("path")), file_sha256(p) if p.is_file() else ""))
     except (OSError, ValueError, AttributeError, TypeError):
@@ -727,7 +1012,7 @@ def load_record(
     key = _content_key(data_dir, verify_hashes) if cache else None
     if key is not None and key in _MEMO:
         return _copy(_MEMO[key])
-    rec = _load_record(data_dir, verify_hashes)
+    rec = _load_record(data_dir, verify_hashes, key)
     if key is not None:
         while len(_MEMO) >= _MEMO_SIZE:
             _MEMO.pop(next(iter(_MEMO)))
@@ -735,48 +1020,57 @@ def load_record(
     return rec
 
 
-def _load_record(data_dir: Path, verify_hashes: bool) -> Record:
+def _load_record(
+    data_dir: Path, verify_hashes: bool,
+    key: tuple[str, bool, tuple[tuple[str, str], ...]] | None = None,
+) -> Record:
     desc = read_descriptor(data_dir)
-    pkg_missing = desc.get("missingValues")
-    tables: dict[str, pd.DataFrame] = {}
+    _check_schema_text(desc)
+    texts: dict[str, str] = {}
     files: dict[str, str] = {}
-    schemas: dict[str, Mapping[str, Any]] = {}
     checksums: dict[str, str] = {}
     for res in desc["resources"]:
         name, rel = str(res["name"]), str(res["path"])
         path = data_dir / rel
-        fname = rel
         if not path.is_file():
-            raise DataValidationError("file listed in the descriptor does not exist", file=fname)
-        digest = file_sha256(path)
+            raise DataValidationError("file listed in the descriptor does not exist", file=rel)
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
         checksums[name] = digest
         if verify_hashes:
             expected = _expected_hash(res)
             if expected is None:
                 raise ChecksumMismatchError(
-                    "descriptor records no sha256 'hash' for this file", file=fname
+                    "descriptor records no sha256 'hash' for this file", file=rel
                 )
             if digest != expected:
                 raise ChecksumMismatchError(
                     f"sha256 mismatch: file has {digest[:16]}..., descriptor says "
                     f"{expected[:16]}... (the file changed since the descriptor was written)",
-                    file=fname,
+                    file=rel,
                 )
-        schema = dict(res["schema"])
-        if pkg_missing is not None and "missingValues" not in schema:
-            schema["missingValues"] = pkg_missing
-        tables[name] = load_table(path, schema, file=fname)
-        files[name] = fname
-        schemas[name] = schema
-    absent = [n for n in CORE_TABLES if n not in tables]
+        texts[name] = _check_bytes(data, rel)
+        files[name] = rel
+    absent = [n for n in CORE_TABLES if n not in texts]
     if absent:
         raise DataValidationError(f"descriptor lacks the core tables {absent}",
                                   file="datapackage.json")
+    stamp = _stamp_path(key) if key is not None else None
+    if stamp is None or not stamp.is_file():
+        _validate_frictionless(desc, data_dir)
+    flat = _friction_descriptor(desc)
+    schemas = {str(r["name"]): r["schema"] for r in flat["resources"]}
+    for r in desc["resources"]:  # keep the list-valued foreign keys for the project's check
+        schemas[str(r["name"])] = {**schemas[str(r["name"])],
+                                   "foreignKeys": r["schema"].get("foreignKeys", [])}
+    tables = {n: _typed_table(texts[n], schemas[n], files[n]) for n in texts}
     _check_foreign_keys(tables, files, schemas)
     for name, rules in DOMAIN_RULES.items():
         if name in tables:
             for rule in rules:
                 rule(tables[name], files[name])
+    if stamp is not None:
+        _write_stamp(stamp)
     known = {*CORE_TABLES, *OPTIONAL_TABLES}
     return Record(
         **{n: tables[n] for n in CORE_TABLES},

@@ -10,6 +10,7 @@ import pytest
 from evidence_pkg import copy_real_package, real_data_available, write_package
 
 from prkanalysis import config
+from prkanalysis import record as record_module
 from prkanalysis.errors import ChecksumMismatchError
 from prkanalysis.record import (
     CORE_TABLES,
@@ -17,6 +18,7 @@ from prkanalysis.record import (
     clear_cache,
     file_sha256,
     load_record,
+    read_descriptor,
     split_ids,
     update_hashes,
 )
@@ -131,7 +133,8 @@ def test_real_every_row_cites_known_sources() -> None:
         t = rec.table(name)
         if "source_ids" in t.columns:
             ids = t.source_ids.map(split_ids)
-            assert ids.map(len).gt(0).all(), name
+            if "rationale" not in t.columns:  # judgement tables may hold pure conventions
+                assert ids.map(len).gt(0).all(), name
             assert set().union(*ids) <= known, name
     assert set(rec.sources.grade) <= {"P", "T", "A"}
 
@@ -151,5 +154,8 @@ def test_real_published_figures_present() -> None:
 def test_frictionless_agrees_on_real_data(tmp_path: Path) -> None:
     frictionless = pytest.importorskip("frictionless")
     copy = copy_real_package(tmp_path / "pkg")
-    report = frictionless.validate(str(copy / "datapackage.json"))
+    # foreign keys on ";"-separated id lists are the project's check (frictionless compares
+    # whole cells): the loader hands frictionless the descriptor without them
+    desc = record_module._friction_descriptor(read_descriptor(copy))
+    report = frictionless.Package(desc, basepath=str(copy)).validate()
     assert report.valid, report.flatten(["type", "message"])[:5]
