@@ -276,8 +276,9 @@ def _friction_descriptor(desc: Mapping[str, Any]) -> dict[str, Any]:
 
     Per resource: ``hash``/``bytes``/``sha256`` dropped (checked by the project before, and
     skippable with ``verify_hashes=False``); a package-level ``missingValues`` copied into
-    each schema lacking one; ``profile`` defaulted to ``tabular-data-resource``; foreign keys on ``";"``-separated id lists dropped (frictionless
-    compares whole cells; the project checks every listed id itself).
+    each schema lacking one; ``profile`` defaulted to ``tabular-data-resource``; foreign
+    keys on ``";"``-separated id lists dropped (frictionless compares whole cells; the
+    project checks every listed id itself).
     """
     out = json.loads(json.dumps(desc))
     pkg_missing = out.pop("missingValues", None)
