@@ -27,7 +27,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_ledger(args: argparse.Namespace) -> int:
     from prkanalysis.claims import print_ledger
 
-    print_ledger()
+    grades = getattr(args, "grades", None)
+    print_ledger(as_of=getattr(args, "as_of", None), grades=grades.split("/") if grades else None)
     return 0
 
 
@@ -49,7 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="prkanalysis", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("validate", help="validate the evidence base").set_defaults(func=_cmd_validate)
-    sub.add_parser("ledger", help="print the claims ledger").set_defaults(func=_cmd_ledger)
+    led = sub.add_parser("ledger", help="print the claims ledger")
+    led.add_argument("--as-of", default=None, metavar="YYYY-MM-DD",
+                     help="use only evidence reported on or before this day")
+    led.add_argument("--grades", default=None, metavar="P/T",
+                     help="trusted source grades, e.g. P, P/T or P/T/A (default: data)")
+    led.set_defaults(func=_cmd_ledger)
     sub.add_parser("episodes", help="print the PrK decay fits").set_defaults(func=_cmd_episodes)
     rep = sub.add_parser("report", help="build the static report")
     rep.add_argument("--out", default=None, help="output folder (default: report/)")
