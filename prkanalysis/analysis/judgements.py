@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,7 @@ import pandas as pd
 
 from prkanalysis.errors import DataValidationError, PrkError
 
-__all__ = ["GRADES", "Defaults", "check_grades", "defaults", "table"]
+__all__ = ["GRADES", "Defaults", "check_grades", "check_params", "defaults", "table"]
 
 #: The source grades, best first.
 GRADES: tuple[str, ...] = ("P", "T", "A")
@@ -232,3 +233,58 @@ def defaults(record: Any = None) -> Defaults:
         raise DataValidationError("increase_end is before increase_start", file=_FILE,
                                   column="value", value=values["increase_end"])
     return Defaults(**values)
+
+
+def _check_range(name: str, value: float, low: float, high: float) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError) as exc:
+        raise PrkError(f"parameter {name}={value!r} is not a number") from exc
+    if not (low <= v <= high) or math.isnan(v):
+        raise PrkError(f"parameter {name}={v:g} is outside the allowed range {low:g}..{high:g}")
+    return v
+
+
+def check_params(
+    *,
+    volume_m3: float = 5.0,
+    temperature_k: float = 295.15,
+    grades: Iterable[str] | None = None,
+    gauge_resolution_mmhg: float = 1.0,
+) -> dict[str, Any]:
+    """Check the chapter parameters and return them normalised.
+
+    Ranges: PrK free volume 3-8 m³ (the volume is unpublished, SPEC section 4), cabin
+    temperature 283-310 K, grades a non-empty subset of {P, T, A}, gauge resolution 0.001-50
+    mmHg.
+
+    Args:
+        volume_m3: Assumed PrK free volume.
+        temperature_k: Cabin temperature.
+        grades: Source grades to trust (``None``: the judgement ``trusted_grades``).
+        gauge_resolution_mmhg: Smallest pressure change the PrK gauge shows.
+
+    Returns:
+        ``{"volume_m3", "temperature_k", "grades" (order P, T, A),
+        "gauge_resolution_mmhg"}``.
+
+    Raises:
+        PrkError: Naming the parameter that is out of range.
+
+    Example:
+        >>> check_params(grades={"T", "P"})["grades"]
+        ('P', 'T')
+        >>> check_params(volume_m3=12)
+        Traceback (most recent call last):
+        ...
+        prkanalysis.errors.PrkError: parameter volume_m3=12 is outside the allowed range 3..8
+    """
+    g = defaults().grades if grades is None else check_grades(grades, name="parameter grades")
+    return {
+        "volume_m3": _check_range("volume_m3", volume_m3, 3.0, 8.0),
+        "temperature_k": _check_range("temperature_k", temperature_k, 283.0, 310.0),
+        "grades": g,
+        "gauge_resolution_mmhg": _check_range(
+            "gauge_resolution_mmhg", gauge_resolution_mmhg, 0.001, 50.0
+        ),
+    }
