@@ -201,17 +201,19 @@ def _as_ts(series: pd.Series) -> pd.Series:
 # 1. the timeline of rates
 
 
-def _plain_log_ticks(ax: Axes) -> None:
-    """Label a log y axis with plain decimals (0.2, 0.5, 1, 2) instead of powers of ten.
+def _plain_log_ticks(ax: Axes, axis: str = "y") -> None:
+    """Label a log axis with plain decimals (0.2, 0.5, 1, 2) instead of powers of ten.
 
-    Spans of more than three decades get one label per decade, so labels never crowd.
+    Spans of more than three decades get one label per decade, and spans of more than one
+    decade labels at 1, 2 and 5 only up to three decades, so labels never crowd.
     """
-    lo, hi = ax.get_ylim()
+    lo, hi = ax.get_ylim() if axis == "y" else ax.get_xlim()
     decades = math.log10(hi / lo) if lo > 0 and hi > 0 else 0.0
     subs = (1.0,) if decades > 3 else (1.0, 2.0, 5.0)
-    ax.yaxis.set_major_locator(mticker.LogLocator(base=10, subs=subs))
-    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _pos: f"{v:g}"))
-    ax.yaxis.set_minor_formatter(mticker.NullFormatter())
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_locator(mticker.LogLocator(base=10, subs=subs))
+    target.set_major_formatter(mticker.FuncFormatter(lambda v, _pos: f"{v:g}"))
+    target.set_minor_formatter(mticker.NullFormatter())
 
 
 def rate_timeline(
@@ -832,12 +834,16 @@ def interval_forest(
     title: str = "Estimates with intervals",
     caption: str = "",
     simulated: bool = False,
+    open_high: str | None = "high_unbounded",
 ) -> FigureResult:
     """Forest plot: one row per estimate with its interval, and an optional reference line.
 
     Transformations: rows drawn top to bottom in table order; ``low``..``high`` as a bar, the
-    ``estimate`` as a dot; a vertical ``reference`` line (e.g. ratio 2 for "doubled", or the
-    nominal coverage 0.95).
+    ``estimate`` as a dot; an interval with no upper bound (``high`` infinite, or the
+    ``open_high`` column true) as an arrow from ``low`` to the axis edge, never a bar to a
+    made-up bound; the x range covers the finite values; a vertical ``reference`` line (e.g.
+    ratio 2 for "doubled", or the nominal coverage 0.95) labelled inside the axes, under the
+    title; a log axis labelled in plain decimals.
 
     Args:
         table: Frame with the label, estimate, low and high columns.
@@ -852,6 +858,7 @@ def interval_forest(
         title: Figure title.
         caption: Caption.
         simulated: Stamp a "SIMULATED" watermark.
+        open_high: Boolean column marking intervals with no upper bound (optional).
 
     Returns:
         The figure; ``data`` is the table.
@@ -871,18 +878,41 @@ def interval_forest(
     est = pd.to_numeric(df[estimate], errors="coerce").to_numpy(dtype=float)
     lo = pd.to_numeric(df[low], errors="coerce").to_numpy(dtype=float)
     hi = pd.to_numeric(df[high], errors="coerce").to_numpy(dtype=float)
-    ax.hlines(ypos, lo, hi, color="#0072B2", lw=2.2, alpha=0.7)
+    open_hi = np.isposinf(hi)
+    if open_high and open_high in df.columns:
+        open_hi |= df[open_high].fillna(False).astype(bool).to_numpy()
+    finite = np.concatenate([v[np.isfinite(v) & ((v > 0) | (not log))] for v in
+                             (lo, est, np.where(open_hi, np.nan, hi))])
+    if reference is not None:
+        finite = np.append(finite, reference)
+    if finite.size:
+        right = finite.max() * (3.0 if log else 1.0) + (0.0 if log else 0.15 * np.ptp(finite) or 1)
+        left = finite.min() / (1.5 if log else 1.0) - (0.0 if log else 0.05 * np.ptp(finite))
+        ax.set_xlim(left, right)
+    closed = ~open_hi
+    ax.hlines(ypos[closed], lo[closed], hi[closed], color="#0072B2", lw=2.2, alpha=0.7)
+    for y, start in zip(ypos[open_hi], lo[open_hi], strict=True):
+        # open-ended: an arrow from the lower end to the axis edge, not a bar to a bound
+        ax.annotate("", xy=(1.0, y), xycoords=("axes fraction", "data"), xytext=(start, y),
+                    textcoords="data",
+                    arrowprops={"arrowstyle": "-|>", "color": "#0072B2", "lw": 2.2,
+                                "alpha": 0.7, "shrinkA": 0, "shrinkB": 0})
     ax.plot(est, ypos, "o", color="#0072B2")
+    if open_hi.any():
+        ax.plot([], [], color="#0072B2", lw=2.2, marker=">", label="no upper bound (open-ended)")
+        ax.legend(loc="lower right", fontsize=8, frameon=True)
     if reference is not None:
         ax.axvline(reference, color=theme.ALLOWANCE_COLOR, ls="--", lw=1.1)
         if reference_label:
             ax.annotate(reference_label, xy=(reference, 1.0), xycoords=("data", "axes fraction"),
-                        ha="left", va="bottom", fontsize=8, color=theme.ALLOWANCE_COLOR)
+                        xytext=(4, -4), textcoords="offset points",
+                        ha="left", va="top", fontsize=8, color=theme.ALLOWANCE_COLOR)
     ax.set_yticks(ypos, df[label].astype(str).tolist())
     if log:
         ax.set_xscale("log")
+        _plain_log_ticks(ax, axis="x")
     ax.set_xlabel(xlabel)
-    ax.set_ylim(-0.8, len(df) - 0.2)
+    ax.set_ylim(-0.8, len(df) - 0.2 + (0.6 if reference_label else 0.0))
     if simulated:
         theme.stamp_simulated(ax)
     return _finish(fig, caption or title, df, "interval_forest")

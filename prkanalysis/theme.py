@@ -183,6 +183,10 @@ def event_marker(category: str) -> str:
     return EVENT_MARKERS.get(str(category).lower(), ".")
 
 
+#: ``gid`` of the SIMULATED watermark: a background mark that labels may cross by design.
+WATERMARK_GID = "prk-watermark"
+
+
 def stamp_simulated(ax: Axes, label: str = SIMULATED_LABEL) -> None:
     """Write a large diagonal watermark on an axes that shows generated data.
 
@@ -210,4 +214,5 @@ def stamp_simulated(ax: Axes, label: str = SIMULATED_LABEL) -> None:
         va="center",
         fontweight="bold",
         zorder=0,
+        gid=WATERMARK_GID,
     )

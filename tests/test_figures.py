@@ -15,7 +15,7 @@ import pytest
 
 matplotlib.use("Agg")
 
-from prkanalysis import episodes, figures, story, theme
+from prkanalysis import episodes, figures, present, story, theme
 from prkanalysis.errors import PrkError
 
 UNIT = re.compile(r"\(.+\)")
@@ -36,6 +36,8 @@ def _check(res: figures.FigureResult) -> None:
                 assert UNIT.search(lab), f"axis label without unit: {lab!r}"
     png = res.png_bytes(dpi=40)
     assert png[:4] == b"\x89PNG"
+    overlaps = present.text_overlaps(res.fig)
+    assert not overlaps, f"{res.name}: overlapping labels {overlaps}"
     assert "FigureResult(" in repr(res)
     assert res.name in res.summary()
 
@@ -208,3 +210,19 @@ def test_mimebundle_has_image_caption_and_source_line(rates: pd.DataFrame) -> No
     assert 'src="data:image/png;base64,' in html and "<figcaption>" in html
     assert html.index("<img") < html.index("<figcaption>") < html.index("Sources: S001")
     assert meta["prkanalysis"]["caption"] == res.caption
+
+
+def test_open_ended_interval_is_an_arrow_not_a_bar_to_a_bound() -> None:
+    t = pd.DataFrame({"label": ["open", "closed"], "estimate": [2.5, 1.8],
+                      "low": [1.33, 1.5], "high": [np.inf, 3.0]})
+    res = figures.interval_forest(t, reference=2.0, reference_label="doubled", log=True,
+                                  xlabel="ratio (-)", title="Ratios",
+                                  caption="One ratio has no upper bound; it is an arrow.")
+    _check(res)
+    ax = res.fig.axes[0]
+    arrows = [a for a in ax.texts if getattr(a, "arrow_patch", None) is not None]
+    assert len(arrows) == 1
+    assert arrows[0].xy[0] == 1.0  # to the axis edge (axes fraction), not to a number
+    assert ax.get_xlim()[1] < 50  # the axis is not stretched to a made-up bound
+    segs = ax.collections[0].get_segments()
+    assert len(segs) == 1  # only the closed interval is a bar

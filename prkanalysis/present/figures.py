@@ -24,6 +24,7 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from prkanalysis.errors import PrkError
+from prkanalysis.theme import WATERMARK_GID
 
 __all__ = ["figure", "source_line", "text_overlaps"]
 
@@ -45,7 +46,8 @@ def text_overlaps(fig: Figure, tolerance_px: float = 1.0) -> list[tuple[str, str
     Transformations: draws the figure (Agg) once; collects every visible, non-empty
     ``Text`` artist (titles, axis labels, tick labels, annotations, legend texts); two labels
     overlap when their window extents intersect by more than ``tolerance_px`` pixels in both
-    directions. Labels of one legend are compared too.
+    directions. Labels of one legend are compared too; the SIMULATED watermark (drawn
+    behind everything, :data:`prkanalysis.theme.WATERMARK_GID`) is not a label.
 
     Args:
         fig: The matplotlib figure.
@@ -66,9 +68,22 @@ def text_overlaps(fig: Figure, tolerance_px: float = 1.0) -> list[tuple[str, str
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     canvas.draw()
     renderer = canvas.get_renderer()
+    # tick labels: only those of the ticks drawn (matplotlib keeps stale labels of ticks
+    # outside the view limits, which are never drawn)
+    tick_labels: set[int] = set()
+    drawn: set[int] = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]:
+                tick_labels.update((id(tick.label1), id(tick.label2)))
+            if ax.get_visible():
+                for tick in axis._update_ticks():  # type: ignore[union-attr]
+                    drawn.update((id(tick.label1), id(tick.label2)))
     boxes = []
     for t in fig.findobj(Text):
-        if not t.get_visible() or not t.get_text().strip():
+        if not t.get_visible() or not t.get_text().strip() or t.get_gid() == WATERMARK_GID:
+            continue
+        if id(t) in tick_labels and id(t) not in drawn:
             continue
         if not _inside(t, renderer):
             continue
