@@ -95,7 +95,7 @@ def test_segments_from_hatch_match_truth(messy):
 def test_segments_from_pressure_cover_truth(messy):
     df, truth = messy
     out, audit = clean(df)
-    seg = segments(out, use_hatch=False)
+    seg = segments(out, use_hatch=False, pressure_method="steps")
     assert (seg["source"] == "pressure").all()
     open_tol = pd.Timedelta(hours=truth.params["open_hours"]) + _tol(truth)
     ts = truth.segments

@@ -332,6 +332,7 @@ def fit_segments(
     gap_s: float = 3600.0,
     use_hatch: bool | None = None,
     channel: str = PRK_PRESSURE,
+    pressure_method: Literal["onset", "steps"] = "onset",
 ) -> pd.DataFrame:
     """Decay constant and mass rate of every hatch-closed segment.
 
@@ -355,6 +356,9 @@ def fit_segments(
         level: Confidence level of the intervals.
         gap_s: Gap threshold for segmentation, seconds.
         use_hatch: Segment from the hatch channel (default: when present).
+        pressure_method: Segmentation without the hatch channel: ``"onset"`` (closures
+            from repressurisation ramps and fitted decay onsets) or ``"steps"`` (see
+            :func:`~prkanalysis.telemetry.segments.assign_segments`).
         channel: Pressure channel.
 
     Returns:
@@ -380,7 +384,8 @@ def fit_segments(
     if not 0 < level < 1:
         raise TelemetryError(f"level must be in (0, 1), got {level}")
     prs, table, seg = assign_segments(df, channel=channel, gap_s=gap_s,
-                                      min_samples=min_samples, use_hatch=use_hatch)
+                                      min_samples=min_samples, use_hatch=use_hatch,
+                                      pressure_method=pressure_method)
     if table.empty:
         raise InsufficientDataError(f"telemetry: no segment with >= {min_samples} samples")
     p = prs["value"].to_numpy(dtype=np.float64)

@@ -211,6 +211,7 @@ def run_pipeline_memory(
         cleaned, volume_m3, temperature_k, ref_pressure_mmhg=p.ref_pressure_mmhg, cov=p.cov,
         maxlags=p.maxlags, use_correction=p.use_correction, min_samples=p.min_samples,
         level=p.level, gap_s=p.gap_s, use_hatch=p.use_hatch, channel=p.channel,
+        pressure_method="steps",  # the partitioned engine implements the step rule only
     )
 
 

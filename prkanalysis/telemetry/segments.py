@@ -6,16 +6,19 @@ smoothly and one decay constant describes it. Two ways to find them:
 * ``source="hatch"``: from the ``prk_hatch`` channel (1 = closed, 0 = open, change-driven
   is fine): each pressure sample takes the last hatch state at or before its time; a
   segment is a run of closed samples.
-* ``source="pressure"``: without a hatch channel, from the pressure itself: a new segment
-  starts at each repressurisation (an upward step far beyond the noise, the ``repress``
-  flag of :func:`~prkanalysis.telemetry.clean`) and, by default, after each gap. The short
-  open interval right after a refill is then part of the next segment, and a refill too
+* ``source="pressure"``: without a hatch channel, from the pressure itself. The default
+  rule (``pressure_method="onset"``, :func:`onset_ranges`) ends each closure before its
+  repressurisation ramp (:func:`rise_events`) and starts it where a fitted decay leaves
+  the flat open period (:func:`hinge_onset`), with guards so that no open or ramp sample
+  is fitted. The older rule (``"steps"``, the partitioned pipeline's) starts a segment at
+  each ``repress`` flag of :func:`~prkanalysis.telemetry.clean` and after each gap, so the
+  open period after a refill is fitted with the next closure. Either way a refill too
   small to see (a leak near zero) does not split.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -26,6 +29,7 @@ from prkanalysis.telemetry.schema import PRK_HATCH, PRK_PRESSURE, SIMULATED_LABE
 
 #: Up to this many segments, ids are written one slice per segment; beyond, by a cumsum.
 _FILL_LOOP_MAX: Final[int] = 10_000
+_DAY: Final[float] = 86400.0
 SEGMENT_COLUMNS: Final[tuple[str, ...]] = (
     "segment_id", "start", "end", "n_samples", "p_start", "p_end", "source",
 )
@@ -98,6 +102,8 @@ def segment_arrays(
     repress_min: float = 5.0,
     repress_k: float = 20.0,
     min_samples: int = 3,
+    method: Literal["steps", "onset"] = "steps",
+    onset: dict[str, Any] | None = None,
 ) -> np.ndarray:
     """Segment id of every pressure sample (time-sorted arrays); ``-1`` = in no segment.
 
@@ -107,8 +113,11 @@ def segment_arrays(
     Pressure mode: a new id at every ``REPRESS``-flagged sample (from ``qc``, or recomputed
     as an upward step > ``max(repress_min, repress_k * robust_scale)``). In both modes a gap
     longer than ``gap_s`` also starts a new id when ``split_gaps`` (default: pressure mode
-    only). Segments with fewer than ``min_samples`` samples become ``-1``; ids are then
-    renumbered 0, 1, 2 ... in time order.
+    only). That is ``method="steps"``, the rule the partitioned pipeline
+    (:mod:`~prkanalysis.telemetry.scale`) implements. ``method="onset"`` (pressure mode
+    only) takes the closures of :func:`onset_ranges` instead (``qc``, ``split_gaps``,
+    ``repress_*`` unused; ``onset`` holds its keyword arguments). Segments with fewer than
+    ``min_samples`` samples become ``-1``; ids are then renumbered 0, 1, 2 ... in time order.
 
     Args:
         t_ns: int64 ns times, sorted.
@@ -121,6 +130,8 @@ def segment_arrays(
         repress_min: Smallest refill step (mmHg) when ``qc`` is absent.
         repress_k: Refill threshold in noise scales when ``qc`` is absent.
         min_samples: Smallest segment kept.
+        method: Pressure-mode rule, ``"steps"`` or ``"onset"``.
+        onset: Keyword arguments of :func:`onset_ranges` (``method="onset"``).
 
     Returns:
         int64 ids, one per sample.
@@ -139,6 +150,12 @@ def segment_arrays(
     if np.any(t[1:] < t[:-1]):
         raise TelemetryError("segment_arrays: times must be sorted (run telemetry.clean first)")
     hatch_mode = hatch_t_ns is not None
+    if method not in ("steps", "onset"):
+        raise TelemetryError(f"segment method must be 'steps' or 'onset', got {method!r}")
+    if method == "onset" and not hatch_mode:
+        kw = {"gap_s": gap_s, **(onset or {})}
+        r = onset_ranges(t, v, min_samples=min_samples, **kw)
+        return _ranges_to_ids(r[:, 0], r[:, 1], [], n, min_samples)
     if split_gaps is None:
         split_gaps = not hatch_mode
     cuts: list[np.ndarray] = []  # sample indices that start a new segment
@@ -200,8 +217,16 @@ def assign_segments(
     split_gaps: bool | None = None,
     min_samples: int = 3,
     use_hatch: bool | None = None,
+    pressure_method: Literal["onset", "steps"] = "onset",
+    onset: dict[str, Any] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """Pressure rows, the segment table and each row's segment id.
+
+    With the hatch channel (present, and ``use_hatch`` not False) segments are its closed
+    runs. Without it, ``pressure_method="onset"`` (default) finds each closure from the
+    pressure alone (:func:`onset_ranges`: repressurisation ramps end closures, a fitted
+    decay onset starts them, guards keep open and ramp samples out), and ``"steps"`` splits
+    at ``repress`` flags and gaps (the partitioned pipeline's rule).
 
     Args:
         df: Long telemetry (cleaned, or at least time-sortable; a ``qc`` column is used).
@@ -210,6 +235,8 @@ def assign_segments(
         split_gaps: See :func:`segment_arrays`.
         min_samples: Smallest segment kept.
         use_hatch: Use the hatch channel (default: when present).
+        pressure_method: Rule without the hatch channel, ``"onset"`` or ``"steps"``.
+        onset: Keyword arguments of :func:`onset_ranges` (thresholds and guards).
 
     Returns:
         ``(pressure_rows, table, seg_id)``: the pressure rows sorted by time, the table of
@@ -240,8 +267,10 @@ def assign_segments(
         if with_hatch else None,
         hatch_v=hatch["value"].to_numpy(dtype=np.float64) if with_hatch else None,
         gap_s=gap_s, split_gaps=split_gaps, min_samples=min_samples,
+        method=pressure_method, onset=onset,
     )
     table = _table(t, v, seg, "hatch" if with_hatch else "pressure")
+    table.attrs["pressure_method"] = None if with_hatch else pressure_method
     if df.attrs.get("simulated"):
         table.attrs.update(simulated=True, label=SIMULATED_LABEL)
     return prs.reset_index(drop=True), table, seg
@@ -275,6 +304,8 @@ def segments(
     split_gaps: bool | None = None,
     min_samples: int = 3,
     use_hatch: bool | None = None,
+    pressure_method: Literal["onset", "steps"] = "onset",
+    onset: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
     """One row per hatch-closed segment of the pressure record.
 
@@ -290,6 +321,8 @@ def segments(
         split_gaps: Split at gaps (default: only without the hatch channel).
         min_samples: Smallest segment kept.
         use_hatch: Force (True) or forbid (False) the hatch channel; default when present.
+        pressure_method: Rule without the hatch channel (see :func:`assign_segments`).
+        onset: Keyword arguments of :func:`onset_ranges`.
 
     Returns:
         The segment table.
@@ -302,5 +335,266 @@ def segments(
     """
     return assign_segments(
         df, channel=channel, gap_s=gap_s, split_gaps=split_gaps, min_samples=min_samples,
-        use_hatch=use_hatch,
+        use_hatch=use_hatch, pressure_method=pressure_method, onset=onset,
     )[1]
+
+
+# --------------------------------------------------------------------------------------------
+# Pressure-only segmentation: repressurisation ramps and closure onsets
+# --------------------------------------------------------------------------------------------
+
+#: Defaults of :func:`onset_ranges` (documented there and in the telemetry README).
+ONSET_DEFAULTS: Final[dict[str, float]] = {
+    "rise_window_s": 1800.0,
+    "rise_k": 10.0,
+    "rise_min": 0.5,
+    "guard_start_s": 900.0,
+    "guard_end_s": 300.0,
+    "onset_z": 4.0,
+    "diurnal_period_s": 86400.0,
+}
+
+
+def _med3(v: np.ndarray) -> np.ndarray:
+    """Running median of three (ends kept): removes any isolated single-sample spike."""
+    if v.size < 3:
+        return v.copy()
+    a, b, c = v[:-2], v[1:-1], v[2:]
+    mid = np.maximum(np.minimum(a, b), np.minimum(np.maximum(a, b), c))
+    return np.r_[v[0], mid, v[-1]]
+
+
+def rise_events(
+    t_ns: np.ndarray, p: np.ndarray, *, scale: float, rise_window_s: float = 1800.0,
+    rise_k: float = 10.0, rise_min: float = 0.5, gap_s: float = 3600.0,
+) -> np.ndarray:
+    """Repressurisations: stretches where the pressure rises far beyond noise and drift.
+
+    With ``m`` the running median of three of ``p`` (a missed glitch cannot rise), sample
+    ``i`` *rises* when ``m[j] - m[i] > thr`` for ``j`` the last sample at or before
+    ``t_i + rise_window_s``, ``thr = max(rise_min, rise_k x scale)``. (A leak only lowers the
+    pressure; a diurnal temperature swing of +-1 K raises 760 mmHg by at most 0.9 mmHg per
+    half hour.) Rising samples closer than ``rise_window_s`` form one event; a rise across a
+    gap longer than ``gap_s`` (``m`` after the gap above ``m`` before by ``thr``) is an event
+    too. For each event the ramp start ``rs`` is the sample of least ``m`` in the event (the
+    bottom of the decay; noise can only move it earlier), and the ramp end ``re`` the first
+    sample at which ``m`` reaches ``top - max(3 scale, 0.02 x rise)``, ``top`` being the
+    largest ``m`` within the event and ``rise_window_s`` after it.
+
+    Args:
+        t_ns: int64 ns times, sorted, without dropped samples.
+        p: Pressures (mmHg).
+        scale: Noise scale (:func:`~prkanalysis.telemetry.robust_scale`).
+        rise_window_s: Longest ramp the test looks across, seconds.
+        rise_k: Rise threshold in noise scales.
+        rise_min: Smallest rise, mmHg.
+        gap_s: Gap threshold, seconds.
+
+    Returns:
+        int64 array ``(events, 2)`` of ``(rs, re)`` sample indices, in time order.
+
+    Example:
+        >>> t = np.arange(200) * 30 * 10**9
+        >>> p = np.r_[np.linspace(700, 690, 100), np.linspace(692, 760, 20), np.full(80, 760)]
+        >>> rise_events(t, p, scale=0.1).tolist()
+        [[98, 119]]
+    """
+    t = np.asarray(t_ns, dtype=np.int64)
+    m = _med3(np.asarray(p, dtype=np.float64))
+    n = t.size
+    if n < 3:
+        return np.zeros((0, 2), dtype=np.int64)
+    thr = max(float(rise_min), float(rise_k) * float(scale))
+    w_ns = int(rise_window_s * 1e9)
+    j = np.searchsorted(t, t + w_ns, side="right") - 1
+    rising = np.flatnonzero(m[j] - m > thr)
+    gap = np.flatnonzero((np.diff(t) > gap_s * 1e9) & (np.diff(m) > thr))
+    if rising.size == 0 and gap.size == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    # each rising i covers [i, j[i]]; a gap rise covers [g, g + 1]
+    a = np.r_[rising, gap]
+    b = np.r_[j[rising], gap + 1]
+    o = np.argsort(a, kind="stable")
+    a, b = a[o], b[o]
+    ends = np.maximum.accumulate(b)
+    new = np.r_[True, a[1:] > ends[:-1]]
+    ev_a = a[new]
+    ev_b = ends[np.r_[np.flatnonzero(new)[1:] - 1, a.size - 1]]
+    out = []
+    for a0, b0 in zip(ev_a.tolist(), ev_b.tolist(), strict=True):
+        rs = a0 + int(np.argmin(m[a0:b0 + 1]))
+        base = m[rs]
+        hi = int(np.searchsorted(t, t[b0] + w_ns, side="right"))
+        top = float(m[a0:hi].max())
+        reach = np.flatnonzero(m[rs:hi] >= top - max(3.0 * scale, 0.02 * (top - base)))
+        re = rs + (int(reach[0]) if reach.size else hi - 1 - rs)
+        out.append((rs, re))
+    return np.asarray(out, dtype=np.int64).reshape(-1, 2)
+
+
+def hinge_onset(
+    t_s: np.ndarray, logp: np.ndarray, *, period_s: float | None = 86400.0,
+    min_tail: int = 10,
+) -> tuple[int, float, float]:
+    """Least-squares onset of a decay: flat, then falling from an unknown sample on.
+
+    Fits ``log p = a + b sin(w t) + c cos(w t) - kappa (t - tau)_+`` (``w = 2 pi /
+    period_s``: a diurnal temperature swing; no sine terms when ``period_s`` is None) for
+    every sample time ``tau`` leaving at least ``min_tail`` samples after it, and returns
+    the ``tau`` with the least residual sum of squares among those with ``kappa > 0``.
+    For fixed ``tau`` the regressor ``h = (t - tau)_+`` enters through its cross-products,
+    which are suffix sums (``h'y = sum_{t>=tau} t y - tau sum y`` and alike), so every
+    candidate costs O(1): ``RSS(tau) = RSS_Z - (h' M_Z y)^2 / (h' M_Z h)`` with ``M_Z`` the
+    residual maker of ``[1, sin, cos]``.
+
+    Args:
+        t_s: Times, seconds (any origin), sorted.
+        logp: Natural log of pressure.
+        period_s: Period of the nuisance swing, or None.
+        min_tail: Fewest samples after the onset.
+
+    Returns:
+        ``(index, kappa_per_s, rss_gain)``: the onset sample, the decay rate there, and the
+        drop of the residual sum of squares against no onset (``(-1, nan, 0)`` when no
+        candidate has ``kappa > 0``).
+
+    Example:
+        >>> t = np.arange(400) * 60.0
+        >>> y = np.log(np.where(t < 6000, 760.0, 760.0 * np.exp(-2e-6 * (t - 6000))))
+        >>> hinge_onset(t, y, period_s=None)[0]
+        100
+    """
+    t = np.asarray(t_s, dtype=np.float64)
+    n = t.size
+    if n < min_tail + 3:
+        return -1, float("nan"), 0.0
+    x = (t - t[0]) / _DAY
+    y = np.asarray(logp, dtype=np.float64)
+    y = y - y.mean()
+    cols = [np.ones(n)]
+    if period_s:
+        ph = 2.0 * np.pi * (t % period_s) / period_s
+        cols += [np.sin(ph), np.cos(ph)]
+    Z = np.stack(cols, axis=1)
+    G = np.linalg.pinv(Z.T @ Z)
+    bz = G @ (Z.T @ y)
+
+    def suffix(a: np.ndarray) -> np.ndarray:
+        return np.cumsum(a[::-1], axis=0)[::-1]
+
+    s0 = np.arange(n, 0, -1, dtype=np.float64)
+    st, stt = suffix(x), suffix(x * x)
+    sy, sty = suffix(y), suffix(x * y)
+    sz, stz = suffix(Z), suffix(x[:, None] * Z)
+    hy = sty - x * sy
+    hh = stt - 2.0 * x * st + x * x * s0
+    hz = stz - x[:, None] * sz
+    num = hy - hz @ bz
+    den = hh - np.einsum("ij,jk,ik->i", hz, G, hz)
+    ok = (den > 1e-12 * max(float(hh[0]), 1e-300)) & (num < 0)
+    ok[n - min_tail:] = False
+    if not ok.any():
+        return -1, float("nan"), 0.0
+    gain = np.where(ok, num * num / np.where(ok, den, 1.0), -1.0)
+    i = int(np.argmax(gain))
+    return i, float(-num[i] / den[i] / _DAY), float(gain[i])
+
+
+def onset_ranges(
+    t_ns: np.ndarray,
+    p: np.ndarray,
+    *,
+    scale: float | None = None,
+    gap_s: float = 3600.0,
+    rise_window_s: float = 1800.0,
+    rise_k: float = 10.0,
+    rise_min: float = 0.5,
+    guard_start_s: float = 900.0,
+    guard_end_s: float = 300.0,
+    onset_z: float = 4.0,
+    diurnal_period_s: float | None = 86400.0,
+    min_samples: int = 3,
+) -> np.ndarray:
+    """Closures found from the pressure alone: sample ranges ``[a, b)`` (no hatch channel).
+
+    The operations cycle is closure (decay), repressurisation (a fast rise), then an open
+    period at station pressure (flat) until the next closure begins. So:
+
+    1. :func:`rise_events` finds the ramps ``(rs, re)``; a closure ends before ``rs`` and
+       nothing after ``re`` up to the next onset is closed.
+    2. Between a ramp end (or the first sample) and the next ramp start (or the last
+       sample) :func:`hinge_onset` finds where the flat open period turns into a decay, on
+       ``log p`` with a diurnal sine and cosine as nuisance terms.
+    3. The closure is then ``[onset + guard, rs - guard_end_s]``, with the start guard the
+       larger of ``guard_start_s`` and the time the fitted decay needs to fall
+       ``onset_z`` noise scales (``onset_z scale / (kappa p)``): before that the onset
+       cannot be told from noise, so those samples may be open.
+
+    Without a visible ramp (a leak so small that a closure loses less than ``rise_min`` or
+    ``rise_k`` noise scales) two closures cannot be told apart; windows with no decay
+    (``kappa <= 0``) are returned whole, minus the guards.
+
+    Args:
+        t_ns: int64 ns times, sorted, without dropped samples.
+        p: Pressures, mmHg (> 0).
+        scale: Noise scale (default :func:`~prkanalysis.telemetry.robust_scale` of ``p``).
+        gap_s: Gap threshold (a rise across a longer gap is a repressurisation).
+        rise_window_s: Longest ramp looked across, seconds (:func:`rise_events`).
+        rise_k: Rise threshold in noise scales.
+        rise_min: Smallest rise, mmHg.
+        guard_start_s: Least time kept out after a found onset, seconds.
+        guard_end_s: Time kept out before a ramp start, seconds.
+        onset_z: Noise scales the decay must fall before the closure is trusted.
+        diurnal_period_s: Period of the temperature swing modelled by the onset fit (None:
+            no swing).
+        min_samples: Smallest closure returned.
+
+    Returns:
+        int64 array ``(closures, 2)`` of ``[a, b)`` sample ranges, in time order.
+
+    Example:
+        >>> t = np.arange(3000) * 60 * 10**9
+        >>> open_ = np.full(100, 760.0)
+        >>> dec = 760.0 * np.exp(-0.05 * np.arange(1380) / 1440)
+        >>> ramp = np.linspace(dec[-1], 760.0, 12)[1:-1]
+        >>> p = np.r_[open_, dec, ramp, np.full(128, 760.0), 760.0 * np.exp(
+        ...     -0.05 * np.arange(1382) / 1440)]
+        >>> onset_ranges(t, p, scale=0.05, diurnal_period_s=None).tolist()  # true 100, 1618
+        [[115, 1474], [1633, 3000]]
+    """
+    t = np.asarray(t_ns, dtype=np.int64)
+    v = np.asarray(p, dtype=np.float64)
+    n = t.size
+    if n == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    if np.any(t[1:] < t[:-1]):
+        raise TelemetryError("onset_ranges: times must be sorted (run telemetry.clean first)")
+    if not np.all(np.isfinite(v)) or np.any(v <= 0):
+        raise TelemetryError("onset_ranges: pressures must be finite and > 0 (clean first)")
+    s = robust_scale(v) if scale is None else float(scale)
+    ev = rise_events(t, v, scale=s, rise_window_s=rise_window_s, rise_k=rise_k,
+                     rise_min=rise_min, gap_s=gap_s)
+    win_a = np.r_[0, ev[:, 1]]
+    win_b = np.r_[ev[:, 0] + 1, n]  # exclusive: the ramp start sample is the last closed one
+    logp = np.log(v)
+    out = []
+    ge_ns = int(guard_end_s * 1e9)
+    for a, b in zip(win_a.tolist(), win_b.tolist(), strict=True):
+        if b - a < max(min_samples, 3):
+            continue
+        t_end = int(t[b - 1]) - (ge_ns if b < n else 0)
+        ts = (t[a:b] - t[a]) / 1e9
+        i, kappa, _ = hinge_onset(ts, logp[a:b], period_s=diurnal_period_s,
+                                  min_tail=max(min_samples, 10))
+        if i < 0:
+            start_ns = int(t[a]) + int(guard_start_s * 1e9)
+        else:
+            lag = onset_z * s / (kappa * float(np.median(v[a + i:b]))) if kappa > 0 else 0.0
+            start_ns = int(t[a + i]) + int(max(guard_start_s, min(lag, 0.25 * ts[-1])) * 1e9)
+            if i == 0 and a == 0:  # the record begins inside a closure
+                start_ns = int(t[0])
+        aa = int(np.searchsorted(t, start_ns, side="left"))
+        bb = int(np.searchsorted(t, t_end, side="right"))
+        if bb - aa >= min_samples:
+            out.append((aa, bb))
+    return np.asarray(out, dtype=np.int64).reshape(-1, 2)

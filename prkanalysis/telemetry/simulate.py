@@ -5,7 +5,8 @@ to ``"SIMULATED"`` and ``attrs["simulated"] = True``; the truth object says so t
 exists to test the loaders, the cleaning and the estimators against a known answer, and
 to benchmark them at scale. It is never evidence.
 
-Model (per hatch-closed segment ``j`` of length ``closed_days``, then ``open_hours`` open):
+Model (per cycle ``j``: a closure of ``closed_days`` (fixed, or drawn from a range), a
+repressurisation ramp of ``repress_minutes``, then ``open_hours`` open at station pressure):
 
 * leak constant ``k_j`` (1/day) from ``leak_k_per_day`` or from a piecewise mass-rate
   history converted at the reference pressure, ``k = m_dot / (p_ref V M / (R T))``; the
@@ -17,8 +18,12 @@ Model (per hatch-closed segment ``j`` of length ``closed_days``, then ``open_hou
   ``T(t) = T0 + A sin(2 pi t / 1 day)``;
 * gauge noise: Gaussian, white or AR(1) with coefficient ``ar1_phi`` (stationary variance
   ``noise_mmhg**2``), then rounding to the quantisation step;
+* the ramp rises linearly from the closure's last pressure to ``station_mmhg``;
 * defects: single-sample glitches, frozen (stale) stretches and gaps (samples removed),
-  placed at random inside closed segments.
+  placed at random inside closures (glitches also in open periods when the schedule is
+  drawn from ranges or has ramps), and rows duplicated at the same time;
+* ground truth: every closure's first and last sample and true k, and the true state of
+  every sample (closed, open, repressurising, glitch, stale, duplicate).
 
 Generation is closed-form and chunked (fixed 4-million-sample chunks, so the result does not
 depend on the machine): 5 years at 1 Hz (158 million samples) take seconds, not minutes.
@@ -72,12 +77,15 @@ class SimTruth:
         segments: One row per hatch-closed segment: ``segment_id``, ``start``, ``end``
             (times of the first and last closed sample), ``n_samples`` (after gap removal),
             ``k_per_day`` (true leak constant), ``kg_per_day`` (true mass rate at the
-            reference pressure), ``p0_mmhg`` (start pressure, before temperature and noise).
+            reference pressure), ``p0_mmhg`` (start pressure, before temperature and noise),
+            ``repress_s`` and ``open_s`` (durations of the ramp and open period after it).
         glitch_times: int64 ns times of the injected glitches that survived (not inside a
             stale stretch or a gap).
         stale: Frozen stretches: ``start``, ``end`` (first and last frozen sample).
         gaps: Removed stretches: ``start`` (first missing time), ``end`` (last missing time).
         params: Every parameter of the run, including the seed.
+        state: int8 true state of every returned sample, in the order returned (codes of
+            :data:`SAMPLE_STATES`: closed, open, repressurising, glitch, stale, duplicate).
         simulated: Always ``True``.
         label: Always ``"SIMULATED"``.
     """
@@ -87,6 +95,7 @@ class SimTruth:
     stale: pd.DataFrame
     gaps: pd.DataFrame
     params: dict[str, Any] = field(default_factory=dict)
+    state: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
     simulated: bool = True
     label: str = SIMULATED_LABEL
 
@@ -147,6 +156,114 @@ def leak_levels(
     return starts[o], rates[o]
 
 
+#: Per-sample true states in :attr:`SimTruth.state` (index = code).
+SAMPLE_STATES: Final[tuple[str, ...]] = (
+    "closed", "open", "repressurising", "glitch", "stale", "duplicate",
+)
+CLOSED, OPEN, REPRESSURISING, GLITCH_STATE, STALE_STATE, DUPLICATE_STATE = range(6)
+#: Largest number of samples one call may generate (about 16 GB of float64).
+MAX_SAMPLES: Final[int] = 2_000_000_000
+#: Accepted sampling rates, Hz (one sample per 11.6 days to 1 kHz).
+RATE_RANGE_HZ: Final[tuple[float, float]] = (1e-6, 1e3)
+
+Range = float | tuple[float, float]
+
+
+def _num(name: str, value: Any, lo: float, hi: float, *, lo_open: bool = False,
+         hi_open: bool = False, integer: bool = False) -> float:
+    """``value`` as a float (or int) checked to lie in ``[lo, hi]`` (open ends as asked).
+
+    Raises:
+        TelemetryError: naming the argument, its value and the accepted range.
+    """
+    lb, rb = ("(" if lo_open else "["), (")" if hi_open else "]")
+    rng_txt = f"{lb}{lo:g}, {hi:g}{rb}" + (" (an integer)" if integer else "")
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        x = float(value)
+        if integer and (not np.isfinite(x) or x != int(x)):
+            raise TypeError
+    except (TypeError, ValueError, OverflowError):
+        raise TelemetryError(
+            f"simulate: argument {name}={value!r} is not a number in {rng_txt}") from None
+    ok = np.isfinite(x) and (x > lo if lo_open else x >= lo) and (x < hi if hi_open else x <= hi)
+    if not ok:
+        raise TelemetryError(f"simulate: argument {name}={value!r} is outside {rng_txt}")
+    return x
+
+
+def _int(name: str, value: Any, lo: int, hi: int) -> int:
+    """``value`` as an int checked to lie in ``[lo, hi]`` (see :func:`_num`)."""
+    return int(_num(name, value, lo, hi, integer=True))
+
+
+def _range(name: str, value: Range, lo: float, hi: float, *, lo_open: bool) -> tuple[float, float]:
+    """A number or a ``(low, high)`` pair, each end checked by :func:`_num`; low <= high."""
+    if isinstance(value, tuple | list):
+        if len(value) != 2:
+            raise TelemetryError(f"simulate: argument {name}={value!r} must be a number or a "
+                                 "(low, high) pair")
+        a = _num(name, value[0], lo, hi, lo_open=lo_open)
+        b = _num(name, value[1], lo, hi, lo_open=lo_open)
+        if b < a:
+            raise TelemetryError(f"simulate: argument {name}={value!r}: low exceeds high")
+        return a, b
+    x = _num(name, value, lo, hi, lo_open=lo_open)
+    return x, x
+
+
+def _timestamp_ns(name: str, value: Any) -> int:
+    """UTC nanoseconds of a date/time (naive = UTC); a clear error when unparseable."""
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise TelemetryError(f"simulate: argument {name}={value!r} is not a date/time "
+                             f"({exc})") from None
+    if ts is pd.NaT:
+        raise TelemetryError(f"simulate: argument {name}={value!r} is not a date/time")
+    return int((ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")).value)
+
+
+def _schedule(n: int, rate_hz: float, closed: tuple[float, float], opened: tuple[float, float],
+              ramp: tuple[float, float], seed: int) -> tuple[np.ndarray, ...]:
+    """Cycles covering ``n`` samples: first sample, closed, ramp and open sample counts.
+
+    A cycle is a closure (decay), a repressurisation ramp, then an open period at station
+    pressure. Fixed lengths give the regular grid of earlier versions (``first = j x spc``);
+    ranges are drawn uniformly, per cycle, from a generator seeded by ``(seed, 1)`` (so the
+    noise and defect draws of a fixed-length run do not change).
+    """
+    fixed = closed[0] == closed[1] and opened[0] == opened[1] and ramp[0] == ramp[1]
+    if fixed:
+        nc = max(round(closed[0] * _DAY_S * rate_hz), 1)
+        nr = round(ramp[0] * 60.0 * rate_hz)
+        no = round(opened[0] * 3600.0 * rate_hz)
+        spc = nc + nr + no
+        n_cyc = -(-n // spc)
+        ones = np.ones(n_cyc, dtype=np.int64)
+        return np.arange(n_cyc, dtype=np.int64) * spc, nc * ones, nr * ones, no * ones
+    rng = np.random.default_rng([seed, 1])
+    mean_spc = (sum(closed) / 2 * _DAY_S + sum(ramp) / 2 * 60.0 + sum(opened) / 2 * 3600.0) \
+        * rate_hz
+    parts: list[np.ndarray] = []
+    total = 0
+    while total < n:
+        m = int(min(max((n - total) / max(mean_spc, 1.0) * 1.2 + 8, 8), 1e7))
+        blk = np.stack([
+            np.maximum(np.rint(rng.uniform(*closed, m) * _DAY_S * rate_hz), 1),
+            np.rint(rng.uniform(*ramp, m) * 60.0 * rate_hz),
+            np.rint(rng.uniform(*opened, m) * 3600.0 * rate_hz),
+        ]).astype(np.int64)
+        parts.append(blk)
+        total += int(blk.sum())
+    allc = np.concatenate(parts, axis=1)
+    spc = allc.sum(axis=0)
+    first = np.r_[0, np.cumsum(spc)[:-1]]
+    keep = first < n
+    return first[keep], allc[0, keep], allc[1, keep], allc[2, keep]
+
+
 def simulate_arrays(
     *,
     start: str = "2019-09-01",
@@ -160,8 +277,9 @@ def simulate_arrays(
     ref_pressure_mmhg: float = 760.0,
     station_mmhg: float = 760.0,
     target_mmhg: float | None = None,
-    closed_days: float = 7.0,
-    open_hours: float = 0.25,
+    closed_days: Range = 7.0,
+    open_hours: Range = 0.25,
+    repress_minutes: Range = 0.0,
     temp_amplitude_k: float = 0.0,
     quant_step: float = 0.101,
     noise_mmhg: float = 0.05,
@@ -172,27 +290,32 @@ def simulate_arrays(
     stale_s: float = 3600.0,
     n_gaps: int = 0,
     gap_len_s: float = 7200.0,
+    n_duplicates: int = 0,
     seed: int = 0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, SimTruth]:
     """Simulate PrK pressure as arrays (no DataFrame overhead); SIMULATED data.
 
     See the module docstring for the model. Samples are on a regular grid
-    ``start + i / rate_hz`` (minus the gaps).
+    ``start + i / rate_hz`` (minus the gaps, plus the duplicated rows).
 
     Args:
         start: First sample time (UTC).
         duration_days: Length of the run.
-        rate_hz: Sampling rate.
+        rate_hz: Sampling rate (1e-6 to 1000 Hz).
         volume_m3: PrK free volume (a parameter: it was never published).
         temperature_k: Mean gas temperature ``T0``.
         leak_k_per_day: Constant leak constant (1/day). Default 0.2 when no history.
-        leak_history: Piecewise mass-rate history (:func:`leak_levels`), e.g. ``"record"``.
+        leak_history: Piecewise mass-rate history (:func:`leak_levels`), e.g. ``"record"``;
+            a two-row history is a step in k on a known date.
         inflow_k_per_day: Inflow constant across the hatch seal, toward ``station_mmhg``.
         ref_pressure_mmhg: Reference pressure for the mass-rate <-> k conversion.
         station_mmhg: Station (and open-hatch) pressure.
         target_mmhg: Pressure at which each closed segment starts (default station).
-        closed_days: Length of each hatch-closed segment.
-        open_hours: Length of each open interval between segments.
+        closed_days: Length of each closure, or a ``(low, high)`` range drawn per closure.
+        open_hours: Length of each open period (at station pressure), or a range.
+        repress_minutes: Duration of the repressurisation ramp that ends each closure
+            (linear from the closure's last pressure to the station's), or a range; 0 = a
+            step (the earlier model).
         temp_amplitude_k: Diurnal temperature amplitude (K).
         quant_step: Gauge quantisation step, mmHg (0 for none).
         noise_mmhg: Gauge noise standard deviation, mmHg.
@@ -203,15 +326,19 @@ def simulate_arrays(
         stale_s: Length of each frozen stretch.
         n_gaps: Gaps of ``gap_len_s`` seconds (samples removed).
         gap_len_s: Length of each gap.
+        n_duplicates: Rows repeated right after their original (same time): half exact
+            copies, half a second reading of the gauge (fresh noise).
         seed: Seed of :func:`numpy.random.default_rng`.
 
     Returns:
         ``(t_ns, p_mmhg, hatch, truth)``: int64 ns times, float64 pressures, int8 hatch state
-        (1 closed, 0 open) per sample, and the :class:`SimTruth`.
+        (1 closed, 0 open or repressurising) per sample, and the :class:`SimTruth` whose
+        ``state`` gives every returned sample's true state (:data:`SAMPLE_STATES`).
 
     Raises:
-        TelemetryError: inconsistent parameters (both or neither leak inputs given in a
-            conflicting way, non-positive rate or duration, |ar1_phi| >= 1).
+        TelemetryError: an argument outside its accepted range (named, with its value and
+            the range), both leak inputs, an unparseable ``start``, or more defects than
+            fit in the run.
 
     Example:
         >>> t, p, h, truth = simulate_arrays(duration_days=2, rate_hz=0.01, closed_days=1,
@@ -223,22 +350,53 @@ def simulate_arrays(
     """
     if leak_k_per_day is not None and leak_history is not None:
         raise TelemetryError("give leak_k_per_day or leak_history, not both")
-    if rate_hz <= 0 or duration_days <= 0 or closed_days <= 0 or open_hours < 0:
-        raise TelemetryError("rate_hz, duration_days, closed_days must be > 0, open_hours >= 0")
-    if not -1.0 < ar1_phi < 1.0:
-        raise TelemetryError(f"ar1_phi must be in (-1, 1), got {ar1_phi}")
+    t0_ns = _timestamp_ns("start", start)
+    rate_hz = _num("rate_hz", rate_hz, *RATE_RANGE_HZ)
+    duration_days = _num("duration_days", duration_days, 0.0, 1e5, lo_open=True)
+    volume_m3 = _num("volume_m3", volume_m3, 0.0, 1e6, lo_open=True)
+    temperature_k = _num("temperature_k", temperature_k, 0.0, 1e4, lo_open=True)
+    if leak_k_per_day is not None:
+        leak_k_per_day = _num("leak_k_per_day", leak_k_per_day, 0.0, 1e3)
+    inflow_k_per_day = _num("inflow_k_per_day", inflow_k_per_day, 0.0, 1e3)
+    ref_pressure_mmhg = _num("ref_pressure_mmhg", ref_pressure_mmhg, 0.0, 1e5, lo_open=True)
+    station_mmhg = _num("station_mmhg", station_mmhg, 0.0, 1e5, lo_open=True)
+    if target_mmhg is not None:
+        target_mmhg = _num("target_mmhg", target_mmhg, 0.0, 1e5, lo_open=True)
+    closed_r = _range("closed_days", closed_days, 0.0, 1e5, lo_open=True)
+    open_r = _range("open_hours", open_hours, 0.0, 1e6, lo_open=False)
+    ramp_r = _range("repress_minutes", repress_minutes, 0.0, 1e5, lo_open=False)
+    temp_amplitude_k = _num("temp_amplitude_k", temp_amplitude_k, 0.0, temperature_k,
+                            hi_open=True)
+    quant_step = _num("quant_step", quant_step, 0.0, 1e3)
+    noise_mmhg = _num("noise_mmhg", noise_mmhg, 0.0, 1e3)
+    ar1_phi = _num("ar1_phi", ar1_phi, -1.0, 1.0, lo_open=True, hi_open=True)
+    glitch_mmhg = _num("glitch_mmhg", glitch_mmhg, -1e4, 1e4)
+    stale_s = _num("stale_s", stale_s, 0.0, 1e9, lo_open=True)
+    gap_len_s = _num("gap_len_s", gap_len_s, 0.0, 1e9, lo_open=True)
+    seed = _int("seed", seed, 0, 2**63 - 1)
+    n_f = np.floor(duration_days * _DAY_S * rate_hz)
+    if not 1 <= n_f <= MAX_SAMPLES:
+        raise TelemetryError(
+            f"simulate: duration_days={duration_days!r} at rate_hz={rate_hz!r} gives {n_f:.0f} "
+            f"samples; accepted 1 to {MAX_SAMPLES:,}")
+    n = int(n_f)
+    n_glitches = _int("n_glitches", n_glitches, 0, n)
+    n_duplicates = _int("n_duplicates", n_duplicates, 0, n)
+    for name, count, length_s in (("n_stale", n_stale, stale_s), ("n_gaps", n_gaps, gap_len_s)):
+        room = n // (round(length_s * rate_hz) + 21)
+        _int(name, count, 0, room)
+    n_stale, n_gaps = int(n_stale), int(n_gaps)
+
     rng = np.random.default_rng(seed)
-    t0_ns = pd.Timestamp(start, tz="UTC").value if pd.Timestamp(start).tzinfo is None \
-        else pd.Timestamp(start).tz_convert("UTC").value
     dt_ns = round(1e9 / rate_hz)
-    n = int(np.floor(duration_days * _DAY_S * rate_hz))
-    nc = max(round(closed_days * _DAY_S * rate_hz), 1)
-    spc = nc + round(open_hours * 3600.0 * rate_hz)
-    n_cyc = -(-n // spc)
+    first, ncs, nrs, nos = _schedule(n, rate_hz, closed_r, open_r, ramp_r, seed)
+    spcs = ncs + nrs + nos
+    regular = bool(np.all(spcs == spcs[0]))
+    n_cyc = first.size
     target = station_mmhg if target_mmhg is None else float(target_mmhg)
     m_ref = air_mass_kg(ref_pressure_mmhg, volume_m3, temperature_k)
 
-    cyc_start_ns = t0_ns + np.arange(n_cyc, dtype=np.int64) * spc * dt_ns
+    cyc_start_ns = t0_ns + first * dt_ns
     if leak_history is not None:
         lv_start, lv_rate = leak_levels(leak_history)
         j = np.searchsorted(lv_start, cyc_start_ns, side="right") - 1
@@ -251,21 +409,38 @@ def simulate_arrays(
     ktot_s = (k_day + kin) / _DAY_S
     p_eq = np.where(k_day + kin > 0, kin * station_mmhg / np.where(k_day + kin > 0,
                                                                    k_day + kin, 1.0), target)
+    # pressure at the end of each closure (start of its ramp), before temperature and noise
+    p_last = p_eq + (target - p_eq) * np.exp(-ktot_s * ncs / rate_hz)
 
     p = np.empty(n, dtype=np.float64)
     hatch = np.empty(n, dtype=np.int8)
+    state = np.empty(n, dtype=np.int8)
     zi = np.zeros(1)
     innov = noise_mmhg * np.sqrt(1.0 - ar1_phi**2)
+    spc0 = int(spcs[0])
     for a in range(0, n, _CHUNK):
         b = min(a + _CHUNK, n)
         i = np.arange(a, b, dtype=np.int64)
-        cyc = i // spc
-        pos = i - cyc * spc
-        closed = pos < nc
+        if regular:
+            cyc = i // spc0
+            pos = i - cyc * spc0
+        else:
+            cyc = np.searchsorted(first, i, side="right") - 1
+            pos = i - first[cyc]
+        nc_i = ncs[cyc]
+        closed = pos < nc_i
         tau = pos / rate_hz
         pe = p_eq[cyc]
         val = pe + (target - pe) * np.exp(-ktot_s[cyc] * tau)
         val = np.where(closed, val, station_mmhg)
+        st = np.where(closed, CLOSED, OPEN).astype(np.int8)
+        if nrs.any():
+            nr_i = nrs[cyc]
+            ramp = ~closed & (pos < nc_i + nr_i)
+            frac = (pos - nc_i + 1) / (nr_i + 1.0)
+            pl = p_last[cyc]
+            val = np.where(ramp, pl + (station_mmhg - pl) * frac, val)
+            st[ramp] = REPRESSURISING
         if temp_amplitude_k:
             ts = i / rate_hz
             val *= 1.0 + temp_amplitude_k / temperature_k * np.sin(2 * np.pi * ts / _DAY_S
@@ -288,17 +463,21 @@ def simulate_arrays(
             val = np.rint(val / quant_step) * quant_step
         p[a:b] = val
         hatch[a:b] = closed
+        state[a:b] = st
 
     glitch_idx = np.arange(0)
     if n_glitches > 0:
-        ok_idx = _closed_positions(rng, n, spc, nc, 3)
+        ok_idx = _fault_positions(rng, n, first, ncs, nrs, spcs, 3, include_open=not regular
+                                  or bool(nrs.any()))
         glitch_idx = np.sort(rng.choice(ok_idx, size=min(n_glitches, ok_idx.size), replace=False))
     if glitch_idx.size:
         p[glitch_idx] += glitch_mmhg * rng.choice([-1.0, 1.0], size=glitch_idx.size)
-    stale_rows = _place_stretches(rng, n_stale, round(stale_s * rate_hz), n, spc, nc)
+        state[glitch_idx] = GLITCH_STATE
+    stale_rows = _place_stretches(rng, n_stale, round(stale_s * rate_hz), n, first, ncs)
     for s0, s1 in stale_rows:
         p[s0 + 1 : s1 + 1] = p[s0]
-    gap_rows = _place_stretches(rng, n_gaps, round(gap_len_s * rate_hz), n, spc, nc)
+        state[s0 + 1 : s1 + 1] = STALE_STATE
+    gap_rows = _place_stretches(rng, n_gaps, round(gap_len_s * rate_hz), n, first, ncs)
     g_ok = glitch_idx
     # a glitch inside a frozen stretch or a gap, or next to a gap or another glitch, has no
     # clean neighbours: it is not a single-sample glitch any more
@@ -312,8 +491,8 @@ def simulate_arrays(
     def t_at(i: np.ndarray | int | list[int]) -> np.ndarray:
         return t0_ns + np.asarray(i, dtype=np.int64) * dt_ns
 
-    seg_first = np.arange(n_cyc, dtype=np.int64) * spc
-    seg_last = np.minimum(seg_first + nc, n) - 1
+    seg_first = first
+    seg_last = np.minimum(seg_first + ncs, n) - 1
     n_seg = seg_last - seg_first + 1
     for a0, b0 in gap_rows:
         n_seg -= np.maximum(0, np.minimum(seg_last, b0) - np.maximum(seg_first, a0) + 1)
@@ -325,6 +504,8 @@ def simulate_arrays(
         "k_per_day": k_day,
         "kg_per_day": kg_day,
         "p0_mmhg": np.full(n_cyc, target),
+        "repress_s": nrs / rate_hz,
+        "open_s": nos / rate_hz,
     })
     stale_df = pd.DataFrame({
         "start": pd.to_datetime(t_at([a for a, _ in stale_rows]), utc=True),
@@ -340,14 +521,15 @@ def simulate_arrays(
                   (None if leak_history is None else "table"),
                   inflow_k_per_day=inflow_k_per_day, ref_pressure_mmhg=ref_pressure_mmhg,
                   station_mmhg=station_mmhg, target_mmhg=target, closed_days=closed_days,
-                  open_hours=open_hours, temp_amplitude_k=temp_amplitude_k, quant_step=quant_step,
+                  open_hours=open_hours, repress_minutes=repress_minutes,
+                  temp_amplitude_k=temp_amplitude_k, quant_step=quant_step,
                   noise_mmhg=noise_mmhg, ar1_phi=ar1_phi, n_glitches=n_glitches,
                   glitch_mmhg=glitch_mmhg, n_stale=n_stale, stale_s=stale_s, n_gaps=n_gaps,
-                  gap_len_s=gap_len_s, seed=seed)
-    truth = SimTruth(segs, t_at(g_ok), stale_df, gaps_df, params)
+                  gap_len_s=gap_len_s, n_duplicates=n_duplicates, seed=seed)
     keep = _keep_ranges(n, gap_rows)
     p = _compact(p, keep)
     hatch = _compact(hatch, keep)
+    state = _compact(state, keep)
     t_ns = np.empty(p.size, dtype=np.int64)
     w = 0
     for a0, b0 in keep:
@@ -355,7 +537,31 @@ def simulate_arrays(
             c1 = min(c0 + _CHUNK, b0)
             t_ns[w : w + c1 - c0] = t_at(np.arange(c0, c1, dtype=np.int64))
             w += c1 - c0
+    if n_duplicates:
+        t_ns, p, hatch, state = _duplicate_rows(t_ns, p, hatch, state, int(n_duplicates),
+                                                noise_mmhg, quant_step, seed)
+    truth = SimTruth(segs, t_at(g_ok), stale_df, gaps_df, params, state=state)
     return t_ns, p, hatch, truth
+
+
+def _duplicate_rows(t: np.ndarray, p: np.ndarray, h: np.ndarray, s: np.ndarray, m: int,
+                    noise: float, step: float, seed: int) -> tuple[np.ndarray, ...]:
+    """Insert ``m`` rows right after randomly chosen rows, at the same time (SIMULATED).
+
+    Half are exact copies; the other half are a second reading (fresh Gaussian noise of
+    ``noise`` sd, quantised to ``step``). Drawn from a generator seeded by ``(seed, 2)``.
+    """
+    rng = np.random.default_rng([seed, 2])
+    m = min(m, t.size)
+    idx = np.sort(rng.choice(t.size, size=m, replace=False))
+    val = p[idx].copy()
+    second = rng.random(m) < 0.5
+    val[second] += noise * rng.standard_normal(int(second.sum()))
+    if step > 0:
+        val[second] = np.rint(val[second] / step) * step
+    at = idx + 1
+    return (np.insert(t, at, t[idx]), np.insert(p, at, val), np.insert(h, at, h[idx]),
+            np.insert(s, at, np.int8(DUPLICATE_STATE)))
 
 
 def _keep_ranges(n: int, gaps: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -384,35 +590,45 @@ def _compact(arr: np.ndarray, keep: list[tuple[int, int]]) -> np.ndarray:
     return arr[:w]
 
 
-def _closed_positions(
-    rng: np.random.Generator, n: int, spc: int, nc: int, margin: int
+def _fault_positions(
+    rng: np.random.Generator, n: int, first: np.ndarray, nc: np.ndarray, nr: np.ndarray,
+    spc: np.ndarray, margin: int, *, include_open: bool
 ) -> np.ndarray:
-    """Indices inside closed segments at least ``margin`` samples from either end."""
-    if nc <= 2 * margin:
+    """Indices at least ``margin`` samples from any change of state.
+
+    Inside closures, and with ``include_open`` inside open periods too (never on a ramp).
+    """
+    hi = int(spc.max() if include_open else nc.max()) - margin
+    if hi <= margin:
         return np.arange(0)
-    n_cyc = -(-n // spc)
-    base = np.arange(n_cyc, dtype=np.int64)[:, None] * spc
+    n_cyc = first.size
     # sample candidate positions rather than enumerate all of them (memory-lean)
     k = min(n, 200_000)
     cyc = rng.integers(0, n_cyc, size=k)
-    pos = rng.integers(margin, nc - margin, size=k)
-    idx = base[cyc, 0] + pos
-    return np.unique(idx[idx < n - margin])
+    pos = rng.integers(margin, hi, size=k)
+    ok = pos < nc[cyc] - margin
+    if include_open:
+        ok |= (pos >= nc[cyc] + nr[cyc] + margin) & (pos < spc[cyc] - margin)
+    idx = first[cyc] + pos
+    return np.unique(idx[ok & (idx < n - margin)])
 
 
 def _place_stretches(
-    rng: np.random.Generator, count: int, length: int, n: int, spc: int, nc: int
+    rng: np.random.Generator, count: int, length: int, n: int, first: np.ndarray,
+    nc: np.ndarray
 ) -> list[tuple[int, int]]:
-    """Non-overlapping stretches of ``length`` samples inside closed segments."""
-    if count <= 0 or length <= 0 or nc <= length + 20:
+    """Non-overlapping stretches of ``length`` samples inside closures (best effort)."""
+    if count <= 0 or length <= 0 or nc.max() <= length + 20:
         return []
-    n_cyc = -(-n // spc)
+    n_cyc = first.size
     out: list[tuple[int, int]] = []
     for _ in range(count * 20):
         if len(out) == count:
             break
         c = int(rng.integers(0, n_cyc))
-        a = c * spc + int(rng.integers(10, nc - length - 10))
+        if nc[c] <= length + 20:
+            continue
+        a = int(first[c]) + int(rng.integers(10, int(nc[c]) - length - 10))
         b = a + length - 1
         if b >= n - 10:
             continue
@@ -422,14 +638,17 @@ def _place_stretches(
     return sorted(out)
 
 
-def simulate(**kwargs: Any) -> tuple[pd.DataFrame, SimTruth]:
+def simulate(*, hatch_channel: bool = True, **kwargs: Any) -> tuple[pd.DataFrame, SimTruth]:
     """Simulate PrK telemetry as a long table; SIMULATED data (see :func:`simulate_arrays`).
 
-    The table holds channel ``prk_pressure`` (every sample, mmHg) and channel ``prk_hatch``
-    (change-driven: the first sample and every change, 1 = closed, 0 = open), a ``label``
-    column equal to ``"SIMULATED"``, and ``attrs`` ``simulated=True``, ``label``, ``seed``.
+    The table holds channel ``prk_pressure`` (every sample, mmHg) and, unless
+    ``hatch_channel=False``, channel ``prk_hatch`` (change-driven: the first sample and
+    every change, 1 = closed, 0 = open), a ``label`` column equal to ``"SIMULATED"``, and
+    ``attrs`` ``simulated=True``, ``label``, ``seed``. The pressure rows are first, in the
+    order of ``truth.state``.
 
     Args:
+        hatch_channel: Include the ``prk_hatch`` channel (public ISS telemetry has none).
         **kwargs: The keyword arguments of :func:`simulate_arrays`.
 
     Returns:
@@ -443,7 +662,10 @@ def simulate(**kwargs: Any) -> tuple[pd.DataFrame, SimTruth]:
         {'prk_pressure': 2592, 'prk_hatch': 5}
     """
     t_ns, p, hatch, truth = simulate_arrays(**kwargs)
-    change = np.flatnonzero(np.r_[True, hatch[1:] != hatch[:-1]])
+    if hatch_channel:
+        change = np.flatnonzero(np.r_[True, (hatch[1:] != hatch[:-1]) & (t_ns[1:] != t_ns[:-1])])
+    else:
+        change = np.arange(0)
     n_p, n_h = t_ns.size, change.size
     time = np.concatenate([t_ns, t_ns[change]])
     codes = np.r_[np.zeros(n_p, np.int8), np.ones(n_h, np.int8)]
@@ -454,5 +676,6 @@ def simulate(**kwargs: Any) -> tuple[pd.DataFrame, SimTruth]:
         "unit": pd.Categorical.from_codes(codes, pd.Index(["mmHg", "1"])),
         "label": pd.Categorical.from_codes(np.zeros_like(codes), pd.Index([SIMULATED_LABEL])),
     })
-    df.attrs.update(simulated=True, label=SIMULATED_LABEL, seed=truth.params["seed"])
+    df.attrs.update(simulated=True, label=SIMULATED_LABEL, seed=truth.params["seed"],
+                    hatch_channel=bool(hatch_channel))
     return df, truth
