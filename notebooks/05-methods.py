@@ -31,8 +31,9 @@ import pandas as pd
 import statsmodels.api as sm
 from IPython.display import display
 
-from prkanalysis import config, figures, physics, story
+from prkanalysis import config, figures, physics, present
 from prkanalysis.models import breaks, cusum, decay, regression, segmented
+from prkanalysis.present.text import count_word
 
 nile = sm.datasets.nile.load_pandas().data
 y_nile = nile["volume"].to_numpy(dtype=float)
@@ -95,7 +96,12 @@ ref = pd.DataFrame(
 ref["computed"] = ref["computed"].astype(float)
 ref["difference"] = ref["computed"] - ref["published"]
 ref["relative"] = ref["difference"] / ref["published"].abs()
-ref
+present.table(
+    ref, labels={"relative": "relative difference"},
+    caption="Published reference values beside the computed ones (three significant figures; "
+            "the relative difference shows the agreement).",
+    sources=["strucchange 1.5-4 (R)", "segmented (R)", "Greene (Longley)", "NIST StRD",
+             "40 CFR 1065.644"])
 
 # %% [markdown]
 # The published statistics are printed to a few significant figures, so a relative difference
@@ -106,18 +112,23 @@ ref
 nile_series = pd.DataFrame({"t": years, "value": y_nile, "fitted": bp.fitted(m=1)})
 nile_breaks = pd.DataFrame({"estimate": [years[ci[1] - 1]], "ci_low": [years[ci[0] - 1]],
                             "ci_high": [years[ci[2] - 1]]})
-display(figures.break_dating(nile_series, nile_breaks, fitted="fitted", simulated=False,
-                             xlabel="year (calendar)", ylabel="Nile flow at Aswan (1e8 m³/yr)",
-                             title="Nile: Bai-Perron break with its Bai (1997) interval"))
+display(present.figure(
+    figures.break_dating(nile_series, nile_breaks, fitted="fitted", simulated=False,
+                         xlabel="year (calendar)", ylabel="Nile flow at Aswan (1e8 m³/yr)",
+                         title="Nile: Bai-Perron break with its Bai (1997) interval"),
+    sources=["Nile flows (R datasets, via statsmodels)", "strucchange 1.5-4 (R)"]))
+
+# %%
+nominal_text = f"{1 - ALPHA:.0%}"
+n_seeds_text = f"{N_SEEDS:,}"
 
 # %% [markdown]
 # ## Coverage on SIMULATED truth
-
-# %% tags=["remove-input"]
-story.prose(
-    "Decay constants: exponential decays with known k, noise as in the crew readings, fitted by "
-    f"NLS; how often does the {1 - ALPHA:.0%} interval contain k? Break dates: a mean shift at "
-    "a known date in Gaussian noise; how often does the Bai interval contain it?")
+#
+# Decay constants: exponential decays with known k, noise as in the crew readings, fitted by
+# NLS; how often does the {eval}`nominal_text` interval contain k? Break dates: a mean shift
+# at a known date in Gaussian noise; how often does the Bai interval contain it? Each check
+# uses {eval}`n_seeds_text` SIMULATED series.
 
 # %%
 cov_decay = decay.decay_coverage(n_sims=N_SEEDS, seed=SEED, alpha=ALPHA)
@@ -139,27 +150,40 @@ cover = pd.DataFrame(
         "high": [cov_decay.coverage + 2 * cov_decay.mc_se, cov_break + 2 * mc_se_break],
     }
 )
-display(figures.interval_forest(
-    cover, reference=1 - ALPHA, reference_label="nominal", simulated=True,
-    xlabel="coverage of the interval (share of runs)",
-    title="Interval coverage on simulated truth",
-    caption=f"Share of {N_SEEDS} SIMULATED runs whose interval contains the truth, with +-2 "
-            "Monte Carlo standard errors; the dashed line is the nominal level."))
-cover
+display(present.figure(
+    figures.interval_forest(
+        cover, reference=1 - ALPHA, reference_label="nominal", simulated=True,
+        xlabel="coverage of the interval (share of runs)",
+        title="Interval coverage on simulated truth"),
+    caption=f"Share of the {N_SEEDS:,} SIMULATED runs whose interval contains the truth, "
+            "with ±2 Monte Carlo standard errors; the dashed line is the nominal level.",
+    sources=[f"SIMULATED, seed {SEED}"]))
+present.table(cover, labels={"label": "interval", "estimate": "coverage",
+                             "low": "coverage − 2 MC SE", "high": "coverage + 2 MC SE"},
+              digits=3, caption="SIMULATED coverage (share of runs).")
 
-# %% tags=["findings", "remove-input"]
+# %%
 exact = ref[ref["quantity"].str.contains("year")]
 cont = ref[~ref["quantity"].str.contains("year")]
 worst = cont.loc[cont["relative"].abs().idxmax()]
-items = [
-    f"{len(ref)} published reference values reproduced; the {len(exact)} break years and CI "
-    f"ends match {'exactly' if (exact['difference'] == 0).all() else 'NOT exactly'} "
-    f"(Nile break {int(exact['computed'].iloc[0])}, CI {int(exact['computed'].iloc[1])}-"
-    f"{int(exact['computed'].iloc[2])}).",
-    f"Largest relative difference among the {len(cont)} continuous values: "
-    f"{abs(worst['relative']):.1e} ({worst['method']}, {worst['quantity']}).",
-    f"SIMULATED coverage with {N_SEEDS} seeds: decay-k intervals cover the truth in "
-    f"{cov_decay.coverage:.1%} of runs (MC SE {cov_decay.mc_se:.1%}); Bai break-date "
-    f"intervals in {cov_break:.1%} (MC SE {mc_se_break:.1%}); nominal {1 - ALPHA:.0%}.",
-]
-story.findings_markdown("Findings: the methods", items)
+n_refs_text = count_word(len(ref))
+n_exact_text = count_word(len(exact))
+n_cont_text = count_word(len(cont))
+match_text = "match exactly" if (exact["difference"] == 0).all() else "do NOT all match"
+nile_break_text = f"{int(exact['computed'].iloc[0])}"
+nile_ci_text = f"{int(exact['computed'].iloc[1])}-{int(exact['computed'].iloc[2])}"
+worst_text = f"{abs(worst['relative']):.1e} ({worst['method']}, {worst['quantity']})"
+cov_decay_text = f"{cov_decay.coverage:.1%} (Monte Carlo SE {cov_decay.mc_se:.1%})"
+cov_break_text = f"{cov_break:.1%} (Monte Carlo SE {mc_se_break:.1%})"
+
+# %% [markdown] tags=["findings"]
+# ### Findings: the methods
+#
+# - {eval}`n_refs_text` published reference values reproduced; the {eval}`n_exact_text` break
+#   years and interval ends {eval}`match_text` (Nile break {eval}`nile_break_text`, interval
+#   {eval}`nile_ci_text`).
+# - Largest relative difference among the {eval}`n_cont_text` continuous values:
+#   {eval}`worst_text`.
+# - SIMULATED coverage with {eval}`n_seeds_text` seeds: decay-k intervals cover the truth in
+#   {eval}`cov_decay_text` of runs; Bai break-date intervals in {eval}`cov_break_text`;
+#   nominal {eval}`nominal_text`.

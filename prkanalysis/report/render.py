@@ -248,6 +248,9 @@ def chapter_lede(nb: Any) -> str:
 def findings_outputs(nb: Any) -> list[Mapping[str, Any]]:
     """The rich outputs of the cells tagged ``findings`` (streams and errors excluded).
 
+    A Markdown cell tagged ``findings`` counts as one Markdown output (its inline values
+    filled in).
+
     Example:
         >>> import nbformat
         >>> c = nbformat.v4.new_code_cell("", metadata={"tags": ["findings"]})
@@ -257,6 +260,9 @@ def findings_outputs(nb: Any) -> list[Mapping[str, Any]]:
     """
     found: list[Mapping[str, Any]] = []
     for cell in nb.cells:
+        if cell.cell_type == "markdown" and "findings" in cell_tags(cell):
+            found.append({"output_type": "display_data",
+                          "data": {"text/markdown": resolved_source(cell)}})
         if cell.cell_type == "code" and "findings" in cell_tags(cell):
             found.extend(
                 o
