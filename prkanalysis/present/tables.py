@@ -67,11 +67,11 @@ def _is_missing(value: Any) -> bool:
 def format_number(value: float, digits: int | None = None) -> str:
     """A number for readers: ``digits`` decimals, else three significant figures.
 
-    Whole numbers get no decimals (a thousands separator from 10 000 up, so years stay
-    ``1898``); values below 0.001 or from 1e6 up (when not whole) use ``× 10ⁿ``.
+    Whole numbers and values from a thousand up get no decimals (a thousands separator from
+    10 000 up, so years stay ``1898``); values below 0.001 use ``× 10ⁿ``.
 
     Example:
-        >>> [format_number(v) for v in (1898.0, 1597457.0, 0.000296570, 75.93, 2.0)]
+        >>> [format_number(v) for v in (1898.0, 1597457.19, 0.000296570, 75.93, 2.0)]
         ['1898', '1,597,457', '2.97 × 10⁻⁴', '75.9', '2']
         >>> format_number(3.14159, digits=2), format_number(-0.5)
         ('3.14', '-0.5')
@@ -84,7 +84,9 @@ def format_number(value: float, digits: int | None = None) -> str:
         n = int(value)
         return f"{n:,}" if abs(n) >= 10_000 else str(n)
     mag = math.floor(math.log10(abs(value)))
-    if mag < -3 or mag >= 6:
+    if 3 <= mag < 15:  # a thousand and more: whole units are precise enough
+        return format_number(float(round(value)))
+    if mag < -3 or mag >= 15:
         mant = value / 10**mag
         return f"{mant:.2f} × 10{str(mag).translate(_SUPERSCRIPT)}"
     decimals = max(0, 2 - mag)
