@@ -25,43 +25,57 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from prkanalysis import physics
+from prkanalysis.analysis.air_lost import AIR_LOST_METHODS, AirLost, cumulative_air_lost
+from prkanalysis.analysis.detection import (
+    StopBound,
+    detection_sensitivity,
+    stop_bound,
+    stop_detection_limits,
+)
+from prkanalysis.analysis.flow import FlowEvidence, exponent_interval, july_2021_flow
 from prkanalysis.analysis.rates import is_true, ratios_2024
+from prkanalysis.analysis.volume import VolumeEstimate, pairing_volumes, volume_estimate
 from prkanalysis.errors import DataValidationError, InsufficientDataError
 from prkanalysis.models.decay import compare_decay_models, fit_decay, two_point_k
 from prkanalysis.models.growth import RatioInterval, rate_ratio
-from prkanalysis.units import MMHG_PA, convert
+from prkanalysis.units import MMHG_PA
 
 __all__ = [
-    "AIR_LOST_EPOCHS",
     "AIR_LOST_METHODS",
-    "AIR_LOST_PERIOD",
     "DEFAULT_GRADES",
     "VOLUME_METHODS",
-    "VOLUME_PAIRINGS",
     "AirLost",
+    "FlowEvidence",
+    "StopBound",
+    "VolumeEstimate",
     "cumulative_air_lost",
     "daily_loss_band",
     "decay_curves",
+    "detection_sensitivity",
     "episode_readings",
+    "exponent_interval",
     "fit_episodes",
     "hole_diameters",
     "implied_volume_band",
+    "july_2021_flow",
     "july_2021_model_comparison",
     "july_2021_verdict",
     "k_ratio",
+    "pairing_volumes",
     "print_episode_fits",
     "ratios_2024",
     "record_rates",
     "segment_rates",
+    "stop_bound",
     "stop_detection_limits",
     "volume_band",
+    "volume_estimate",
     "volume_sensitivity",
 ]
 
@@ -374,23 +388,6 @@ def july_2021_verdict(comparison: pd.DataFrame) -> str:
     return "; ".join(parts) + "."
 
 
-#: Pairings of a mass rate with a decay episode of the same epoch, for the implied volume:
-#: ``(label, rate_id, episode_id, divisor_figure_id)``; the divisor (a "reduced N-fold"
-#: figure from ``other_figures``) divides the rate when given.
-VOLUME_PAIRINGS: tuple[tuple[str, str, str, str | None], ...] = (
-    ("Sept 2020 rate (1.4 kg/day, unnamed Sputnik source) x Oct 2020 decay", "LR03",
-     "E2020-10", None),
-    ("Sept 2020 rate x Dec 2020 decay", "LR03", "E2020-12", None),
-    ("Oct 2020 Graphic News rate (0.77 kg/day, secondary) x Oct 2020 decay", "LR20",
-     "E2020-10", None),
-    ("Oct 2020 Graphic News rate (secondary) x Dec 2020 decay", "LR20", "E2020-12", None),
-    ("Sept 2020 rate / 3 (Apr 2021 'threefold' reduction) x Mar 2021 decay", "LR03",
-     "E2021-03", "OF15"),
-    ("Oct 2020 Graphic News rate / 3 (Apr 2021 'threefold', secondary) x Mar 2021 decay",
-     "LR20", "E2021-03", "OF15"),
-)
-
-
 def _row(df: pd.DataFrame, col: str, key: str, table: str) -> pd.Series:
     hit = df[df[col].astype(str) == key]
     if hit.empty:
@@ -398,8 +395,9 @@ def _row(df: pd.DataFrame, col: str, key: str, table: str) -> pd.Series:
     return hit.iloc[0]
 
 
-#: Methods of :func:`implied_volume_band`: ``"pairings"`` (default) pairs the rate and the
-#: episode named in :data:`VOLUME_PAIRINGS`; ``"window"`` pairs every rate whose period
+#: Methods of :func:`implied_volume_band`: ``"pairings"`` (default) uses the
+#: ``volume_pairings`` judgement table (:mod:`prkanalysis.analysis.volume`: same leak state,
+#: background, source-level uncertainty); ``"window"`` pairs every rate whose period
 #: mid-point lies within ``window_days`` of an episode's first reading.
 VOLUME_METHODS: tuple[str, ...] = ("pairings", "window")
 
@@ -410,10 +408,11 @@ def implied_volume_band(
     other_figures: pd.DataFrame | None = None,
     *,
     method: str = "pairings",
-    pairings: Sequence[tuple[str, str, str, str | None]] = VOLUME_PAIRINGS,
     window_days: int = 120,
     temperature_k: Interval = (295.15, 297.15),
     resolution_mmhg: float = 0.5,
+    record: Any = None,
+    grades: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """PrK free volume implied by pairing a mass rate with a decay constant of the same epoch.
 
@@ -427,11 +426,13 @@ def implied_volume_band(
 
     Which rate goes with which decay is the method:
 
-    * ``"pairings"`` (default): the labelled pairings of :data:`VOLUME_PAIRINGS`. Each pairs
-      a rate with a decay of the same leak state, between the events that changed it (the
-      Oct 2020 crack discovery, the March 2021 sealing, whose effect enters through the Apr
-      2021 "threefold" figure). This is the defensible default: a rate and a decay measured
-      either side of a repair describe different holes.
+    * ``"pairings"`` (default): the ``volume_pairings`` judgement table, evaluated by
+      :func:`prkanalysis.analysis.volume.pairing_volumes` (``record``, default
+      ``load_record()``; ``rates`` are the trusted rates): only pairings of the same leak
+      state (no repair in between), the station background subtracted, each figure with its
+      source-level uncertainty, Solovyov's whole-station rate and equivalent hole as
+      cross-checks, the contradicted "threefold" division dropped. Its columns are those of
+      ``pairing_volumes`` (``used`` marks the pairings that count).
     * ``"window"``: every rate in ``rates`` (pass the rates the reader trusts) whose period
       mid-point lies within ``window_days`` of an episode's first reading, regardless of the
       events in between. Mechanical, and blind to repairs; shown as a sensitivity check.
@@ -442,8 +443,8 @@ def implied_volume_band(
             ``"window"`` also needs ``period_start``/``period_end``).
         other_figures: ``other_figures`` (needed for divisor pairings).
         method: One of :data:`VOLUME_METHODS`.
-        pairings: ``(label, rate_id, episode_id, divisor_figure_id)`` tuples
-            (``"pairings"`` only).
+        record: The evidence record for ``"pairings"`` (default ``load_record()``).
+        grades: Trusted grades for ``other_figures`` rows (``"pairings"``).
         window_days: Largest distance between a rate's period mid-point and an episode's
             first reading, days (``"window"`` only).
         temperature_k: Gas temperature interval, K.
@@ -463,23 +464,21 @@ def implied_volume_band(
     if method not in VOLUME_METHODS:
         raise DataValidationError(f"unknown implied-volume method {method!r}; expected one of "
                                   f"{VOLUME_METHODS}", column="method", value=method)
+    if method == "pairings":
+        from prkanalysis.analysis.volume import pairing_volumes
+
+        if record is None:
+            from prkanalysis import load_record
+
+            record = load_record()
+        out = pairing_volumes(record, rates=rates, grades=grades, temperature_k=temperature_k,
+                              resolution_mmhg=resolution_mmhg)
+        out.attrs["method"] = method
+        return out
     _need(rates, _RATE_COLS, "leak_rates")
     fits = fit_episodes(readings, resolution_mmhg).set_index("episode_id")
     todo: list[tuple[str, pd.Series, str, float, float]] = []
-    if method == "pairings":
-        for label, rate_id, ep, div_id in pairings:
-            r = _row(rates, "rate_id", rate_id, "leak_rates")
-            if ep not in fits.index:
-                raise DataValidationError(f"episode {ep!r} not found", file="pressure_readings",
-                                          column="episode_id", value=ep)
-            div = 1.0
-            if div_id is not None:
-                if other_figures is None:
-                    raise DataValidationError(f"pairing {label!r} needs other_figures",
-                                              file="other_figures", value=div_id)
-                div = float(_row(other_figures, "figure_id", div_id, "other_figures")["value"])
-            todo.append((label, r, ep, div, math.nan))
-    else:
+    if method == "window":
         _need(rates, ("period_start", "period_end"), "leak_rates")
         rr = rates.copy()
         rr["_ps"] = pd.to_datetime(rr["period_start"], errors="coerce")
@@ -528,11 +527,17 @@ def implied_volume_band(
 
 
 def volume_band(volumes: pd.DataFrame, *, primary_only: bool = True) -> Interval:
-    """Band of the implied PrK volume across pairings: ``(min low, max high)``, m3.
+    """The implied PrK volume band carried downstream (detection limits, hole sizes), m3.
 
-    ``primary_only`` drops pairings whose rate is flagged ``secondary`` (a figure relayed
-    without a primary source behind it). This is the one band the CLI, the chapters and the
-    detection limits use.
+    For a ``"pairings"`` table (a ``used`` column,
+    :func:`prkanalysis.analysis.volume.pairing_volumes`): the interval every used pairing
+    allows when they agree, else the envelope of the conflicting pairings
+    (:func:`prkanalysis.analysis.volume.summarise_volumes` says which; its ``describe()``
+    reports an inconsistency with both values). For a ``"window"`` table:
+    ``(min low, max high)`` over the pairings (``primary_only`` drops ``secondary`` rates).
+
+    Raises:
+        InsufficientDataError: No usable pairing (e.g. no trusted figure at these grades).
 
     Example:
         >>> v = pd.DataFrame({"volume_low_m3": [2.5, 1.0], "volume_high_m3": [6.1, 4.0],
@@ -540,6 +545,13 @@ def volume_band(volumes: pd.DataFrame, *, primary_only: bool = True) -> Interval
         >>> volume_band(v), volume_band(v, primary_only=False)
         ((2.5, 6.1), (1.0, 6.1))
     """
+    if "used" in volumes.columns:
+        from prkanalysis.analysis.volume import summarise_volumes
+
+        est = summarise_volumes(volumes)
+        if est.band is None:
+            raise InsufficientDataError("no same-state volume pairing with a trusted figure")
+        return est.band
     v = volumes[~volumes["secondary"].astype(bool)] if primary_only else volumes
     v = v.replace([math.inf, -math.inf], math.nan).dropna(
         subset=["volume_low_m3", "volume_high_m3"])
@@ -592,267 +604,6 @@ def hole_diameters(
                      "d_cd1_mm": d_mm(float(r["kg_per_day"]), physics.T_CABIN, 1.0),
                      "d_low_mm": lo, "d_high_mm": hi})
     return pd.DataFrame(rows)
-
-
-#: Epochs of the air-lost band: ``(start, end, rate_ids, rule, basis)``. ``rule`` is
-#: ``"envelope"`` (the rate lies between the lowest low and highest high of the rows: it moved
-#: between the reported values without overshooting them), ``"scaled_prev"`` (PrK held at the
-#: pressure of reading PR17: a choked leak scales with pressure, so the rate is at most the
-#: previous epoch's high times p_held/760, and at least 0) or ``"divided"`` (the rows' bounds
-#: divided by the divisor figure, enveloped with any further rows).
-AIR_LOST_EPOCHS: tuple[tuple[str, str, tuple[str, ...], str, str], ...] = (
-    ("2019-09-01", "2020-08-01", ("LR01", "LR02"), "envelope",
-     "first registered 270 g/day (Sept 2019) rising to 540 g/day (Aug 2020)"),
-    ("2020-08-01", "2020-10-15", ("LR02", "LR03"), "envelope",
-     "540 g/day (Aug 2020) to 1.4 kg/day (Sept 2020); crack found 15 Oct 2020"),
-    ("2020-10-15", "2021-03-12", ("LR03", "LR20"), "envelope",
-     "1.4 kg/day (Sept 2020) and the secondary 0.77 kg/day (Oct 2020) until the March 2021 "
-     "sealing"),
-    ("2021-03-12", "2021-09-01", ("LR03", "LR04"), "divided:OF15",
-     "Sept 2020 rate reduced threefold (Apr 2021) and 'a little over a pound' (Jul-Aug 2021)"),
-    ("2021-09-01", "2024-02-07", ("LR06", "LR08"), "envelope",
-     "pre-increase baseline: historic low 0.2 lb/day to Montalbano's 1 lb/day (the OIG's "
-     "'< 1' lies inside)"),
-    ("2024-02-07", "2024-04-01", ("LR09", "LR10", "LR11"), "envelope",
-     "rise from about 2 and 2.4 lb/day (Feb 2024) to the 3.7 lb/day peak (Apr 2024)"),
-    ("2024-04-01", "2024-09-27", ("LR11", "LR15"), "envelope",
-     "3.7 lb/day peak, cut by about a third by 27 Sept 2024 (2 to 2.5 lb/day in Nov 2024)"),
-    ("2024-09-27", "2025-06-12", ("LR15", "LR16"), "envelope",
-     "2 to 2.5 lb/day (Nov 2024); 'a couple of pounds' before June 2025"),
-    ("2025-06-12", "2026-05-01", (), "scaled_prev:PR17",
-     "PrK held at 100 mmHg from late June 2025; 'very small' (July 2025); holding steady "
-     "(Jan 2026) until the May 2026 recurrence"),
-    ("2026-05-01", "2026-06-30", ("LR17", "LR18"), "envelope",
-     "about 1 lb/day rising to 2 lb/day (May-June 2026 recurrence)"),
-)
-
-
-#: The default period of the air-lost band: first registration (Sept 2019) to the end of
-#: the record (30 June 2026). It runs THROUGH the May-June 2026 recurrence, not to the January
-#: 2026 stop confirmation (the leak did not end there); pass ``end=`` for another period.
-AIR_LOST_PERIOD: tuple[str, str] = (AIR_LOST_EPOCHS[0][0], AIR_LOST_EPOCHS[-1][1])
-
-#: Methods of :func:`cumulative_air_lost`: ``"epochs"`` (default; :data:`AIR_LOST_EPOCHS`) and
-#: ``"daily"`` (:func:`daily_loss_band` over the rates given).
-AIR_LOST_METHODS: tuple[str, ...] = ("epochs", "daily")
-
-
-@dataclass(frozen=True, eq=False)
-class AirLost:
-    """Cumulative air lost to the PrK leak, as a band.
-
-    Attributes:
-        epochs: One row per epoch (``start``, ``end``, ``days``, ``rate_ids``, ``rule``,
-            ``kg_per_day_low``, ``kg_per_day_high``, ``kg_low``, ``kg_high``, ``basis``);
-            empty for the ``"daily"`` method.
-        total_kg: ``(low, high)`` over the period.
-        days: Length of the period, days (``end - start``).
-        progress_kg: ``(min, max)`` gas mass per Progress delivery in the record.
-        progress_equivalents: ``(total_low / max, total_high / min)`` Progress loads.
-        allowance_kg: The design allowance (2 lb/day, constants K23) over the same days.
-        background_kg: The 2011 measured background (constants K26) over the same days.
-        method: ``"epochs"`` or ``"daily"``.
-        start: First day of the period.
-        end: End of the period (exclusive: the loss of ``days`` whole days).
-        daily: Day-by-day path (``date``, ``rate_low``, ``rate_central``, ``rate_high``
-            kg/day, ``observed``, ``low_kg``, ``central_kg``, ``high_kg`` cumulative kg, the
-            value on a date being the loss from ``start`` up to that date); its last row
-            equals ``total_kg``. For ``"epochs"`` the central path is the band's midpoint.
-    """
-
-    epochs: pd.DataFrame
-    total_kg: Interval
-    days: float
-    progress_kg: Interval
-    progress_equivalents: Interval
-    allowance_kg: float
-    background_kg: float
-    method: str
-    start: pd.Timestamp
-    end: pd.Timestamp
-    daily: pd.DataFrame
-
-    @property
-    def period(self) -> str:
-        """The period in words, e.g. ``"1 Sep 2019 to 30 Jun 2026 (2494 days)"``."""
-        return f"{self.start:%-d %b %Y} to {self.end:%-d %b %Y} ({self.days:.0f} days)"
-
-    def summary(self) -> str:
-        """A few sentences in words; every number computed."""
-        lo, hi = self.total_kg
-        how = ("evidence epochs" if self.method == "epochs" else
-               "day-by-day integration of the given rates, widened in the gaps")
-        return (
-            f"Air lost to the PrK leak, {self.period}, by {how}: "
-            f"{lo:.0f} to {hi:.0f} kg. That is {self.progress_equivalents[0]:.1f} to "
-            f"{self.progress_equivalents[1]:.1f} Progress gas loads of "
-            f"{self.progress_kg[0]:g}-{self.progress_kg[1]:g} kg; the station's 2 lb/day design "
-            f"allowance over the same days is {self.allowance_kg:.0f} kg "
-            f"({100 * lo / self.allowance_kg:.0f}-{100 * hi / self.allowance_kg:.0f} % of it), "
-            f"and the 2011 background leak rate would lose {self.background_kg:.0f} kg.")
-
-    def __repr__(self) -> str:
-        return (f"AirLost({self.total_kg[0]:.0f}-{self.total_kg[1]:.0f} kg, {self.method}, "
-                f"{self.start:%Y-%m-%d} to {self.end:%Y-%m-%d}, {self.days:.0f} d)")
-
-
-def _constant_kg_day(constants: pd.DataFrame | None, cid: str) -> float:
-    if constants is None or constants.empty:
-        raise DataValidationError("constants table needed", file="constants", value=cid)
-    row = _row(constants, "constant_id", cid, "constants")
-    return float(convert(float(row["value"]), str(row["unit"]), "kg/day"))
-
-
-def _epoch_rates(
-    rates: pd.DataFrame,
-    epochs: Sequence[tuple[str, str, tuple[str, ...], str, str]],
-    readings: pd.DataFrame | None,
-    other_figures: pd.DataFrame | None,
-    station_pressure_mmhg: float,
-) -> list[dict[str, Any]]:
-    """The rate interval of every epoch by its rule (see :data:`AIR_LOST_EPOCHS`)."""
-    rows = []
-    prev_high = math.nan
-    for start, end, ids, rule, basis in epochs:
-        sel = [_row(rates, "rate_id", i, "leak_rates") for i in ids]
-        lows = [float(r["kg_per_day_low"]) for r in sel]
-        highs = [float(r["kg_per_day_high"]) for r in sel]
-        if rule.startswith("divided:"):
-            fid = rule.split(":", 1)[1]
-            if other_figures is None:
-                raise DataValidationError("other_figures needed", file="other_figures",
-                                          value=fid)
-            div = float(_row(other_figures, "figure_id", fid, "other_figures")["value"])
-            lows[0] /= div
-            highs[0] /= div
-            lo, hi = min(lows), max(highs)
-        elif rule.startswith("scaled_prev:"):
-            rid = rule.split(":", 1)[1]
-            if readings is None:
-                raise DataValidationError("pressure_readings needed",
-                                          file="pressure_readings", value=rid)
-            p_held = float(_row(readings, "reading_id", rid, "pressure_readings")
-                           ["pressure_mmhg"])
-            lo, hi = 0.0, prev_high * p_held / station_pressure_mmhg
-        else:
-            lo, hi = min(lows), max(highs)
-        prev_high = hi
-        rows.append({"start": pd.Timestamp(start), "end": pd.Timestamp(end),
-                     "rate_ids": ";".join(ids), "rule": rule, "kg_per_day_low": lo,
-                     "kg_per_day_high": hi, "basis": basis})
-    return rows
-
-
-def cumulative_air_lost(
-    rates: pd.DataFrame,
-    *,
-    method: str = "epochs",
-    start: Any = None,
-    end: Any = None,
-    readings: pd.DataFrame | None = None,
-    other_figures: pd.DataFrame | None = None,
-    constants: pd.DataFrame | None = None,
-    gas_deliveries: pd.DataFrame | None = None,
-    epochs: Sequence[tuple[str, str, tuple[str, ...], str, str]] = AIR_LOST_EPOCHS,
-    station_pressure_mmhg: float = 760.0,
-) -> AirLost:
-    """Band of the total air lost to the PrK leak over a period.
-
-    The period defaults to :data:`AIR_LOST_PERIOD` (Sept 2019 to 30 June 2026, through the
-    May-June 2026 recurrence) for both methods, so their totals are comparable.
-
-    * ``"epochs"`` (default): piecewise-constant rate intervals per epoch of
-      :data:`AIR_LOST_EPOCHS` (the rules are documented there), each contributing
-      ``[low, high] * days`` for the days it overlaps the period. Each epoch names its evidence
-      rows and the events that bound it (crack found, sealing, the 100 mmHg hold), and the
-      hold epoch scales the rate by pressure (choked flow), so this is the default: it uses
-      what is known about the leak between the figures.
-    * ``"daily"``: :func:`daily_loss_band` over ``rates`` (pass the rates the reader trusts):
-      a day between figures takes the widest of its neighbours' bounds, whatever happened in
-      between. Mechanical and grade-aware, it ignores the hold at 100 mmHg and the repairs,
-      so its band is wider; it is the sensitivity check.
-
-    The 2019-2020 figures are whole-station air-loss rates and so include the station's
-    background leak; nothing is subtracted.
-
-    Args:
-        rates: Normalised ``leak_rates`` (``"epochs"``: all rows, the epochs name the ones
-            used; ``"daily"``: the rows to integrate).
-        method: One of :data:`AIR_LOST_METHODS`.
-        start: First day (default ``AIR_LOST_PERIOD[0]``).
-        end: End of the period, exclusive (default ``AIR_LOST_PERIOD[1]``).
-        readings: ``pressure_readings`` (for ``scaled_prev`` epochs).
-        other_figures: ``other_figures`` (for ``divided`` epochs).
-        constants: ``constants`` (design allowance K23, background K26).
-        gas_deliveries: ``gas_deliveries`` (gas mass per Progress).
-        epochs: The epoch table (``"epochs"`` only).
-        station_pressure_mmhg: Pressure the earlier rates refer to (for ``scaled_prev``).
-
-    Returns:
-        An :class:`AirLost`.
-
-    Raises:
-        DataValidationError: An unknown method, a missing named row, or ``end <= start``.
-    """
-    if method not in AIR_LOST_METHODS:
-        raise DataValidationError(f"unknown air-lost method {method!r}; expected one of "
-                                  f"{AIR_LOST_METHODS}", column="method", value=method)
-    _need(rates, _RATE_COLS, "leak_rates")
-    t0 = pd.Timestamp(start if start is not None else AIR_LOST_PERIOD[0]).normalize()
-    t1 = pd.Timestamp(end if end is not None else AIR_LOST_PERIOD[1]).normalize()
-    if t0.tzinfo is not None:
-        t0 = t0.tz_localize(None)
-    if t1.tzinfo is not None:
-        t1 = t1.tz_localize(None)
-    if t1 <= t0:
-        raise DataValidationError(f"end {t1:%Y-%m-%d} is not after start {t0:%Y-%m-%d}",
-                                  column="end", value=str(t1.date()))
-    if method == "epochs":
-        rows = []
-        for e in _epoch_rates(rates, epochs, readings, other_figures, station_pressure_mmhg):
-            a, b = max(e["start"], t0), min(e["end"], t1)
-            days = max((b - a).days, 0)
-            if days == 0:
-                continue
-            rows.append({**e, "start": a, "end": b, "days": days,
-                         "kg_low": e["kg_per_day_low"] * days,
-                         "kg_high": e["kg_per_day_high"] * days})
-        ep = pd.DataFrame(rows, columns=["start", "end", "days", "rate_ids", "rule",
-                                         "kg_per_day_low", "kg_per_day_high", "kg_low",
-                                         "kg_high", "basis"])
-        grid = pd.date_range(t0, t1, freq="D")
-        lo_d = np.zeros(len(grid))
-        hi_d = np.zeros(len(grid))
-        for row in ep.to_dict("records"):
-            m = (grid >= row["start"]) & (grid < row["end"])
-            lo_d[m] = row["kg_per_day_low"]
-            hi_d[m] = row["kg_per_day_high"]
-        daily = pd.DataFrame({"date": grid, "rate_low": lo_d, "rate_central": (lo_d + hi_d) / 2,
-                              "rate_high": hi_d, "observed": False})
-        for c, v in (("low_kg", lo_d), ("central_kg", (lo_d + hi_d) / 2), ("high_kg", hi_d)):
-            daily[c] = np.r_[0.0, np.cumsum(v)[:-1]]
-        total = (float(ep["kg_low"].sum()), float(ep["kg_high"].sum()))
-    else:
-        daily = daily_loss_band(rates, start=t0, end=t1)
-        ep = pd.DataFrame(columns=["start", "end", "days", "rate_ids", "rule",
-                                   "kg_per_day_low", "kg_per_day_high", "kg_low", "kg_high",
-                                   "basis"])
-        total = (float(daily["low_kg"].iloc[-1]), float(daily["high_kg"].iloc[-1]))
-    days_all = float((t1 - t0).days)
-    if gas_deliveries is not None and not gas_deliveries.empty:
-        prog = gas_deliveries[gas_deliveries["vehicle"].astype(str).str.startswith("Progress")]
-        g = pd.to_numeric(prog["gas_mass_kg"], errors="coerce").dropna()
-        pk = (float(g.min()), float(g.max()))
-    else:
-        pk = (math.nan, math.nan)
-    allowance = _constant_kg_day(constants, "K23") * days_all if constants is not None \
-        else math.nan
-    background = _constant_kg_day(constants, "K26") * days_all if constants is not None \
-        else math.nan
-    return AirLost(epochs=ep, total_kg=total, days=days_all, progress_kg=pk,
-                   progress_equivalents=(total[0] / pk[1], total[1] / pk[0]),
-                   allowance_kg=allowance, background_kg=background, method=method,
-                   start=t0, end=t1, daily=daily)
 
 
 def daily_loss_band(rates: pd.DataFrame, *, start: Any = None, end: Any = None) -> pd.DataFrame:
@@ -995,66 +746,6 @@ def k_ratio(fits: pd.DataFrame, before: str = "E2020-12", after: str = "E2021-03
                       label=f"k {after} / k {before}")
 
 
-def stop_detection_limits(
-    volume_m3: float | Interval,
-    *,
-    pressure_mmhg: float = 100.0,
-    durations_days: Sequence[float] = (1, 7, 30, 90, 180),
-    gauge_resolution_mmhg: float | Interval = (0.1, 1.0),
-    temperature_k: float | Interval = (295.15, 297.15),
-    temperature_drift_k: float | Interval = (0.0, 10 / 9),
-    station_pressure_mmhg: float = 760.0,
-) -> pd.DataFrame:
-    """What a "pressure holding steady" statement can exclude, by hold duration.
-
-    The largest leak that a hold of each duration cannot exclude
-    (:func:`prkanalysis.physics.detection_limit_curve`), over the box of inputs: the PrK free
-    volume (e.g. the implied-volume band), the held pressure (100 mmHg from June 2025), the
-    unpublished gauge resolution, the cabin temperature and an unmeasured temperature drift
-    (default up to the +/-2 F setpoint tolerance, 10/9 K). Neither the hold duration nor the
-    gauge resolution was published, so both are scanned. The mass rates are at the held
-    pressure: the same hole at station pressure (choked flow, proportional to pressure) leaks
-    ``station_pressure_mmhg / pressure_mmhg`` times more: columns ``kg_per_day_station``,
-    ``kg_per_day_station_low`` and ``kg_per_day_station_high``. Every input may be a number
-    or a ``(low, high)`` interval (a number gives a point limit).
-
-    Returns:
-        The columns of :func:`prkanalysis.physics.detection_limit_curve`, ``duration_h``,
-        ``pressure_mmhg`` and the station-pressure equivalents.
-
-    Example:
-        >>> df = stop_detection_limits((2.5, 6.1))
-        >>> bool(df["kg_per_day_high"].is_monotonic_decreasing)
-        True
-        >>> one = stop_detection_limits(5.0, durations_days=[1.0], gauge_resolution_mmhg=1.0,
-        ...                             temperature_k=295.15, temperature_drift_k=0.0)
-        >>> row = one.iloc[0]
-        >>> round(float(row["kg_per_day"]), 7), round(float(row["kg_per_day_station"]), 4)
-        (0.0079076, 0.0601)
-    """
-    def _hi(v: float | Interval) -> float:
-        return float(max(v)) if isinstance(v, (tuple, list)) else float(v)
-
-    def _lo(v: float | Interval) -> float:
-        return float(min(v)) if isinstance(v, (tuple, list)) else float(v)
-
-    drop = _hi(gauge_resolution_mmhg) + pressure_mmhg * _hi(temperature_drift_k) / _lo(
-        temperature_k)
-    if not drop < pressure_mmhg:
-        raise DataValidationError(
-            f"the undetectable drop ({drop:g} mmHg: gauge resolution plus p dT/T) must be "
-            f"smaller than the hold pressure {pressure_mmhg:g} mmHg",
-            column="gauge_resolution_mmhg", value=drop)
-    df = physics.detection_limit_curve(durations_days, pressure_mmhg, gauge_resolution_mmhg,
-                                       volume_m3, temperature_k, temperature_drift_k)
-    df.insert(1, "duration_h", df["duration_days"] * 24.0)
-    df.insert(2, "pressure_mmhg", float(pressure_mmhg))
-    scale = station_pressure_mmhg / pressure_mmhg
-    for c in ("", "_low", "_high"):
-        df[f"kg_per_day_station{c}"] = df[f"kg_per_day{c}"] * scale
-    return df
-
-
 #: Source grades the CLI and the chapters trust by default for the rate-based results that
 #: do not name their rows (the 2024 ratios, the hole sizes, the daily air-lost band).
 DEFAULT_GRADES: tuple[str, ...] = ("P", "T")
@@ -1089,7 +780,6 @@ def print_episode_fits(record: Any | None = None, resolution_mmhg: float = 0.5,
         from prkanalysis import load_record
 
         record = load_record()
-    rates = record_rates(record)
     trusted = record_rates(record, grades)
     g = "/".join(grades)
     readings = record.pressure_readings
@@ -1112,39 +802,33 @@ def print_episode_fits(record: Any | None = None, resolution_mmhg: float = 0.5,
                     "bic", "weight_aic", "weight_bic", "p_vs_exponential", "detail"]]
               .to_string(index=False))
         print(july_2021_verdict(comp))
-        print("\nImplied PrK free volume (m3), labelled pairings (default method)")
-        vol = implied_volume_band(readings, rates, record.other_figures,
-                                  resolution_mmhg=resolution_mmhg)
-        print(vol[["pairing", "volume_m3", "volume_low_m3", "volume_high_m3"]]
+        print("\nImplied PrK free volume (m3): the volume_pairings judgement table")
+        vol = pairing_volumes(record, rates=trusted, grades=grades,
+                              resolution_mmhg=resolution_mmhg)
+        print(vol[["pairing_id", "volume_m3", "volume_low_m3", "volume_high_m3", "status"]]
               .to_string(index=False))
-        band = volume_band(vol)
-        band_all = volume_band(vol, primary_only=False)
-        win = implied_volume_band(readings, trusted, method="window",
-                                  resolution_mmhg=resolution_mmhg)
-        wb = volume_band(win)
-        print(f"band, primary-rate pairings: {band[0]:.2f} to {band[1]:.2f} m3; all pairings: "
-              f"{band_all[0]:.2f} to {band_all[1]:.2f} m3; method='window' ({g} rates, "
-              f"{len(win)} pairings): {wb[0]:.2f} to {wb[1]:.2f} m3")
+        est = volume_estimate(record, rates=trusted, grades=grades,
+                              resolution_mmhg=resolution_mmhg)
+        print(est.describe())
+        band = est.band
         print(f"\n2024 rates over the pre-2024 baselines (after / before; grades {g})")
         print(ratios_2024(trusted).to_string(index=False))
         print(f"\nEquivalent hole diameters (choked flow at 760 mmHg; grades {g})")
         print(hole_diameters(trusted)[
             ["rate_id", "value_reported", "unit", "kg_per_day", "d_cd1_mm", "d_low_mm",
              "d_high_mm"]].to_string(index=False))
-        al = cumulative_air_lost(rates, readings=readings, other_figures=record.other_figures,
-                                 constants=record.constants,
-                                 gas_deliveries=record.gas_deliveries)
-        print(f"\nCumulative air lost, {al.period}: from first registration through the end of "
-              "the record, including the May-June 2026 recurrence")
-        print(al.epochs[["start", "end", "days", "rate_ids", "kg_per_day_low",
-                         "kg_per_day_high", "kg_low", "kg_high"]].to_string(index=False))
+        al = cumulative_air_lost(trusted, record=record, grades=grades)
+        print(f"\nCumulative air lost, {al.period} ({al.label}; grades {g})")
+        print(al.epochs[["epoch_id", "start", "end", "days", "rate_ids", "evidence",
+                         "kg_per_day_low", "kg_per_day_high", "kg_low", "kg_high"]]
+              .to_string(index=False))
         print(al.summary())
-        dl = cumulative_air_lost(trusted, method="daily", constants=record.constants,
-                                 gas_deliveries=record.gas_deliveries)
-        print(f"Sensitivity, method='daily' ({g} rates): {dl.total_kg[0]:.0f} to "
-              f"{dl.total_kg[1]:.0f} kg over the same period.")
-        held = readings[readings["kind"] == "held"].sort_values("seq")
-        p_held = float(held["pressure_mmhg"].iloc[-1]) if not held.empty else 100.0
-        print(f"\nDetection limits of a hold at {p_held:g} mmHg (V {band[0]:.2f}-{band[1]:.2f} m3, "
-              "gauge 0.1-1 mmHg, drift 0-1.1 K)")
-        print(stop_detection_limits(band, pressure_mmhg=p_held).to_string(index=False))
+        if band is None:
+            print("\nStop bound: the PrK volume cannot be determined at these grades.")
+            return
+        sb = stop_bound(record, grades=grades)
+        print(f"\nWhat a hold at {sb.pressure_mmhg:g} mmHg shows (V {band[0]:.2f}-"
+              f"{band[1]:.2f} m3): {sb.wording} {sb.caveat}")
+        print(stop_detection_limits(band, pressure_mmhg=sb.pressure_mmhg,
+                                    exponent=sb.exponent,
+                                    inflow_mmhg_day=sb.inflow_mmhg_day).to_string(index=False))
