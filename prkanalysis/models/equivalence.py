@@ -31,7 +31,66 @@ from scipy import stats
 from prkanalysis.errors import InsufficientDataError
 from prkanalysis.models.regression import ols_fit
 
-__all__ = ["TostResult", "tost_from_estimate", "tost_mean", "tost_slope"]
+__all__ = [
+    "TostResult",
+    "format_pvalue",
+    "margin_from_allowance",
+    "tost_from_estimate",
+    "tost_mean",
+    "tost_slope",
+]
+
+#: Smallest p-value printed as a number; below it :func:`format_pvalue` prints "p < 1e-16"
+#: (``1 - cdf`` loses all precision near double epsilon, 2.2e-16).
+P_FLOOR = 1e-16
+
+
+def format_pvalue(p: float, floor: float = P_FLOOR) -> str:
+    """A p-value for print: 2 significant figures, or ``"p < 1e-16"`` when it underflows.
+
+    Never prints ``"p = 0"``: a value below ``floor`` (including an underflow to 0.0) is a
+    display bound, not the p-value.
+
+    Example:
+        >>> format_pvalue(0.0), format_pvalue(3.2e-20), format_pvalue(0.0123)
+        ('p < 1e-16', 'p < 1e-16', 'p = 0.012')
+    """
+    if not math.isfinite(p):
+        return f"p = {p}"
+    if p < floor:
+        return f"p < {floor:.0e}".replace("e-0", "e-")
+    return f"p = {p:.2g}"
+
+
+def margin_from_allowance(allowance_kg_day: float, volume_m3: float, *,
+                          hold_pressure_mmhg: float, station_pressure_mmhg: float = 760.0,
+                          exponent: float = 1.0, temperature_k: float = 295.15) -> float:
+    """TOST margin (mmHg/day at the hold pressure) for a leak of ``allowance`` at station pressure.
+
+    The leak that loses ``allowance_kg_day`` at ``station_pressure_mmhg`` (e.g. the per-module
+    design allowance, about 0.045 kg/day) loses ``allowance / (P_s/p)^n`` at the hold pressure
+    (``n`` the mass-flow exponent: 1 choked, 2 viscous); divided by the kg per mmHg of the
+    volume, that is the pressure slope the margin must exclude. A margin set in kg/day at the
+    hold pressure instead (e.g. 0.05 kg/day at 100 mmHg) is a leak of about 0.38 kg/day at
+    station pressure for a choked hole, near the pre-2024 level, and is trivially met.
+
+    Example:
+        >>> round(margin_from_allowance(0.045, 5.0, hold_pressure_mmhg=100), 4)
+        0.7525
+    """
+    for name, v in (("allowance_kg_day", allowance_kg_day), ("volume_m3", volume_m3),
+                    ("hold_pressure_mmhg", hold_pressure_mmhg),
+                    ("station_pressure_mmhg", station_pressure_mmhg),
+                    ("temperature_k", temperature_k)):
+        if not (math.isfinite(v) and v > 0):
+            raise InsufficientDataError(f"argument {name!r} = {v!r} is outside the accepted "
+                                        "range (0, inf)")
+    if not (math.isfinite(exponent) and 0 <= exponent <= 4):
+        raise InsufficientDataError(f"argument 'exponent' = {exponent!r} is outside the "
+                                    "accepted range [0, 4]")
+    kg_per_mmhg = 133.322368 * volume_m3 * 0.0289647 / (8.314462618 * temperature_k)
+    at_hold = allowance_kg_day / (station_pressure_mmhg / hold_pressure_mmhg) ** exponent
+    return at_hold / kg_per_mmhg
 
 
 @dataclass(frozen=True)
@@ -74,12 +133,12 @@ class TostResult:
         verdict = "equivalent to zero within" if self.equivalent else "NOT shown to lie within"
         return (f"{self.what} {self.estimate:.4g} (SE {self.se:.3g}) is {verdict} "
                 f"({self.low:.4g}, {self.upp:.4g}) at alpha={self.alpha:g}: "
-                f"TOST p={self.pvalue:.3g}; "
+                f"TOST {format_pvalue(self.pvalue)}; "
                 f"{100 * (1 - 2 * self.alpha):.0f}% CI [{lo:.4g}, {hi:.4g}] ({self.distribution})")
 
     def __repr__(self) -> str:
         return (f"TostResult({self.what}={self.estimate:.4g}, margins=({self.low:.4g}, "
-                f"{self.upp:.4g}), p={self.pvalue:.3g}, equivalent={self.equivalent})")
+                f"{self.upp:.4g}), {format_pvalue(self.pvalue)}, equivalent={self.equivalent})")
 
 
 def tost_from_estimate(
