@@ -134,8 +134,16 @@ def test_c12_needs_a_test_between_sealing_and_statement(rec) -> None:
         "source_ids": ["S016"] * 2})
     readings = pd.concat([rec.pressure_readings, extra], ignore_index=True)
     r2 = claims.evaluate("C12", _with(rec, pressure_readings=readings), grades=ALL)
-    assert r2.verdict == "supported"
-    assert r2.numbers["after"] == "EX"
+    assert r2.verdict != "undetermined" and r2.numbers["after"] == "EX"
+    lo, hi = r2.numbers["k_ratio_low"], r2.numbers["k_ratio_high"]
+    mid = f"{(lo + hi) / 2:.6f}"
+    hit = _with(rec, pressure_readings=readings,
+                claims=_claims(rec, "C12", band_low=mid, band_high=mid))
+    assert claims.evaluate("C12", hit, grades=ALL).verdict in (
+        "supported with caveats", "supported")
+    miss = _with(rec, pressure_readings=readings,
+                 claims=_claims(rec, "C12", band_low=str(2 * hi), band_high=str(3 * hi)))
+    assert claims.evaluate("C12", miss, grades=ALL).verdict == "contradicted"
 
 
 def test_as_of_restricts_rows_and_sources(rec) -> None:
