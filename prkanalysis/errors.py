@@ -65,3 +65,29 @@ class InsufficientDataError(PrkError, ValueError):
 
 class TelemetryError(PrkError, ValueError):
     """Telemetry input is malformed (bad clock, unknown channel, unparseable line)."""
+
+
+class ArgumentError(InsufficientDataError):
+    """An argument outside its accepted range: names the argument, its value and the range.
+
+    A subclass of :class:`InsufficientDataError` (and so of ``ValueError``), which earlier
+    versions raised for the same cases.
+
+    Args:
+        name: The argument's name.
+        value: The value given.
+        accepted: The accepted range or kinds, in words (``"an integer in [2, 98]"``).
+        hint: An optional sentence on how to fix the call.
+    """
+
+    def __init__(self, name: str, value: object, accepted: str, hint: str = "") -> None:
+        self.name = name
+        self.value = value
+        self.accepted = accepted
+        shown = repr(value)
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        text = f"argument {name!r} = {shown} ({type(value).__name__}): accepted {accepted}"
+        if hint:
+            text += f"; {hint}"
+        super().__init__(text)

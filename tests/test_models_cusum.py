@@ -82,7 +82,7 @@ def test_cusum_detects_shift():
 
 
 def test_cusum_errors():
-    with pytest.raises(InsufficientDataError, match="zero residual"):
+    with pytest.raises(InsufficientDataError, match="no variation"):
         cusum_test(np.ones(20))
     with pytest.raises(InsufficientDataError, match="NaN"):
         cusum_test([1.0, np.nan, 3.0, 4.0])

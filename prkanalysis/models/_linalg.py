@@ -6,7 +6,16 @@ Input checking lives here too, so that every routine in :mod:`prkanalysis.models
 bad input the same way, with a project error naming the argument:
 
 * :func:`as_response` / :func:`as_design` turn array-likes into float arrays and reject
-  NaN/inf, wrong shapes and mismatched lengths;
+  NaN/inf, wrong shapes, mismatched lengths, text, and datetimes (a time axis must be
+  numbers, e.g. days: ``(t - t[0]) / pd.Timedelta(days=1)``); with ``ordered=True`` (tests
+  that read the series in row order) a pandas index that is not increasing is refused, and
+  pandas ``y`` and ``X`` must share their index;
+* :func:`as_count` / :func:`as_real` check scalar arguments and name the argument, its value
+  and the accepted range (:class:`~prkanalysis.errors.ArgumentError`);
+* :func:`require_variation` calls a constant or exactly fitted series what it is: the
+  residual RMS at or below :data:`EXACT_FIT_RTOL` times ``max |y|`` raises
+  :class:`~prkanalysis.errors.InsufficientDataError` ("no variation") instead of letting
+  rounding noise become a test statistic;
 * :func:`ols` fits ordinary least squares and returns a small :class:`OLSFit`;
 * :func:`hac_cov` is the Newey-West (Bartlett kernel) covariance, the same estimator as
   statsmodels ``cov_type="HAC"`` with ``use_correction=True``;
@@ -15,38 +24,187 @@ bad input the same way, with a project error naming the argument:
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 from dataclasses import dataclass, field
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 from scipy import linalg as sla
 
-from prkanalysis.errors import InsufficientDataError
+from prkanalysis.errors import ArgumentError, InsufficientDataError
 
 __all__ = [
+    "EXACT_FIT_RTOL",
     "CoefTable",
     "OLSFit",
+    "as_count",
     "as_design",
+    "as_real",
     "as_response",
     "coef_table",
     "default_maxlags",
     "hac_cov",
     "ols",
     "qr_r",
+    "require_variation",
 ]
+
+#: An exact fit: residual RMS at or below this fraction of ``max |y|`` (about 5e5 float64
+#: epsilons: rounding in a least-squares fit stays far below it, measured noise far above).
+EXACT_FIT_RTOL = 1e-10
+
+
+def _is_datetime_like(obj: object) -> bool:
+    if isinstance(obj, (pd.Timestamp, _dt.date, np.datetime64, pd.Timedelta, _dt.timedelta)):
+        return True
+    dtype = getattr(obj, "dtype", None)
+    if dtype is not None:
+        return bool(pd.api.types.is_datetime64_any_dtype(dtype)
+                    or pd.api.types.is_timedelta64_dtype(dtype))
+    if isinstance(obj, (list, tuple)) and obj:
+        return _is_datetime_like(obj[0])
+    return False
+
+
+def _reject_datetimes(obj: object, name: str) -> None:
+    if _is_datetime_like(obj):
+        raise ArgumentError(
+            name, _preview(obj), "numbers",
+            "datetimes are not converted silently: pass elapsed time in a unit you name, "
+            "e.g. (t - t[0]) / pd.Timedelta(days=1)")
+    if isinstance(obj, pd.DataFrame):
+        for col in obj.columns:
+            if _is_datetime_like(obj[col]):
+                raise ArgumentError(
+                    f"{name}[{col!r}]", _preview(obj[col]), "numbers",
+                    "pass elapsed time, e.g. (t - t[0]) / pd.Timedelta(days=1)")
+
+
+def _preview(obj: object) -> object:
+    if isinstance(obj, (pd.Series, pd.Index, np.ndarray, list, tuple)):
+        seq = list(obj[:3]) if not isinstance(obj, pd.Series) else list(obj.iloc[:3])
+        return f"[{', '.join(str(v) for v in seq)}{', ...' if len(obj) > 3 else ''}]"
+    return obj
+
+
+def _check_order(obj: object, name: str) -> None:
+    index = obj.index if isinstance(obj, (pd.Series, pd.DataFrame)) else (
+        obj if isinstance(obj, pd.DatetimeIndex) else None)
+    if index is None or index.is_monotonic_increasing:
+        return
+    try:
+        vals = index.to_numpy()
+        bad = int(np.flatnonzero(vals[1:] < vals[:-1])[0]) + 1
+        where = f"first decrease at position {bad}: {vals[bad - 1]} then {vals[bad]}"
+    except (TypeError, IndexError):
+        where = "not monotonic"
+    raise ArgumentError(
+        name, f"<{type(obj).__name__} with unsorted index>", "a series in time order",
+        f"its index is not increasing ({where}); sort it first (y.sort_index()): the "
+        "test reads the series in row order")
+
+
+def as_count(value: Any, name: str, lo: int, hi: int | None = None) -> int:
+    """Check an integer argument (a count or a position) and return it as ``int``.
+
+    A float is accepted only when it is a whole number (``50.0``, not ``50.5``); bools,
+    strings and dates are refused (a date gets a hint: pass the number of observations
+    before it).
+
+    Raises:
+        ArgumentError: Naming the argument, its value and ``[lo, hi]``.
+
+    Examples:
+        >>> as_count(7.0, "split", 2, 10)
+        7
+    """
+    rng = f"an integer in [{lo}, {hi}]" if hi is not None else f"an integer >= {lo}"
+    if _is_datetime_like(value):
+        raise ArgumentError(name, value, rng,
+                            "a date is not a position: pass the number of observations "
+                            "before it, e.g. int((y.index < date).sum())")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+            value, (int, np.integer, float, np.floating)):
+        raise ArgumentError(name, value, rng)
+    if isinstance(value, (float, np.floating)) and not (
+            math.isfinite(value) and float(value).is_integer()):
+        raise ArgumentError(name, value, rng, "it is not a whole number and is not rounded")
+    v = int(value)
+    if v < lo or (hi is not None and v > hi):
+        raise ArgumentError(name, value, rng)
+    return v
+
+
+def as_real(
+    value: Any, name: str, lo: float = -math.inf, hi: float = math.inf, *,
+    lo_open: bool = False, hi_open: bool = False,
+) -> float:
+    """Check a finite real argument inside ``[lo, hi]`` (ends open on request).
+
+    Raises:
+        ArgumentError: Naming the argument, its value and the range.
+
+    Examples:
+        >>> as_real(0.05, "alpha", 0, 0.5, lo_open=True, hi_open=True)
+        0.05
+    """
+    rng = (f"a number in {'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+            value, (int, np.integer, float, np.floating)):
+        raise ArgumentError(name, value, rng)
+    v = float(value)
+    if not math.isfinite(v) or v < lo or v > hi or (lo_open and v == lo) or (
+            hi_open and v == hi):
+        raise ArgumentError(name, value, rng)
+    return v
+
+
+def is_exact_fit(rss: float, y: np.ndarray) -> bool:
+    """True when the residual RMS is at or below ``EXACT_FIT_RTOL * max|y|`` (or zero)."""
+    n = max(int(y.size), 1)
+    rms = math.sqrt(max(float(rss), 0.0) / n)
+    scale = float(np.max(np.abs(y))) if y.size else 0.0
+    return rms == 0.0 or rms <= EXACT_FIT_RTOL * scale
+
+
+def require_variation(rss: float, y: np.ndarray, what: str) -> None:
+    """Raise :class:`InsufficientDataError` if ``rss`` is an exact fit of ``y`` (see above).
+
+    Args:
+        rss: Residual sum of squares of the fit in question.
+        y: The response it fits.
+        what: The fit, in words (``"the pooled fit"``), for the message.
+
+    Examples:
+        >>> require_variation(1e-30, np.full(10, 733.0), "the mean")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        prkanalysis.errors.InsufficientDataError: no variation: the mean fits y exactly ...
+    """
+    if is_exact_fit(rss, y):
+        rms = math.sqrt(max(float(rss), 0.0) / max(int(y.size), 1))
+        scale = float(np.max(np.abs(y))) if y.size else 0.0
+        raise InsufficientDataError(
+            f"no variation: {what} fits y exactly (residual RMS {rms:.2g} <= "
+            f"{EXACT_FIT_RTOL:g} x max|y| = {scale:.6g}); a constant series, a frozen gauge "
+            "or an exactly fitted one has nothing to test")
 
 CovType = Literal["nonrobust", "HAC"]
 
 
-def as_response(y: npt.ArrayLike, name: str = "y", min_len: int = 1) -> np.ndarray:
+def as_response(
+    y: npt.ArrayLike, name: str = "y", min_len: int = 1, *, ordered: bool = False
+) -> np.ndarray:
     """Convert a response to a finite 1-D float array.
 
     Args:
         y: Array-like of numbers (list, NumPy array, pandas Series).
         name: Argument name used in error messages.
         min_len: Minimum accepted length.
+        ordered: Refuse a pandas index that is not increasing (series read in row order).
 
     Returns:
         ``numpy.asarray(y, dtype=float)`` flattened from a single column if needed.
@@ -59,6 +217,11 @@ def as_response(y: npt.ArrayLike, name: str = "y", min_len: int = 1) -> np.ndarr
         >>> as_response([1, 2, 3])
         array([1., 2., 3.])
     """
+    _reject_datetimes(y, name)
+    if ordered:
+        _check_order(y, name)
+    if isinstance(y, (str, bytes)):
+        raise ArgumentError(name, y, "a 1-D array-like of numbers")
     try:
         arr = np.asarray(y, dtype=float)
     except (TypeError, ValueError) as exc:
@@ -79,7 +242,7 @@ def as_response(y: npt.ArrayLike, name: str = "y", min_len: int = 1) -> np.ndarr
 
 
 def as_design(
-    y: npt.ArrayLike, X: npt.ArrayLike | None = None, min_len: int = 1
+    y: npt.ArrayLike, X: npt.ArrayLike | None = None, min_len: int = 1, *, ordered: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
     """Check a response and its regressor matrix (``X=None`` means a constant only).
 
@@ -88,6 +251,9 @@ def as_design(
         X: Regressor matrix (n, k) including the constant if wanted, like statsmodels
             ``exog``; a 1-D array is taken as a single column; ``None`` gives ``ones(n, 1)``.
         min_len: Minimum accepted n.
+        ordered: Refuse a pandas ``y`` or ``X`` whose index is not increasing, and pandas
+            ``y`` and ``X`` with different indexes (default True: every caller reads the
+            rows in time order).
 
     Returns:
         ``(y, X)`` as float arrays of shapes (n,) and (n, k).
@@ -101,10 +267,17 @@ def as_design(
         >>> X.ravel()
         array([1., 1., 1.])
     """
-    yy = as_response(y, "y", min_len=min_len)
+    yy = as_response(y, "y", min_len=min_len, ordered=ordered)
     n = yy.size
     if X is None:
         return yy, np.ones((n, 1))
+    _reject_datetimes(X, "X")
+    if ordered:
+        _check_order(X, "X")
+        if (isinstance(y, pd.Series) and isinstance(X, (pd.Series, pd.DataFrame))
+                and not y.index.equals(X.index)):
+            raise ArgumentError("X", "<pandas object with another index>",
+                                "the same index as y", "align them first (X.loc[y.index])")
     try:
         XX = np.asarray(X, dtype=float)
     except (TypeError, ValueError) as exc:

@@ -36,8 +36,18 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import optimize, special, stats
 
-from prkanalysis.errors import InsufficientDataError
-from prkanalysis.models._linalg import CovType, as_design, coef_table, ols
+from prkanalysis.errors import ArgumentError, InsufficientDataError
+from prkanalysis.models._linalg import (
+    EXACT_FIT_RTOL,
+    CovType,
+    as_count,
+    as_design,
+    as_real,
+    coef_table,
+    is_exact_fit,
+    ols,
+    require_variation,
+)
 
 __all__ = [
     "BreakpointsResult",
@@ -66,10 +76,16 @@ def _index_of(y: npt.ArrayLike) -> pd.Index | None:
 
 
 def _min_size(value: float, n: int, name: str) -> int:
-    """Fraction (< 1) -> floor(value * n); number >= 1 -> int(value)."""
-    if not value > 0:
-        raise InsufficientDataError(f"{name} must be > 0, got {value}")
-    return math.floor(value * n) if value < 1 else int(value)
+    """Fraction in (0, 1) -> floor(value * n); a whole number >= 1 -> int(value)."""
+    accepted = "a fraction in (0, 1) or a whole number of observations >= 1"
+    v = as_real(value, name, 0.0, lo_open=True) if not isinstance(value, bool) else -1.0
+    if v <= 0:
+        raise ArgumentError(name, value, accepted)
+    if v < 1:
+        return math.floor(v * n)
+    if not v.is_integer():
+        raise ArgumentError(name, value, accepted, "a count is not rounded silently")
+    return int(v)
 
 
 # --------------------------------------------------------------------------- Chow test
@@ -122,8 +138,12 @@ def chow_test(y: npt.ArrayLike, X: npt.ArrayLike | None, split: int) -> ChowResu
         :class:`ChowResult`.
 
     Raises:
-        InsufficientDataError: Bad input, a segment with fewer than k observations, or
-            no residual degrees of freedom (n <= 2k).
+        InsufficientDataError: Bad input, a segment with fewer than k observations, no
+            residual degrees of freedom (n <= 2k), or no variation (the pooled fit or both
+            segment fits exact relative to max|y|, see
+            :func:`~prkanalysis.models._linalg.require_variation`).
+        ArgumentError: ``split`` not a whole number in ``[k, n - k]`` (a date or 50.5 is
+            refused, not converted).
 
     Examples:
         >>> import statsmodels.api as sm
@@ -135,20 +155,19 @@ def chow_test(y: npt.ArrayLike, X: npt.ArrayLike | None, split: int) -> ChowResu
     """
     yy, XX = as_design(y, X, min_len=2)
     n, k = XX.shape
-    split = int(split)
     if n <= 2 * k:
         raise InsufficientDataError(f"Chow test needs n > 2k (n={n}, k={k})")
-    if not k <= split <= n - k:
-        raise InsufficientDataError(
-            f"split={split}: each segment needs at least k={k} observations (n={n})"
-        )
+    split = as_count(split, "split", k, n - k)
     for name, rows in (("left", slice(0, split)), ("right", slice(split, n))):
         if np.linalg.matrix_rank(XX[rows]) < k:
             raise InsufficientDataError(f"X is singular on the {name} segment of split {split}")
     rss0 = ols(yy, XX).rss
+    require_variation(rss0, yy, "the pooled model")
     rss1 = ols(yy[:split], XX[:split]).rss + ols(yy[split:], XX[split:]).rss
-    if not rss1 > 0:
-        raise InsufficientDataError("both segments are fitted exactly (RSS1 = 0)")
+    if is_exact_fit(rss1, yy):
+        raise InsufficientDataError(
+            f"both segments of split {split} are fitted exactly (RSS1 = {rss1:.2g}): a "
+            "noiseless step, F would be infinite; there is no variation to test against")
     df2 = n - 2 * k
     f = ((rss0 - rss1) / k) / (rss1 / df2)
     return ChowResult(
@@ -186,10 +205,37 @@ def _prepare(y: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, floa
     return e / math.sqrt(scale2), q, scale2
 
 
-def _rss_rows(
-    e: np.ndarray, q: np.ndarray, starts: Sequence[int], h: int, scale2: float
-) -> np.ndarray:
-    """RSS[i, j] of ``e[i:j]`` on ``q[i:j]`` for i in ``starts`` and j >= i + h (else inf)."""
+#: Largest n for :func:`segment_rss_matrix`, which returns the full (n + 1)^2 matrix
+#: (20 000 -> 3.2 GB of float64). :func:`breakpoints` never builds that matrix.
+MAX_RSS_MATRIX_N = 20_000
+#: Largest n for :func:`breakpoints`. Memory is O(n x max_breaks) at any n, but the exact
+#: dynamic programme takes time proportional to n^2 / 2 segments (about 30 s at n = 1e5
+#: with k = 1 on one core; see ``benchmarks/breaks_bench.py``). Above this limit, thin or
+#: aggregate the series first.
+MAX_BREAKPOINTS_N = 200_000
+#: Memory budget of one block of segment RSS rows (float64 elements, k x k solves included).
+BLOCK_ELEMENTS = 4_000_000
+
+
+@dataclass(frozen=True)
+class _Cum:
+    """Cumulative cross-products of the re-expressed problem (see :func:`_prepare`)."""
+
+    qq: np.ndarray  # (n + 1, k, k)
+    qe: np.ndarray  # (n + 1, k)
+    ee: np.ndarray  # (n + 1,)
+    scale2: float
+
+    @property
+    def n(self) -> int:
+        return int(self.ee.size - 1)
+
+    @property
+    def k(self) -> int:
+        return int(self.qe.shape[1])
+
+
+def _cumulate(e: np.ndarray, q: np.ndarray, scale2: float) -> _Cum:
     n, k = q.shape
     cqq = np.zeros((n + 1, k, k))
     cqq[1:] = np.cumsum(q[:, :, None] * q[:, None, :], axis=0)
@@ -197,24 +243,60 @@ def _rss_rows(
     cqe[1:] = np.cumsum(q * e[:, None], axis=0)
     cee = np.zeros(n + 1)
     cee[1:] = np.cumsum(e * e)
-    out = np.full((len(starts), n + 1), np.inf)
-    for r, i in enumerate(starts):
-        j0 = i + h
-        if j0 > n:
-            continue
-        A = cqq[j0:] - cqq[i]
-        b = cqe[j0:] - cqe[i]
-        c = cee[j0:] - cee[i]
-        if k == 1:
-            fit = b[:, 0] ** 2 / A[:, 0, 0]
-        else:
-            try:
-                sol = np.linalg.solve(A, b[:, :, None])[:, :, 0]
-            except np.linalg.LinAlgError:
-                sol = (np.linalg.pinv(A, rcond=1e-12) @ b[:, :, None])[:, :, 0]
-            fit = np.einsum("ij,ij->i", b, sol)
-        out[r, j0:] = np.maximum(c - fit, 0.0) * scale2
+    return _Cum(cqq, cqe, cee, scale2)
+
+
+def _rss_block(cum: _Cum, starts: np.ndarray, h: int) -> tuple[int, np.ndarray]:
+    """RSS of segments ``[starts[r], j)`` for every end ``j >= starts[0] + h``.
+
+    One batched solve of ``S_qq beta = S_qe`` per segment; memory ``len(starts) x (n + 1)
+    x k^2`` floats. ``starts`` must be increasing.
+
+    Returns:
+        ``(j0, block)``: ``block[r, c]`` is the RSS of ``[starts[r], j0 + c)``, ``inf``
+        where that segment is shorter than h.
+    """
+    n, k = cum.n, cum.k
+    st = np.asarray(starts)
+    j0 = int(st[0]) + h if st.size else n + 1
+    if j0 > n:
+        return n + 1, np.empty((st.size, 0))
+    cols = np.arange(j0, n + 1)
+    A = cum.qq[None, j0:] - cum.qq[st][:, None]
+    b = cum.qe[None, j0:] - cum.qe[st][:, None]
+    c = cum.ee[None, j0:] - cum.ee[st][:, None]
+    if k == 1:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fit = b[..., 0] ** 2 / A[..., 0, 0]
+    else:
+        try:
+            sol = np.linalg.solve(A, b[..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            sol = (np.linalg.pinv(A, rcond=1e-12) @ b[..., None])[..., 0]
+        fit = np.einsum("rjk,rjk->rj", b, sol)
+    rss = np.maximum(c - fit, 0.0) * cum.scale2
+    if st.size > 1:
+        rss[cols[None, :] < st[:, None] + h] = np.inf
+    return j0, rss
+
+
+def _rss_rows(
+    e: np.ndarray, q: np.ndarray, starts: Sequence[int], h: int, scale2: float
+) -> np.ndarray:
+    """RSS[i, j] of ``e[i:j]`` on ``q[i:j]`` for i in ``starts`` and j >= i + h (else inf)."""
+    cum = _cumulate(e, q, scale2)
+    st = np.asarray(list(starts), dtype=int)
+    out = np.full((st.size, cum.n + 1), np.inf)
+    rows = _block_rows(cum.n, cum.k)
+    for a in range(0, st.size, rows):
+        j0, block = _rss_block(cum, st[a:a + rows], h)
+        out[a:a + rows, j0:] = block
     return out
+
+
+def _block_rows(n: int, k: int) -> int:
+    """Rows per block so that one block stays within :data:`BLOCK_ELEMENTS`."""
+    return max(1, BLOCK_ELEMENTS // ((n + 1) * (k * k + k + 3)))
 
 
 def segment_rss_matrix(y: npt.ArrayLike, X: npt.ArrayLike | None = None, h: int = 1) -> np.ndarray:
@@ -225,27 +307,39 @@ def segment_rss_matrix(y: npt.ArrayLike, X: npt.ArrayLike | None = None, h: int 
     cross-products ``sum q_t q_t'``, ``sum q_t e_t``, ``sum e_t^2`` of a re-expressed
     problem (orthonormalised X, y replaced by its global OLS residual, see
     :func:`_prepare`), so that ``RSS = S_ee - S_qe' S_qq^-1 S_qe`` is solved per segment
-    without loss of precision from badly scaled regressors; each row is one batched solve.
+    without loss of precision from badly scaled regressors; rows are solved in batches.
+
+    This returns the whole (n + 1)^2 matrix, so n is limited to :data:`MAX_RSS_MATRIX_N`;
+    :func:`breakpoints` streams the rows instead and needs O(n x breaks) memory.
 
     Args:
         y: Response (n,).
         X: Regressors (n, k); ``None`` = constant.
-        h: Minimum segment length (>= 1).
+        h: Minimum segment length (integer >= 1).
 
     Returns:
         (n + 1, n + 1) array.
+
+    Raises:
+        InsufficientDataError: Bad input, ``h`` not an integer >= 1, or n above
+            :data:`MAX_RSS_MATRIX_N`.
 
     Examples:
         >>> R = segment_rss_matrix([1.0, 2.0, 3.0, 10.0], h=2)
         >>> round(float(R[0, 3]), 9), round(float(R[0, 2]), 9), bool(np.isinf(R[0, 1]))
         (2.0, 0.5, True)
     """
-    yy, XX = as_design(y, X)
-    e, q, scale2 = _prepare(yy, XX)
+    yy, XX = as_design(y, X, ordered=True)
     n = yy.size
-    full = np.full((n + 1, n + 1), np.inf)
-    full[: n + 1] = _rss_rows(e, q, range(n + 1), max(int(h), 1), scale2)
-    return full
+    hh = as_count(h, "h", 1, max(n, 1))
+    if n > MAX_RSS_MATRIX_N:
+        raise InsufficientDataError(
+            f"segment_rss_matrix: n={n} would need an ({n + 1})^2 matrix "
+            f"({8 * (n + 1) ** 2 / 2**30:.1f} GiB); accepted n <= {MAX_RSS_MATRIX_N} "
+            "(breakpoints() streams the rows and has no such limit)"
+        )
+    e, q, scale2 = _prepare(yy, XX)
+    return _rss_rows(e, q, range(n + 1), hh, scale2)
 
 
 # ----------------------------------------------------- sup-F and its asymptotic p-value
@@ -429,8 +523,10 @@ def sup_f_test(y: npt.ArrayLike, X: npt.ArrayLike | None = None, trim: float = 0
         :class:`SupFResult`.
 
     Raises:
-        InsufficientDataError: Bad input, or a trim leaving segments shorter than k + 1
-            or no candidate.
+        InsufficientDataError: Bad input, a trim leaving segments shorter than k + 1 or
+            no candidate, or no variation (a constant or exactly fitted y, or a split
+            fitting both segments exactly).
+        ArgumentError: ``trim`` not a fraction in (0, 0.5) or a whole count >= 1.
 
     Examples:
         >>> import statsmodels.api as sm
@@ -443,7 +539,7 @@ def sup_f_test(y: npt.ArrayLike, X: npt.ArrayLike | None = None, trim: float = 0
     n, k = XX.shape
     f = _min_size(trim, n, "trim")
     if trim < 1 and not trim < 0.5:
-        raise InsufficientDataError(f"trim must be below 0.5, got {trim}")
+        raise ArgumentError("trim", trim, "a fraction in (0, 0.5) or a count >= 1")
     if f <= k:
         raise InsufficientDataError(
             f"trim={trim} gives segments of {f} observation(s); at least k + 1 = {k + 1} "
@@ -452,13 +548,17 @@ def sup_f_test(y: npt.ArrayLike, X: npt.ArrayLike | None = None, trim: float = 0
     cands = np.arange(f, n - f + 1)
     if cands.size == 0:
         raise InsufficientDataError(f"trim={trim} leaves no candidate break (n={n})")
-    e, q, _ = _prepare(yy, XX)
+    require_variation(ols(yy, XX).rss, yy, "the no-break model")
+    e, q, scale2 = _prepare(yy, XX)
     fwd = _rss_rows(e, q, [0], 1, 1.0)[0]
     bwd = _rss_rows(e[::-1].copy(), q[::-1].copy(), [0], 1, 1.0)[0]
     rss0 = float(e @ e)
     rss1 = fwd[cands] + bwd[n - cands]
-    if not np.all(rss1 > 0):
-        raise InsufficientDataError("a split fits the data exactly (RSS1 = 0)")
+    worst = int(np.argmin(rss1))
+    if is_exact_fit(float(rss1[worst]) * scale2, yy):
+        raise InsufficientDataError(
+            f"split {int(cands[worst])} fits both segments exactly: a noiseless step, "
+            "sup-F would be infinite; there is no variation to test against")
     fstats = (rss0 - rss1) / (rss1 / (n - 2 * k))
     j = int(np.argmax(fstats))
     sup = float(fstats[j])
@@ -728,6 +828,53 @@ class BreakpointsResult:
         return "\n".join(lines)
 
 
+def _dp_partitions(
+    y: np.ndarray, X: np.ndarray, h: int, mmax: int
+) -> dict[int, tuple[int, ...]]:
+    """Optimal partitions for m = 0..mmax by the Bai-Perron dynamic programme, streamed.
+
+    ``F_0(j) = R[0, j]``, ``F_m(j) = min_i F_{m-1}(i) + R[i, j]`` with R the segment RSS
+    (:func:`segment_rss_matrix`), but R is never stored: its rows are computed in blocks
+    of at most ``h`` consecutive starts i (a row i only feeds ``F(j)`` for ``j >= i + h``,
+    so every ``F_{m-1}(i)`` a block reads is final) and folded into the running minima at
+    once. Ties keep the smallest i, as ``argmin`` over the full matrix would. Memory:
+    ``2 (mmax + 1) (n + 1)`` numbers plus one block (:data:`BLOCK_ELEMENTS`).
+    """
+    n = y.size
+    e, q, scale2 = _prepare(y, X)
+    cum = _cumulate(e, q, scale2)
+    F = np.full((mmax + 1, n + 1), np.inf)
+    back = np.zeros((max(mmax, 1), n + 1), dtype=np.int64)
+    j0, first = _rss_block(cum, np.array([0]), h)
+    F[0, j0:] = first[0]
+    rows = max(1, min(h, _block_rows(n, cum.k)))
+    last = n - h  # no segment of >= h observations starts after this row
+    for a in range(h, last + 1, rows) if mmax > 0 else ():
+        starts = np.arange(a, min(a + rows, last + 1))
+        j0, block = _rss_block(cum, starts, h)
+        cols = np.arange(block.shape[1])
+        for m in range(1, mmax + 1):
+            prev = F[m - 1, starts]
+            if not np.isfinite(prev).any():
+                continue
+            tot = prev[:, None] + block
+            arg = np.argmin(tot, axis=0)
+            best = tot[arg, cols]
+            cur = F[m, j0:]
+            better = best < cur
+            cur[better] = best[better]
+            back[m - 1, j0:][better] = starts[arg[better]]
+    partitions: dict[int, tuple[int, ...]] = {0: ()}
+    for m in range(1, mmax + 1):
+        found: list[int] = []
+        j = n
+        for mm in range(m, 0, -1):
+            j = int(back[mm - 1][j])
+            found.append(j)
+        partitions[m] = tuple(sorted(found))
+    return partitions
+
+
 def breakpoints(
     y: npt.ArrayLike,
     X: npt.ArrayLike | None = None,
@@ -738,7 +885,8 @@ def breakpoints(
 
     1. ``R = segment_rss_matrix(y, X, h)``: RSS of every segment with >= h observations.
     2. ``F_0(j) = R[0, j]``; ``F_m(j) = min_i F_{m-1}(i) + R[i, j]`` (O(n^2) per m,
-       vectorised); the optimal m-break partition of y is read back from ``F_m(n)``.
+       vectorised, R streamed row block by row block, never stored); the optimal m-break
+       partition of y is read back from ``F_m(n)``.
     3. ``BIC(m) = n log(RSS_m/n) + n (1 + log 2 pi) + log(n) (k+1)(m+1)``; ``breaks`` is
        the BIC minimiser.
 
@@ -755,8 +903,14 @@ def breakpoints(
         :class:`BreakpointsResult`.
 
     Raises:
-        InsufficientDataError: Bad input, ``h <= k``, or fewer than 2h observations... (no
-            room for any break is allowed: m = 0 only).
+        InsufficientDataError: Bad input, ``h <= k``, ``h > n``, or no variation (a
+            constant or exactly fitted y: a frozen gauge has no breaks to date). Fewer
+            than 2h observations is allowed: m = 0 only.
+        ArgumentError: ``h`` not a fraction in (0, 1) or a whole count, ``max_breaks`` not
+            a whole number >= 0, or n above :data:`MAX_BREAKPOINTS_N`.
+
+    Memory is O(n x max_breaks): the segment-RSS rows are streamed in blocks (see
+    :func:`_dp_partitions`); time grows as n^2 (``benchmarks/breaks_bench.py``).
 
     Examples:
         >>> import statsmodels.api as sm
@@ -769,6 +923,13 @@ def breakpoints(
     """
     yy, XX = as_design(y, X, min_len=2)
     n, k = XX.shape
+    if n > MAX_BREAKPOINTS_N:
+        raise ArgumentError(
+            "y", f"<{n} observations>", f"at most MAX_BREAKPOINTS_N = {MAX_BREAKPOINTS_N} "
+            "observations", "the exact programme's time grows as n^2: thin or aggregate "
+            "the series first")
+    if max_breaks is not None:
+        max_breaks = as_count(max_breaks, "max_breaks", 0)
     hh = _min_size(h, n, "h")
     if hh <= k:
         raise InsufficientDataError(
@@ -780,23 +941,9 @@ def breakpoints(
     mmax = cap if max_breaks is None else min(int(max_breaks), cap)
     if mmax < 0:
         raise ValueError(f"max_breaks must be >= 0, got {max_breaks}")
-    R = segment_rss_matrix(yy, XX, hh)
-    F = R[0].copy()
-    back: list[np.ndarray] = []
-    partitions: dict[int, tuple[int, ...]] = {0: ()}
-    rss = {0: float(R[0, n])}
-    for m in range(1, mmax + 1):
-        tot = F[:, None] + R
-        arg = np.argmin(tot, axis=0)
-        F = tot[arg, np.arange(n + 1)]
-        back.append(arg)
-        found: list[int] = []
-        j = n
-        for mm in range(m, 0, -1):
-            j = int(back[mm - 1][j])
-            found.append(j)
-        partitions[m] = tuple(sorted(found))
-        rss[m] = float(F[n])
+    require_variation(ols(yy, XX).rss, yy, "the no-break model")
+    partitions = _dp_partitions(yy, XX, hh, mmax)
+    rss: dict[int, float] = {}
     # recompute the RSS of the chosen partitions directly (least squares per segment)
     for m, bps in partitions.items():
         edges = [0, *bps, n]
@@ -804,8 +951,11 @@ def breakpoints(
     rss_s = pd.Series(rss, name="rss", dtype=float)
     rss_s.index.name = "m"
     ms = rss_s.index.to_numpy()
+    # a partition fitting exactly (a noiseless step) is floored at the exact-fit level so
+    # that BIC stays finite and prefers the fewest breaks that reach it
+    floor = n * (EXACT_FIT_RTOL * float(np.max(np.abs(yy)))) ** 2
     bic = (
-        n * np.log(rss_s.to_numpy() / n)
+        n * np.log(np.maximum(rss_s.to_numpy(), floor) / n)
         + n * (1 + math.log(2 * math.pi))
         + math.log(n) * (k + 1) * (ms + 1)
     )

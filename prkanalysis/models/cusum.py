@@ -27,8 +27,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
-from prkanalysis.errors import InsufficientDataError
-from prkanalysis.models._linalg import as_design, ols, qr_r
+from prkanalysis.errors import ArgumentError, InsufficientDataError
+from prkanalysis.models._linalg import as_design, is_exact_fit, ols, qr_r, require_variation
 
 __all__ = [
     "CusumResult",
@@ -165,8 +165,9 @@ def cusum_test(
         :class:`CusumResult`.
 
     Raises:
-        InsufficientDataError: Too short, NaN, constant residuals or singular design.
-        ValueError: Unknown ``kind``.
+        InsufficientDataError: Too short, NaN, singular design, or no variation (the
+            no-break fit exact relative to max|y|: a constant series or a frozen gauge).
+        ArgumentError: Unknown ``kind`` (a ``ValueError``).
 
     Examples:
         >>> import statsmodels.api as sm
@@ -177,28 +178,27 @@ def cusum_test(
         >>> round(cusum_test(nile, kind="rec").statistic, 4)
         2.0669
     """
+    if kind not in ("ols", "rec"):
+        raise ArgumentError("kind", kind, "'ols' or 'rec'")
     yy, XX = as_design(y, X, min_len=3)
     n, k = XX.shape
     if n <= k + 1:
         raise InsufficientDataError(f"CUSUM needs n > k + 1 observations (n={n}, k={k})")
+    fit = ols(yy, XX)
+    require_variation(fit.rss, yy, "the no-break model")
     if kind == "ols":
-        fit = ols(yy, XX)
         sigma = np.sqrt(fit.rss / (n - k))
-        if not sigma > 0:
-            raise InsufficientDataError("y is fitted exactly (zero residual variance)")
         proc = np.concatenate([[0.0], np.cumsum(fit.resid)]) / (sigma * np.sqrt(n))
         stat = float(np.max(np.abs(proc)))
         p = brownian_bridge_sup_pvalue(stat)
     elif kind == "rec":
         w = recursive_residuals(yy, XX)
         sd = np.std(w, ddof=1)
-        if not sd > 0:
+        if is_exact_fit(float(sd * sd * (w.size - 1)), yy):
             raise InsufficientDataError("recursive residuals are constant (zero variance)")
         m = n - k
         proc = np.concatenate([[0.0], np.cumsum(w)]) / (sd * np.sqrt(m))
         t = np.arange(m + 1) / m
         stat = float(np.max(np.abs(proc) / (1.0 + 2.0 * t)))
         p = rec_cusum_pvalue(stat)
-    else:
-        raise ValueError(f"kind must be 'ols' or 'rec', got {kind!r}")
     return CusumResult(kind=kind, statistic=stat, pvalue=p, process=proc, n=n, k=k)

@@ -36,14 +36,16 @@ import numpy as np
 import numpy.typing as npt
 from scipy import optimize
 
-from prkanalysis.errors import InsufficientDataError
+from prkanalysis.errors import ArgumentError, InsufficientDataError
 from prkanalysis.models._linalg import (
     CovType,
+    as_count,
     as_response,
     coef_table,
     default_maxlags,
     hac_cov,
     qr_r,
+    require_variation,
 )
 
 __all__ = ["SegmentedResult", "segmented_fit"]
@@ -186,7 +188,12 @@ def segmented_fit(
 
     Raises:
         InsufficientDataError: NaN, mismatched lengths, too few distinct x values for
-            the requested kinks, constant y.
+            the requested kinks, or no variation: y constant, or fitted exactly by the
+            broken line (residual RMS <= 1e-10 x max|y|: no noise left to measure the
+            kink's uncertainty).
+        ArgumentError: ``x`` or ``y`` datetimes or text (pass elapsed time as numbers,
+            e.g. days), ``n_breaks``/``min_seg``/``max_sweeps`` not whole numbers >= 1,
+            unknown ``cov``.
 
     Examples:
         >>> import statsmodels.api as sm
@@ -199,15 +206,18 @@ def segmented_fit(
     yy = as_response(y, "y")
     if xx.size != yy.size:
         raise InsufficientDataError(f"x has {xx.size} values but y has {yy.size}")
-    m = int(n_breaks)
-    if m < 1:
-        raise ValueError(f"n_breaks must be >= 1, got {n_breaks}")
+    m = as_count(n_breaks, "n_breaks", 1)
+    min_seg = as_count(min_seg, "min_seg", 1)
+    max_sweeps = as_count(max_sweeps, "max_sweeps", 1)
+    if cov not in ("nonrobust", "HAC"):
+        raise ArgumentError("cov", cov, "'nonrobust' or 'HAC'")
+    if maxlags is not None:
+        maxlags = as_count(maxlags, "maxlags", 0)
     n = yy.size
     p = 2 + 2 * m
     if n <= p:
         raise InsufficientDataError(f"{n} observations for {p} parameters ({m} kink(s))")
-    if np.ptp(yy) == 0:
-        raise InsufficientDataError("y is constant: no kink can be estimated")
+    require_variation(float(np.sum((yy - yy.mean()) ** 2)), yy, "a constant")
     centre = float(np.mean(xx))
     spread = float(np.std(xx))
     if spread == 0:
@@ -276,6 +286,7 @@ def segmented_fit(
     beta = tab.params
     resid = yy - Xd @ beta
     rss = float(resid @ resid)
+    require_variation(rss, yy, f"the {m}-kink broken line")
     # Muggeo's SE of psi: augmented design, s^2 = RSS / (n - p)
     Z = np.column_stack([Xd] + [-beta[2 + j] * (xx >= psi_x[j]) for j in range(m)])
     if np.linalg.matrix_rank(Z) < Z.shape[1]:
