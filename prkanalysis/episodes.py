@@ -106,6 +106,12 @@ def episode_readings(readings: pd.DataFrame, episode_id: str) -> pd.DataFrame:
     """
     _need(readings, _READING_COLS, "pressure_readings")
     sel = readings[(readings["episode_id"] == episode_id) & (readings["kind"] == "reading")]
+    if "contest_group" in sel.columns:
+        # alternative reports of one reading (a contest group) enter once: the first listed,
+        # which is the record's preferred reading (alternatives are appended after it)
+        grp = sel["contest_group"].astype("string").str.strip()
+        dup = grp.notna() & grp.ne("") & grp.duplicated(keep="first")
+        sel = sel[~dup]
     sel = sel.sort_values("seq").copy()
     t = pd.to_numeric(sel["elapsed_h"], errors="coerce").astype(float) / 24.0
     lo = (pd.to_numeric(sel["elapsed_low_h"], errors="coerce").astype(float) / 24.0
@@ -321,8 +327,16 @@ def segment_rates(readings: pd.DataFrame, resolution_mmhg: float = 0.5) -> pd.Da
             dt = float(b["t_d"] - a["t_d"])
             hw = max(float(a["t_high_d"] - a["t_low_d"]), float(b["t_high_d"] - b["t_low_d"])) / 2
             dt_b = (dt - hw, dt + hw)
-            k, (lo, hi) = two_point_k(float(a["pressure_mmhg"]), float(b["pressure_mmhg"]), dt,
-                                      dt_b, resolution_mmhg)
+            if dt_b[0] > 0:
+                k, (lo, hi) = two_point_k(float(a["pressure_mmhg"]), float(b["pressure_mmhg"]),
+                                          dt, dt_b, resolution_mmhg)
+            else:
+                # readings a day apart at day precision: the elapsed time may be near 0, so
+                # k has no finite upper bound
+                k, (lo, _) = two_point_k(float(a["pressure_mmhg"]), float(b["pressure_mmhg"]),
+                                         dt, (dt, dt_b[1]), resolution_mmhg)
+                hi = math.inf
+                dt_b = (0.0, dt_b[1])
             rows.append({"episode_id": ep, "from_id": ids[i], "to_id": ids[i + 1],
                          "p_from": float(a["pressure_mmhg"]), "p_to": float(b["pressure_mmhg"]),
                          "p_mid_mmhg": math.sqrt(float(a["pressure_mmhg"] * b["pressure_mmhg"])),

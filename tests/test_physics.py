@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import prkanalysis.physics as ph
+import prkanalysis.physics as physics
 from prkanalysis.errors import PrkError
 from prkanalysis.units import ATM_PA, DAY_S, MMHG_PA, convert
 
@@ -182,3 +183,130 @@ def test_bad_input_errors() -> None:
         ph.gamma_factor(1.0)
     with pytest.raises(PrkError, match="dt_s"):
         ph.vacuum_decay_leak_rate(1, 1, 1, 1, 1, 0)
+
+
+# --- flow regimes, net-flow bound, argument checks (issue 14 items 1, 3; issue 11) -----------
+
+def test_viscous_slit_reference_and_p2_scaling() -> None:
+    # methods-2.md 1.2: w = 4.5 cm, h = 10 um, L = 2 mm, 730 mmHg, 295.15 K -> 0.497 kg/day
+    m = physics.viscous_slit_mass_flow(0.045, 10e-6, 2e-3, 730 * 133.322368) * 86400
+    assert m == pytest.approx(0.497, abs=5e-4)
+    # viscous identities: doubling p1 into vacuum quadruples the flow; h^3 law
+    one = physics.viscous_slit_mass_flow(0.045, 5e-6, 1e-3, 5e4)
+    assert physics.viscous_slit_mass_flow(0.045, 5e-6, 1e-3, 1e5) == pytest.approx(4 * one)
+    assert physics.viscous_slit_mass_flow(0.045, 10e-6, 1e-3, 5e4) == pytest.approx(8 * one)
+    # the published p^2 rescaling (LACO manual): 10 -> 1 atm gives 0.001, 20 -> 1 atm 0.00403
+    r = (physics.viscous_slit_mass_flow(1, 1e-5, 1e-3, 20.0, 1.0)
+         / physics.viscous_slit_mass_flow(1, 1e-5, 1e-3, 10.0, 1.0))
+    assert 0.001 * r == pytest.approx(0.00403, abs=1e-5)
+    # the gap that passes a flow inverts the law
+    h = physics.viscous_gap(0.497, 0.045, 2e-3, 730 * 133.322368)
+    assert h == pytest.approx(10e-6, rel=1e-3)
+    assert physics.air_viscosity(295.15) == pytest.approx(1.8229e-5, rel=1e-4)
+    assert physics.knudsen_number(100 * 133.322368, 10e-6, 293.15) == pytest.approx(0.051,
+                                                                                    abs=1e-3)
+
+
+def test_pressure_scaling_by_regime() -> None:
+    assert physics.pressure_scale(100, 760, physics.REGIME_EXPONENTS["choked"]) == 7.6
+    assert physics.pressure_scale(100, 760, physics.REGIME_EXPONENTS["viscous"]) == \
+        pytest.approx(57.76)
+    assert physics.pressure_scale(760, 100, 2.0) * physics.pressure_scale(100, 760, 2.0) == \
+        pytest.approx(1.0)
+    # a choked orifice and molecular effusion both decay exponentially; the ratio of their
+    # decay constants for the same area is Gamma sqrt(2 pi) (methods-2.md 1.4)
+    assert physics.gamma_factor() * math.sqrt(2 * math.pi) == pytest.approx(1.7164, abs=1e-4)
+
+
+def test_orifice_flow_fraction_choked_below_critical() -> None:
+    r = physics.critical_pressure_ratio()
+    assert r == pytest.approx(0.5283, abs=1e-4)
+    assert physics.orifice_flow_fraction(r * 760 * (1 - 1e-9), 760) == 1.0
+    assert physics.orifice_flow_fraction(r * 760 * (1 + 1e-9), 760) == pytest.approx(1.0,
+                                                                                      abs=1e-6)
+    assert physics.orifice_flow_fraction(760, 760) == 0.0
+    # choked seal inflow does not depend on the PrK pressure below ~401 mmHg
+    assert physics.seal_inflow(100, 16.0) == physics.seal_inflow(400, 16.0) == 16.0
+    assert physics.seal_inflow(100, 0.021, regime="linear") == pytest.approx(0.021 * 660)
+
+
+def test_net_flow_bound_identity() -> None:
+    # with inflow k_in (760 - p) and a perfect gauge, a steady gauge hides k_out = k_in(760-p)/p
+    for p in (100.0, 200.0, 400.0):
+        k_in = 0.021
+        b = physics.net_flow_bound(p, 30, 5.0, inflow_mmhg_day=k_in * (760 - p),
+                                   gauge_resolution_mmhg=0.0)
+        assert b.hidden_outflow_k_per_day == pytest.approx((k_in * (760 - p) / p,) * 2)
+        assert b.net_limit_mmhg_day == 0.0
+    # the net limit: (resolution + gauge drift + p dT/T) / duration, as mass through V
+    b = physics.net_flow_bound(100, 10, (3.0, 8.0), gauge_resolution_mmhg=1.0,
+                               gauge_drift_mmhg=0.5, temperature_drift_k=295.15 / 100)
+    assert b.net_limit_mmhg_day == pytest.approx(0.25)
+    assert b.net_limit_kg_day == pytest.approx((0.25 * physics.kg_per_mmhg(3.0),
+                                                0.25 * physics.kg_per_mmhg(8.0)))
+    # a sealed hatch: the hidden outflow is the net limit itself, from 0
+    assert b.hidden_outflow_mmhg_day == pytest.approx((0.0, 0.25))
+    # outgassing adds to the source term it must balance
+    g = physics.net_flow_bound(100, 10, 5.0, outgassing_kg_day=physics.kg_per_mmhg(5.0),
+                               gauge_resolution_mmhg=0.0)
+    assert g.hidden_outflow_mmhg_day == pytest.approx((1.0, 1.0))
+    # station equivalent uses the exponent
+    v = physics.net_flow_bound(100, 1, 5.0, gauge_resolution_mmhg=1.0, exponent=2.0)
+    assert v.net_limit_station_kg_day[1] == pytest.approx(v.net_limit_kg_day[1] * 57.76)
+
+
+def test_two_hold_separation_bounds_true_outflow() -> None:
+    # true a, b with net flows exactly at the limits: Cramer's bound must cover a
+    n, ps = 2.0, 760.0
+    for p1, p2, e in ((100, 300, 0.05), (100, 200, 0.2)):
+        s = physics.two_hold_separation(p1, p2, e, e, exponent=n, inflow_regime="linear")
+        g1, g2 = ps - p1, ps - p2
+        # net_i = a p_i^n - b g_i = +-e: solve for the worst (a, b)
+        det = p1**n * g2 - p2**n * g1
+        a = (e * g2 + e * g1) / abs(det)
+        assert s.outflow_coef_max == pytest.approx(a)
+        assert s.outflow_station_mmhg_day_max == pytest.approx(a * ps**n)
+    with pytest.raises(PrkError, match="cannot separate"):
+        physics.two_hold_separation(100, 100, 0.1, 0.1)
+
+
+@pytest.mark.parametrize(("call", "arg"), [
+    (lambda: physics.air_mass(101325, -1.0, 295.15), "v_m3"),
+    (lambda: physics.implied_volume(1.0, 0.0, 9e4), "k_per_day"),
+    (lambda: physics.implied_volume(-1.0, 0.2, 9e4), "mass_rate_kg_day"),
+    (lambda: physics.mass_rate_from_k(0.1, 9e4, -5.0), "v_m3"),
+    (lambda: physics.k_from_area(1e-7, 0.0), "v_m3"),
+    (lambda: physics.choked_mass_flow(1e-6, 101325, 295.15, cd=1.5), "cd"),
+    (lambda: physics.equivalent_hole_diameter(1.0, float("nan")), "p_pa"),
+    (lambda: physics.kg_per_mmhg(5.0, -3.0), "t_k"),
+    (lambda: physics.pressure_scale(100, 760, 9.0), "exponent"),
+    (lambda: physics.seal_inflow(800, 16.0), "pressure_mmhg"),
+    (lambda: physics.density("abc", 295.0), "p_pa"),  # type: ignore[arg-type]
+])
+def test_impossible_arguments_name_argument_value_range(call, arg) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(PrkError) as exc:
+        call()
+    msg = str(exc.value)
+    assert repr(arg) in msg and "accepted range" in msg
+
+
+def test_tost_margin_and_pvalue_format() -> None:
+    from prkanalysis.models.equivalence import (
+        format_pvalue,
+        margin_from_allowance,
+        tost_from_estimate,
+    )
+
+    # the per-module allowance at station pressure, carried to 100 mmHg: choked /7.6
+    m1 = margin_from_allowance(0.045, 5.0, hold_pressure_mmhg=100)
+    assert m1 == pytest.approx(0.045 / 7.6 / physics.kg_per_mmhg(5.0, 295.15))
+    m2 = margin_from_allowance(0.045, 5.0, hold_pressure_mmhg=100, exponent=2.0)
+    assert m1 / m2 == pytest.approx(7.6)
+    # the old margin (0.05 kg/day at 100 mmHg) is the same hole losing ~0.38 kg/day at 760
+    old_mmhg_day = 0.05 / physics.kg_per_mmhg(5.0, 295.15)
+    assert old_mmhg_day == pytest.approx(6.35, abs=0.01)
+    assert old_mmhg_day / m1 == pytest.approx(0.05 * 7.6 / 0.045)
+    r = tost_from_estimate(0.0, 1e-3, -1.0, 1.0)
+    assert r.pvalue < 1e-16 and "p < 1e-16" in r.summary() and "p = 0" not in r.summary()
+    assert format_pvalue(0.0) == "p < 1e-16"
+    assert format_pvalue(0.04827315) == "p = 0.048"
