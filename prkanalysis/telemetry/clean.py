@@ -18,6 +18,7 @@ from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
+from scipy import optimize, special
 
 from prkanalysis.errors import TelemetryError
 from prkanalysis.telemetry.schema import PRK_HATCH, validate_schema
@@ -50,7 +51,8 @@ CODES: Final[dict[int, tuple[str, str, str]]] = {
         "stale",
         "drop",
         "repeats the value of a run lasting > stale_min_s with >= stale_min_n samples "
-        "(frozen feed); the run's first sample is kept",
+        "(frozen feed; stale_min_n by default from the series' own repeat rate); the run's "
+        "first sample is kept",
     ),
     REORDERED: ("reordered", "flag", "arrived out of time order; moved by the clock repair"),
     GAP_BEFORE: ("gap_before", "flag", "first sample after a gap longer than gap_s"),
@@ -181,6 +183,90 @@ def _step_and_scale(v: np.ndarray, step: float | None, scale: float | None,
     del buf
     s = float(scale) if scale is not None else _scale_from_diffs(_strided(d), q, eps, v.size)
     return q, s
+
+
+def stale_run_length(values: np.ndarray, *, alpha: float = 0.01, block: int = 64,
+                     quantile: float = 0.95, floor: int = 5) -> int:
+    """Shortest run of repeated values that a live gauge would not produce by chance.
+
+    A quantised gauge repeats its value whenever the noise is small against the step, so
+    a run of equal values is evidence of a frozen feed only if it is improbably long. With
+    ``p`` the share of zero first differences in a block of ``block`` samples, and
+    ``p_hi`` its ``quantile`` over the blocks (quiet stretches repeat more than average),
+    a live gauge gives a run of ``L`` equal values with probability about
+    ``p_hi^(L-1)`` per sample; the run length returned makes the expected number of such
+    runs in the whole series at most ``alpha``:
+    ``L = 1 + ceil(log(alpha / n) / log(p_hi))``, and at least ``floor``. A series that
+    repeats in every block (``p_hi = 1``) gets ``n + 1``: no run is called frozen.
+
+    Args:
+        values: Surviving values in time order.
+        alpha: Expected number of false frozen runs in the series.
+        block: Block length, samples.
+        quantile: Quantile of the block shares used.
+        floor: Smallest length returned.
+
+    Returns:
+        The minimum frozen-run length in samples.
+
+    Example:
+        >>> rng = np.random.default_rng(0)
+        >>> v = np.rint((760 + rng.normal(0, 0.08, 100_000)) / 0.101) * 0.101
+        >>> stale_run_length(v)
+        22
+        >>> stale_run_length(np.rint((760 + rng.normal(0, 0.01, 1000)) / 0.101) * 0.101)
+        1001
+    """
+    v = np.asarray(values, dtype=np.float64)
+    n = v.size
+    if n < 2 * block:
+        return max(floor, 1 + (n if n and np.all(v == v[0]) else 0))
+    z = (v[1:] == v[:-1]).astype(np.float64)
+    m = z.size // block
+    share = z[: m * block].reshape(m, block).mean(axis=1)
+    p_hi = float(np.quantile(share, quantile))
+    if p_hi >= 1.0:
+        return n + 1
+    if p_hi <= 0.0:
+        return floor
+    return max(floor, 1 + int(np.ceil(np.log(alpha / n) / np.log(p_hi))))
+
+
+def _glitch_fp(k: float) -> float:
+    """Chance that one Gaussian sample passes the glitch test at ``k`` noise scales.
+
+    Upper bound (the neighbours' agreement condition ignored): the sample departs from
+    both neighbours by more than ``k sigma`` with the same sign,
+    ``2 int phi(x) Phi(x - k)^2 dx`` (trapezoid rule on a fixed grid).
+    """
+    x = np.linspace(-8.0, 25.0, 33_001)
+    f = np.exp(-0.5 * x * x) / np.sqrt(2 * np.pi) * special.ndtr(x - k) ** 2
+    return float(2.0 * np.sum((f[1:] + f[:-1]) * 0.5) * (x[1] - x[0]))
+
+
+def glitch_threshold(n: int, *, alpha: float = 0.05, floor: float = 4.0) -> float:
+    """Glitch threshold (noise scales) giving at most ``alpha`` false glitches in ``n``.
+
+    Solves ``n x P(k) = alpha`` for ``k``, ``P`` the chance that a Gaussian sample passes
+    the glitch test (:func:`clean_arrays` step 5), and returns at least ``floor``. The
+    threshold grows slowly with the length of the series: about 4.1 for 200 samples, 6.0
+    for 220,000, 6.4 for 1.2 million, 7.1 for 36 million.
+
+    Args:
+        n: Number of samples tested.
+        alpha: Expected false glitches in the whole series.
+        floor: Smallest threshold returned.
+
+    Returns:
+        ``k``.
+
+    Example:
+        >>> round(glitch_threshold(1_200_000), 1), glitch_threshold(10)
+        (6.4, 4.0)
+    """
+    if n * _glitch_fp(floor) <= alpha:
+        return float(floor)
+    return float(optimize.brentq(lambda k: n * _glitch_fp(k) - alpha, floor, 40.0, xtol=1e-4))
 
 
 def pre_flags(t_ns: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -372,9 +458,9 @@ def clean_arrays(
     t_ns: np.ndarray,
     values: np.ndarray,
     *,
-    glitch_k: float = 4.0,
+    glitch_k: float | None = None,
     stale_min_s: float = 600.0,
-    stale_min_n: int = 5,
+    stale_min_n: int | None = None,
     gap_s: float = 3600.0,
     repress_min: float = 5.0,
     repress_k: float = 20.0,
@@ -398,7 +484,9 @@ def clean_arrays(
        is a glitch when ``a = v[i]-v[i-1]`` and ``b = v[i]-v[i+1]`` have the same sign,
        ``min(|a|,|b|) > glitch_k * s`` and ``|v[i+1]-v[i-1]| <= min(|a|,|b|)/2``.
     6. **Stale**: runs of identical values lasting more than ``stale_min_s`` seconds with at
-       least ``stale_min_n`` samples: all but the first sample get ``STALE``. (Change-driven
+       least ``stale_min_n`` samples (by default from :func:`stale_run_length`, so that a
+       quantised gauge that legitimately repeats its value is not called frozen): all but
+       the first sample get ``STALE``. (Change-driven
        feeds send one sample per change, so they never form such runs; a frozen feed does.)
     7. **Gaps**: the first sample after more than ``gap_s`` seconds gets ``GAP_BEFORE``.
     8. **Repressurisations**: the first sample after an upward step larger than
@@ -410,9 +498,13 @@ def clean_arrays(
     Args:
         t_ns: int64 nanoseconds since the epoch, in arrival order.
         values: float64 values.
-        glitch_k: Glitch threshold in noise scales (default 4).
+        glitch_k: Glitch threshold in noise scales; ``None`` (default) =
+            :func:`glitch_threshold` of the number of surviving samples (4 for a few
+            hundred samples, 6.4 for a million: a fixed 4 called one Gaussian sample in
+            about 3,000 a glitch).
         stale_min_s: Shortest frozen run, in seconds (default 600; ``inf`` disables).
-        stale_min_n: Fewest samples in a frozen run (default 5).
+        stale_min_n: Fewest samples in a frozen run; ``None`` (default) =
+            :func:`stale_run_length` of the surviving values (at least 5).
         gap_s: Longest interval that is not a gap, in seconds (default 3600).
         repress_min: Smallest repressurisation step in the values' unit (default 5 mmHg).
         repress_k: Repressurisation threshold in noise scales (default 20).
@@ -424,7 +516,8 @@ def clean_arrays(
     Returns:
         dict with ``order`` (int64 permutation to time order, or ``None`` when the input is
         already in time order), ``flags`` (uint16, in time order), ``step``, ``scale``
-        (floats) and ``n_backward`` (backward clock jumps).
+        (floats), ``n_backward`` (backward clock jumps), ``stale_min_n`` and ``glitch_k`` (the
+        thresholds used).
 
     Raises:
         TelemetryError: lengths differ, or the clock runs backwards with ``clock="reject"``
@@ -448,7 +541,9 @@ def clean_arrays(
         raise TelemetryError(f"{source}: {n} times but {v.size} values")
     if n == 0:
         return {"order": None, "flags": np.zeros(0, dtype=np.uint16),
-                "step": float("nan"), "scale": float("nan"), "n_backward": 0}
+                "step": float("nan"), "scale": float("nan"), "n_backward": 0,
+                "stale_min_n": 5 if stale_min_n is None else int(stale_min_n),
+                "glitch_k": 4.0 if glitch_k is None else float(glitch_k)}
     back = np.flatnonzero(t[1:] < t[:-1])
     if back.size and clock == "reject":
         i = int(back[0]) + 1
@@ -471,10 +566,15 @@ def clean_arrays(
         flags[moved] |= REORDERED
     _, (_, vv) = _live(flags, t, v)
     q, s = _step_and_scale(vv, step, scale)
+    if stale_min_n is None:
+        stale_min_n = stale_run_length(vv)
+    if glitch_k is None:
+        glitch_k = glitch_threshold(vv.size)
     del vv
     _flag_sorted(t, v, s, glitch_k, stale_min_s, stale_min_n, gap_s, repress_min, repress_k,
                  flags)
-    return {"order": order, "flags": flags, "step": q, "scale": s, "n_backward": int(back.size)}
+    return {"order": order, "flags": flags, "step": q, "scale": s, "n_backward": int(back.size),
+            "stale_min_n": int(stale_min_n), "glitch_k": float(glitch_k)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -542,9 +642,9 @@ class CleanAudit:
 def clean(
     df: pd.DataFrame,
     *,
-    glitch_k: float = 4.0,
+    glitch_k: float | None = None,
     stale_min_s: float = 600.0,
-    stale_min_n: int = 5,
+    stale_min_n: int | None = None,
     gap_s: float = 3600.0,
     repress_min: float = 5.0,
     repress_k: float = 20.0,
@@ -560,9 +660,11 @@ def clean(
 
     Args:
         df: Long telemetry table (NaN values allowed).
-        glitch_k: Glitch threshold in noise scales.
+        glitch_k: Glitch threshold in noise scales (``None``: per channel, from
+            :func:`glitch_threshold`).
         stale_min_s: Shortest frozen run, seconds.
-        stale_min_n: Fewest samples in a frozen run.
+        stale_min_n: Fewest samples in a frozen run (``None``: per channel, from
+            :func:`stale_run_length`).
         gap_s: Longest interval that is not a gap, seconds.
         repress_min: Smallest repressurisation step, in the channel's unit (mmHg).
         repress_k: Repressurisation threshold in noise scales.
