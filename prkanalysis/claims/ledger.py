@@ -109,41 +109,25 @@ def format_ledger(frame: pd.DataFrame, *, width: int | None = None,
 
     Raises:
         DataValidationError: If a column is not in the frame.
-
-    Example:
-        >>> f = pd.DataFrame({"claim_id": ["C1"], "verdict": ["supported"],
-        ...                   "caveat": ["A long caveat that has to be wrapped."]})
-        >>> print(format_ledger(f, width=40, columns=("claim_id", "verdict", "caveat")))
-        claim_id | verdict   | caveat
-        ---------+-----------+------------------
-        C1       | supported | A long caveat
-                 |           | that has to be
-                 |           | wrapped.
     """
     for c in columns:
         if c not in frame.columns:
             raise DataValidationError("column not in the ledger", column=c)
-    total = width or max(60, shutil.get_terminal_size((120, 24)).columns)
     natural = {c: max([len(c), *(len(str(v)) for v in frame[c])]) for c in columns}
     fixed = [c for c in columns if c in ("claim_id", "verdict")]
-    free = [c for c in columns if c not in fixed]
-    room = max(total - 3 * (len(columns) - 1) - sum(natural[c] for c in fixed),
-               10 * max(len(free), 1))
-    w = weights or {}
-    wsum = sum(w.get(c, 1.0) for c in free) or 1.0
-    widths = {c: natural[c] if c in fixed else max(10, min(natural[c],
-                                                           int(room * w.get(c, 1.0) / wsum)))
-              for c in columns}
+    room = max((width or max(60, shutil.get_terminal_size((120, 24)).columns))
+               - 3 * (len(columns) - 1) - sum(natural[c] for c in fixed), 10 * len(columns))
+    w = {c: (weights or {}).get(c, 1.0) for c in columns if c not in fixed}
+    widths = {c: natural[c] if c in fixed else max(10, min(natural[c], int(
+        room * w[c] / sum(w.values())))) for c in columns}
     rule = "-+-".join("-" * widths[c] for c in columns)
     lines = [" | ".join(c.ljust(widths[c]) for c in columns).rstrip(), rule]
-    for k, (_, row) in enumerate(frame.iterrows()):
+    for _, row in frame.iterrows():
         cells = [textwrap.wrap(str(row[c]), widths[c]) or [""] for c in columns]
-        for i in range(max(len(x) for x in cells)):
-            lines.append(" | ".join((cell[i] if i < len(cell) else "").ljust(widths[c])
-                                    for cell, c in zip(cells, columns, strict=True)).rstrip())
-        if k < len(frame) - 1:
-            lines.append(rule)
-    return "\n".join(lines)
+        lines += [" | ".join((cell[i] if i < len(cell) else "").ljust(widths[c]) for cell, c
+                             in zip(cells, columns, strict=True)).rstrip()
+                  for i in range(max(map(len, cells)))] + [rule]
+    return "\n".join(lines[:-1])
 
 
 def print_ledger(record: Any = None, *, width: int | None = None, full: bool = False,

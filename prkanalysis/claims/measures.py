@@ -145,7 +145,8 @@ def _in_month(frame: pd.DataFrame, month: str) -> pd.DataFrame:
 def _after_stop(ev: Evidence, stop: pd.Series, a: Args) -> pd.DataFrame:
     """Rows after ``stop`` showing the leak active: events of the ``recurrence`` and
     ``response`` categories, rates with a positive lower bound (``id``, ``kind``, ``start``,
-    ``end``, ``grade_best``, ``source_ids``), earliest first."""
+    ``end``, ``grade_best``, ``source_ids``), earliest first.
+    """
     e = ev.of(f"{a['recurrence']} {a.get('response', '')}")
     e = e[e["date_start"] > stop["date_end"]]
     r = ev.rates[(ev.rates["period_start"] > stop["date_end"]) & (ev.rates["kg_per_day_low"] > 0)]
@@ -312,7 +313,8 @@ def rise_between_months(ev: Evidence, a: Args) -> Measured:
 
 def cut_after_repair(ev: Evidence, a: Args) -> Measured:
     """Fractional cut from the peak rate to the rates after the first repair that follows it
-    (the stated fraction, flagged, if no post-repair rate is public)."""
+    (the stated fraction, flagged, if no post-repair rate is public).
+    """
     peak = _peak(ev)
     reps = ev.of("repair")
     reps = reps[reps["date_start"] >= peak["period_start"]] if peak is not None else reps[:0]
@@ -412,7 +414,8 @@ def peak_rate(ev: Evidence, a: Args) -> Measured:
 
 def _k(grp: pd.DataFrame) -> tuple[float, float, float] | None:
     """``k = ln(p0/p1)/t`` per hour from an episode's first and last timed readings, bounded by
-    half a unit of the printed pressures and the elapsed-time bounds."""
+    half a unit of the printed pressures and the elapsed-time bounds.
+    """
     r = grp[(grp["kind"] == "reading") & grp["elapsed_h"].notna()].sort_values("elapsed_h")
     if len(r) < 2:
         return None
@@ -428,8 +431,9 @@ def _k(grp: pd.DataFrame) -> tuple[float, float, float] | None:
 
 
 def sealing_factor(ev: Evidence, a: Args) -> Measured:
-    """k before / k after the last sealing before the statement; the test after it must start
-    after the sealing's last day and before the statement."""
+    """K before / k after the last sealing before the statement; the test after it must start
+    after the sealing's last day and before the statement.
+    """
     fig = ev.ids(ev.figures, a["figure"])
     if fig.empty:
         return ev.lack(f"the figure {a['figure']}", ev.ids(ev.figures, a["figure"],
