@@ -31,8 +31,6 @@ GRADES = ("P", "T")  # source grades trusted; add "A" to include aggregator rela
 INCLUDE_DERIVED = False  # keep figures an outlet computed rather than reported
 GAUGE_RESOLUTION_MMHG = 0.5  # half-width of a crew pressure reading, mmHg
 APPROX_REL = 0.25  # relative half-width for "about"/"a little over" figures
-VOLUME_METHOD = "pairings"  # implied volume: "pairings" (labelled, default) or "window"
-PAIRING_WINDOW_DAYS = 120  # "window" method: a rate and a decay paired when this close
 AIR_LOST_METHOD = "epochs"  # air lost: "epochs" (evidence epochs, default) or "daily"
 AIR_LOST_END = None  # None: end of the record (30 Jun 2026, incl. the recurrence); or a date
 
@@ -180,19 +178,20 @@ story.prose(
 # are shown; the primary-rate band (secondary relays left out) is the one used downstream.
 
 # %%
-VOL_RATES = {"pairings": rates_all, "window": rates}
-vol_kw = dict(window_days=PAIRING_WINDOW_DAYS, temperature_k=TEMPERATURE_RANGE_K,
-              resolution_mmhg=params["gauge_resolution_mmhg"])
-vols = episodes.implied_volume_band(readings, VOL_RATES[VOLUME_METHOD], rec.other_figures,
-                                    method=VOLUME_METHOD, **vol_kw)
-vol_bands = {m: episodes.volume_band(episodes.implied_volume_band(
-                 readings, VOL_RATES[m], rec.other_figures, method=m, **vol_kw))
-             for m in episodes.VOLUME_METHODS}
-vol_band = vol_bands[VOLUME_METHOD]
-display(pd.DataFrame([{"method": m, "volume_low_m3": b[0], "volume_high_m3": b[1]}
-                      for m, b in vol_bands.items()]))
-vols[["pairing", "rate_id", "episode_id", "volume_m3", "volume_low_m3", "volume_high_m3",
-      "secondary"]]
+vol_est = episodes.volume_estimate(rec, grades=params["grades"],
+                                   temperature_k=TEMPERATURE_RANGE_K,
+                                   resolution_mmhg=params["gauge_resolution_mmhg"])
+vols = vol_est.pairings
+vol_band = vol_est.band
+volume_text = vol_est.describe()
+vols[["pairing_id", "label", "rate_id", "episode_id", "volume_m3", "volume_low_m3",
+      "volume_high_m3", "status"]]
+
+# %% [markdown]
+# The pairings are a judgement table (`data/volume_pairings.csv`, each row with its rationale
+# and sources): only a figure and a decay of the same leak state count (no repair in
+# between), whole-station figures lose the station background, each figure carries its
+# source-level uncertainty, and the "threefold" division is dropped. {eval}`volume_text`
 
 # %%
 CD_RANGE = (0.6, 1.0)  # discharge coefficient: sharp-edged orifice to ideal nozzle
@@ -223,9 +222,8 @@ display(figures.volume_sensitivity(sens, hue="episode_id", chosen=params["volume
 # the repairs, so its band is wider. Both are shown; the difference is the cost of the choice.
 
 # %%
-AIR_RATES = {"epochs": rates_all, "daily": rates}
-air_kw = dict(readings=rec.pressure_readings, other_figures=rec.other_figures,
-              constants=rec.constants, gas_deliveries=rec.gas_deliveries)
+AIR_RATES = {"epochs": rates, "daily": rates}
+air_kw = dict(record=rec, grades=params["grades"])
 air = episodes.cumulative_air_lost(AIR_RATES[AIR_LOST_METHOD], method=AIR_LOST_METHOD,
                                    end=AIR_LOST_END, **air_kw)
 air_alt = {m: episodes.cumulative_air_lost(AIR_RATES[m], method=m, end=AIR_LOST_END, **air_kw)
@@ -235,10 +233,19 @@ air_to_stop = episodes.cumulative_air_lost(AIR_RATES[AIR_LOST_METHOD], method=AI
 deliv = rec.gas_deliveries.rename(columns={"launch_date": "date", "gas_mass_kg": "mass_kg"})
 loss = figures.cumulative_loss(air.daily, deliveries=deliv, allowance_kg_day=allowance)
 display(loss)
-print(air.summary())
+air_text = air.summary()
+print(air_text)
 display(pd.DataFrame([{"method": m, "start": a.start, "end": a.end, "kg_low": a.total_kg[0],
                        "kg_high": a.total_kg[1]} for m, a in air_alt.items()]))
 air.epochs
+
+# %% [markdown]
+# This total is a **scenario envelope**, not a probability band: each end keeps every epoch at
+# its lowest or highest allowed rate. The epochs are a judgement table
+# (`data/air_lost_epochs.csv`); only the rows the reader trusts bound them, the station
+# background is subtracted, the 100 mmHg hold scales by the July 2021 flow exponent with the
+# hatch open for cargo part of the time, and the no-data years 2021-2024 are their own band.
+# {eval}`air_text`
 
 # %% tags=["remove-input"]
 _gas = pd.to_numeric(rec.gas_deliveries["gas_mass_kg"], errors="coerce")
@@ -249,7 +256,6 @@ story.prose(
 
 # %% tags=["findings", "remove-input"]
 undetermined = fits[~np.isfinite(fits["k_per_day"]) & (fits["n_readings"] >= 2)]
-other_method = next(m for m in episodes.VOLUME_METHODS if m != VOLUME_METHOD)
 other_air = next(m for m in episodes.AIR_LOST_METHODS if m != AIR_LOST_METHOD)
 items = [
     f"{len(rates)} trusted rates span {detected:%b %Y} to "
@@ -265,12 +271,8 @@ items = [
     + (" — the interval excludes 1, so k changed." if not k_ratio.low <= 1.0 <= k_ratio.high
        else " — the interval includes 1: no change can be shown."),
     f"July 2021 ({n_jul} readings): {jul_verdict}",
-    f"Pairing rates with decays ('{VOLUME_METHOD}', primary rates) implies a PrK free volume "
-    f"of {story.fmt(vol_band[0])} to {story.fmt(vol_band[1])} m³; the '{other_method}' "
-    f"pairing gives {story.fmt(vol_bands[other_method][0])} to "
-    f"{story.fmt(vol_bands[other_method][1])} m³. The chapter assumes "
-    f"{story.fmt(params['volume_m3'])} m³.",
-    f"Equivalent hole at cabin pressure (ideal nozzle, "
+    f"PrK free volume from same-state pairings: {volume_text}",
+    f"Flow-equivalent diameter at cabin pressure (ideal nozzle, "
     f"{story.fmt(physics.T_CABIN - 273.15)} C): {story.fmt(hole['d_cd1_mm'].min())} to "
     f"{story.fmt(hole['d_cd1_mm'].max())} mm across the trusted rates "
     f"({story.fmt(hole['d_low_mm'][hole['d_low_mm'] > 0].min())} to "
