@@ -86,8 +86,12 @@ def test_ols_hac_matches_statsmodels() -> None:
     ref = sm.OLS(y, sm.add_constant(x)).fit(cov_type="HAC",
                                            cov_kwds={"maxlags": 4, "use_correction": True})
     assert r.se("x1") == pytest.approx(float(ref.bse[1]), rel=1e-12)
-    assert not r.use_t and r.maxlags == 4
-    assert r.conf_int("x1")[1] - r.param("x1") == pytest.approx(1.959963984540054 * r.se("x1"))
+    # one quantile convention (regression docstring): t with the HAC's effective df,
+    # min(n - 2, 1.5 n / (L + 1)) = 18 here, not the normal (changed deliberately: the
+    # normal quantile made HAC intervals too short; see prkanalysis.telemetry.coverage)
+    assert r.use_t and r.maxlags == 4 and r.df_t == 18.0
+    q = 2.1009220402410382  # scipy.stats.t.ppf(0.975, 18)
+    assert r.conf_int("x1")[1] - r.param("x1") == pytest.approx(q * r.se("x1"), rel=1e-12)
 
 
 def test_information_criteria_match_statsmodels_llf() -> None:

@@ -59,15 +59,17 @@ def test_tost_slope_formula_and_ci_equivalence() -> None:
         assert r.equivalent == (lo > -delta and hi < delta)
 
 
-def test_tost_slope_hac_uses_normal() -> None:
+def test_tost_slope_hac_uses_t_with_effective_df() -> None:
+    # one quantile convention: t with the HAC's effective df min(n - 2, 1.5 n/(L + 1)) = 15
+    # (changed deliberately from the normal, which made HAC intervals too short)
     rng = np.random.default_rng(4)
     t = np.arange(60.0)
     y = np.cumsum(rng.normal(0, 0.1, size=60)) * 0.1
     r = tost_slope(t, y, 0.05, cov="HAC", maxlags=5)
     fit = ols_fit(y, t, cov="HAC", maxlags=5)
     b, se = fit.param("x1"), fit.se("x1")
-    p_ref = max(stats.norm.sf((b + 0.05) / se), stats.norm.cdf((b - 0.05) / se))
-    assert r.distribution == "normal" and math.isinf(r.df)
+    p_ref = max(stats.t.sf((b + 0.05) / se, 15.0), stats.t.cdf((b - 0.05) / se, 15.0))
+    assert r.distribution == "t" and r.df == 15.0
     assert r.pvalue == pytest.approx(p_ref, rel=1e-12)
 
 

@@ -36,7 +36,7 @@ def ar_segments():
 @pytest.mark.parametrize("maxlags", [None, 0, 9])
 def test_hac_equals_statsmodels(ar_segments, use_correction, maxlags):
     t, y, seg = ar_segments
-    out = fit_arrays(t, y, seg, maxlags=maxlags, use_correction=use_correction)
+    out = fit_arrays(t, y, seg, cov="NW", maxlags=maxlags, use_correction=use_correction)
     for s in range(3):
         m = seg == s
         lags = int(out["maxlags"][s])
@@ -127,6 +127,18 @@ def test_fit_segments_bad_input():
         fit_segments(df[df["channel"] == "prk_hatch"], 5.0, 295.15)
     with pytest.raises(InsufficientDataError, match="no segment"):
         fit_segments(df, 5.0, 295.15, min_samples=10**6)
+    # issue 11: min_samples=2 used to raise a KeyError; now one clear line
+    for bad_ms in (2, 0, 2.5, True):
+        with pytest.raises(TelemetryError, match=r"min_samples must be an integer >= 3"):
+            fit_segments(df, 5.0, 295.15, min_samples=bad_ms)  # type: ignore[arg-type]
+    with pytest.raises(TelemetryError, match="maxlags=5 applies only to cov='NW'"):
+        fit_segments(df, 5.0, 295.15, maxlags=5)
+    with pytest.raises(TelemetryError, match="corr_time_s must be a finite time"):
+        fit_segments(df, 5.0, 295.15, corr_time_s=-60.0)
+    with pytest.raises(TelemetryError, match="corr_time_s applies only to cov='HAC'"):
+        fit_segments(df, 5.0, 295.15, cov="NW", corr_time_s=60.0)
+    with pytest.raises(TelemetryError, match="cov must be one of"):
+        fit_segments(df, 5.0, 295.15, cov="HC0")  # type: ignore[arg-type]
 
 
 @pytest.mark.slow
@@ -186,7 +198,7 @@ def test_simulator_inflow_and_temperature_closed_forms():
     np.testing.assert_allclose(p2, p_st * np.exp(-k * tau) * swing, rtol=1e-9)
 
 
-@pytest.mark.parametrize("cov", ["HAC", "ols"])
+@pytest.mark.parametrize("cov", ["NW", "ols"])
 def test_long_and_short_segments_equal_statsmodels(cov):
     # segments of >= 4096 samples go through fit_segment, shorter ones through reduceat
     from prkanalysis.telemetry.fit import _LONG_SEGMENT
@@ -201,7 +213,7 @@ def test_long_and_short_segments_equal_statsmodels(cov):
     for s in (0, 1, 3, 4):
         m = seg == s
         kw = {"cov_type": "HAC", "cov_kwds": {"maxlags": int(out["maxlags"][s]),
-                                              "use_correction": True}} if cov == "HAC" else {}
+                                              "use_correction": True}} if cov == "NW" else {}
         res = sm.OLS(y[m], sm.add_constant(t[m] - t[m][0])).fit(**kw)
         assert out["slope"][s] == pytest.approx(res.params[1], rel=1e-8)
         assert out["se"][s] == pytest.approx(res.bse[1], rel=1e-8)
@@ -215,7 +227,7 @@ def test_long_and_short_segments_equal_statsmodels(cov):
     m = seg == 1
     one = fit_segment(t[m], y[m], cov=cov)
     vec = _fit_short(t[m], y[m], np.array([0]), cov, None, True)
-    for k in ("slope", "se", "se_ols", "resid_sd"):
+    for k in ("slope", "se", "se_ols", "resid_sd", "df"):
         assert one[k] == pytest.approx(vec[k][0], rel=1e-10)
     assert one["maxlags"] == vec["maxlags"][0]
 
@@ -255,3 +267,78 @@ def test_fit_arrays_ignores_anything_outside_segments():
     y2[np.flatnonzero(s2 == 2)[3]] = np.nan
     with pytest.raises(TelemetryError, match="non-finite"):
         fit_arrays(t2, y2, s2)
+
+
+# --- correlation-time HAC (prkanalysis.telemetry.hac) ----------------------------------------
+
+
+def _ar1_plus_white(n: int, tau: float, sd_ar: float, sd_white: float, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    phi = np.exp(-1.0 / tau)
+    ar = lfilter([1.0], [1.0, -phi], rng.normal(0, sd_ar * np.sqrt(1 - phi**2), n))
+    return ar + rng.normal(0, sd_white, n)
+
+
+@pytest.mark.parametrize("tau", [5.0, 60.0])
+def test_efold_time_ignores_white_noise(tau):
+    """AR(1) + white noise: gamma(j)/gamma(1) = phi^(j-1), so the e-folding lag is tau."""
+    from prkanalysis.telemetry.hac import efold_time
+
+    e = _ar1_plus_white(200_000, tau, 1.0, 1.0, seed=int(tau))
+    assert efold_time(e - e.mean()) == pytest.approx(tau, rel=0.1)
+    white = np.random.default_rng(3).normal(size=5000)
+    assert efold_time(white - white.mean()) < 1.0
+
+
+def test_prewhitened_lrv_matches_ar1_long_run_variance():
+    """Var(sum e) of AR(1) + white noise is n (s_ar^2 (1+phi)/(1-phi) + s_w^2) (identity)."""
+    from prkanalysis.telemetry.hac import efold_time, prewhitened_lrv
+
+    n, tau = 400_000, 40.0
+    phi = np.exp(-1.0 / tau)
+    e = _ar1_plus_white(n, tau, 1.0, 0.5, seed=7)
+    true = n * ((1 + phi) / (1 - phi) + 0.25)
+    lrv, df, m, _ = prewhitened_lrv(e - e.mean(), efold_time(e - e.mean()))
+    # block-level AR(1) + Bartlett leans conservative (about +20 % here), never far below
+    assert 0.9 * true < lrv < 1.3 * true
+    assert m == int(tau // 2) or abs(m - tau / 2) <= 3
+    assert 10 < df < n
+    # the Newey-West rule-of-thumb lag sees a fraction of it
+    from prkanalysis.telemetry.hac import bartlett_sum
+
+    nw = bartlett_sum(e - e.mean(), float(newey_west_lags(n) + 1))
+    assert nw < 0.5 * true
+
+
+def test_hac_known_time_and_df_in_fit_segments():
+    """corr_time_s sets the block length; k_low/k_high use t(k_df); NW df = 1.5 n/(L+1)."""
+    df, _ = simulate(duration_days=4, rate_hz=1 / 60, closed_days=2, open_hours=1.0,
+                     leak_k_per_day=0.2, ar1_phi=np.exp(-1 / 60), noise_mmhg=0.2, seed=4)
+    fits = fit_segments(df, 5.0, 295.15, corr_time_s=3600.0)
+    np.testing.assert_allclose(fits["corr_time_s"], 3600.0, rtol=1e-9)
+    from scipy import stats
+
+    q = stats.t.ppf(0.975, fits["k_df"])
+    np.testing.assert_allclose(fits["k_high"] - fits["k_per_day"], q * fits["k_se"], rtol=1e-12)
+    assert (fits["k_df"] < fits["n"] - 2).all()
+    nw = fit_segments(df, 5.0, 295.15, cov="NW")
+    np.testing.assert_allclose(nw["k_df"], np.minimum(1.5 * nw["n"] / (nw["maxlags"] + 1),
+                                                      nw["n"] - 2), rtol=1e-12)
+    ols = fit_segments(df, 5.0, 295.15, cov="ols")
+    np.testing.assert_allclose(ols["k_df"], ols["n"] - 2)
+    assert ols["corr_time_s"].isna().all()
+    # hour-scale memory: the HAC interval is wider than the rule-of-thumb one
+    assert (fits["k_se"] > nw["k_se"]).all()
+
+
+def test_fit_arrays_hac_equals_fit_segment_per_segment(ar_segments):
+    """The all-segments path gives each segment exactly the one-segment core's numbers."""
+    from prkanalysis.telemetry.fit import fit_segment
+
+    t, y, seg = ar_segments
+    out = fit_arrays(t, y, seg)
+    for s in range(4):
+        m = seg == s
+        one = fit_segment(t[m], y[m])
+        for k in ("slope", "se", "df", "corr_time_s", "maxlags"):
+            assert out[k][s] == one[k] or (np.isnan(out[k][s]) and np.isnan(one[k]))

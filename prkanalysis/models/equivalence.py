@@ -237,6 +237,6 @@ def tost_slope(
             raise InsufficientDataError(f"argument 'delta' must be positive, got {delta!r}")
         low, upp = -d, d
     res = ols_fit(y, x, cov=cov, maxlags=maxlags, names=["slope"])
-    df = float(res.df_resid) if res.use_t else math.inf
+    df = res.df_t  # the package's t convention (regression module docstring)
     return tost_from_estimate(res.param("slope"), res.se("slope"), low, upp, df=df,
                               alpha=alpha, what="slope")

@@ -163,7 +163,7 @@ def growth_rate(
     neg = None
     if t_max is not None:
         m = negligible_margin(t_max)
-        neg = tost_from_estimate(r, se, -m, m, df=res.df_resid if res.use_t else math.inf,
+        neg = tost_from_estimate(r, se, -m, m, df=res.df_t,
                                  alpha=alpha, what="growth rate")
     return GrowthResult(r=r, se=se, ci=(lo, hi), detectable=detectable, doubling_time=td,
                         doubling_time_ci=td_ci, doubling_time_se=td_se, n=int(yv.size),

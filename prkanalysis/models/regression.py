@@ -10,6 +10,14 @@ comparison across the package uses one convention:
 * ``AIC = -2 llf + 2k``, ``BIC = -2 llf + k ln n``,
   ``AICc = AIC + 2k(k+1)/(n-k-1)`` (``inf`` when ``n <= k + 1``: too few points).
 
+Quantile convention (one for the whole package, shared with
+:mod:`prkanalysis.telemetry.fit`): a Wald interval is ``b -/+ t_{df, 1 - alpha/2} se`` with
+``df`` the degrees of freedom of the variance estimate: ``n - p`` for classical errors; for a
+Newey-West (Bartlett, ``L`` lags) covariance the effective df of the long-run variance,
+``min(n - p, 1.5 n / (L + 1))`` (a chi-square match to the Bartlett estimator's relative
+variance ``(4/3)(L + 1)/n``; see :func:`hac_df`). The standard normal is never used: with
+few effective observations it makes HAC intervals too short.
+
 Checked against NIST StRD certified values: Norris (linear) and Misra1a (nonlinear); see
 ``tests/test_models_decay.py``.
 """
@@ -34,6 +42,7 @@ __all__ = [
     "NLSResult",
     "OLSResult",
     "default_hac_maxlags",
+    "hac_df",
     "information_criteria",
     "nls_fit",
     "ols_fit",
@@ -79,6 +88,20 @@ def default_hac_maxlags(nobs: int) -> int:
     return math.floor(4.0 * (nobs / 100.0) ** (2.0 / 9.0))
 
 
+def hac_df(nobs: int, maxlags: int, df_resid: int) -> float:
+    """Degrees of freedom of a Newey-West variance with ``maxlags`` lags (t quantile).
+
+    ``min(df_resid, 1.5 nobs / (maxlags + 1))``: the Bartlett estimator with bandwidth
+    ``S = L + 1`` has relative variance about ``(4/3) S / n``; a scaled chi-square with the
+    same relative variance ``2/df`` has ``df = 1.5 n / S``.
+
+    Example:
+        >>> hac_df(60, 4, 58)
+        18.0
+    """
+    return float(min(df_resid, 1.5 * nobs / (maxlags + 1.0)))
+
+
 def _as_1d(values: ArrayLike, name: str) -> npt.NDArray[np.float64]:
     try:
         arr = np.asarray(values, dtype=float)
@@ -114,11 +137,13 @@ class OLSResult:
         r2: Coefficient of determination (centred when a constant is present).
         cov_type: ``"nonrobust"`` or ``"HAC"``.
         maxlags: HAC truncation lag (``None`` for nonrobust).
-        use_t: Whether inference uses Student t (nonrobust) or the normal (HAC).
+        use_t: Always ``True``: intervals use Student t (module docstring).
         llf: Gaussian log-likelihood.
         aic: Akaike information criterion (``k = p + 1``).
         aicc: Small-sample corrected AIC.
         bic: Bayesian information criterion.
+        df_t: Degrees of freedom of the t quantile: ``df_resid`` (nonrobust) or
+            :func:`hac_df` (HAC).
     """
 
     names: tuple[str, ...]
@@ -136,6 +161,7 @@ class OLSResult:
     aic: float
     aicc: float
     bic: float
+    df_t: float
 
     def param(self, name: str) -> float:
         """Return the estimate of coefficient ``name``."""
@@ -146,10 +172,8 @@ class OLSResult:
         return self.bse[self.names.index(name)]
 
     def quantile(self, alpha: float = 0.05) -> float:
-        """Two-sided critical value: t(df_resid) or standard normal at ``1 - alpha/2``."""
-        if self.use_t:
-            return float(stats.t.ppf(1.0 - alpha / 2.0, self.df_resid))
-        return float(stats.norm.ppf(1.0 - alpha / 2.0))
+        """Two-sided critical value ``t_{df_t, 1 - alpha/2}`` (module docstring)."""
+        return float(stats.t.ppf(1.0 - alpha / 2.0, self.df_t))
 
     def conf_int(self, name: str, alpha: float = 0.05) -> tuple[float, float]:
         """Wald confidence interval ``b -/+ q * se`` for coefficient ``name``."""
@@ -158,7 +182,7 @@ class OLSResult:
 
     def summary(self) -> str:
         """A short plain-text table of the coefficients and fit statistics."""
-        lag = "" if self.maxlags is None else f", maxlags={self.maxlags}"
+        lag = "" if self.maxlags is None else f", maxlags={self.maxlags}, t df={self.df_t:.4g}"
         lines = [f"OLS ({self.cov_type}{lag}): n={self.nobs}, df={self.df_resid}, "
                  f"RSS={self.rss:.6g}, R2={self.r2:.6g}"]
         for nm, b, s in zip(self.names, self.params, self.bse, strict=True):
@@ -186,8 +210,9 @@ def ols_fit(
     The regression ``y = X b + e`` is fitted with ``statsmodels.OLS``. With
     ``add_constant=True`` a column of ones is prepended (named ``"const"``). With
     ``cov="HAC"`` the Bartlett-kernel Newey-West covariance with small-sample correction is
-    used (``cov_kwds={"maxlags": L, "use_correction": True}``), and inference uses the normal
-    distribution; ``L`` defaults to :func:`default_hac_maxlags`.
+    used (``cov_kwds={"maxlags": L, "use_correction": True}``); ``L`` defaults to
+    :func:`default_hac_maxlags`. Intervals use Student t with ``df_resid`` (nonrobust) or
+    :func:`hac_df` (HAC) degrees of freedom.
 
     Args:
         y: Response, length n.
@@ -245,8 +270,8 @@ def ols_fit(
     elif cov_key == "hac":
         lags = default_hac_maxlags(n) if maxlags is None else int(maxlags)
         res = model.fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True},
-                        use_t=False)
-        use_t = False
+                        use_t=True)
+        use_t = True
     else:
         raise InsufficientDataError(f"argument 'cov' must be 'nonrobust' or 'HAC', got {cov!r}")
     rss = float(res.ssr)
@@ -268,6 +293,7 @@ def ols_fit(
         aic=aic,
         aicc=aicc,
         bic=bic,
+        df_t=float(n - p) if lags is None else hac_df(n, lags, n - p),
     )
 
 

@@ -75,7 +75,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from prkanalysis.errors import InsufficientDataError, TelemetryError
 from prkanalysis.telemetry.clean import (
@@ -89,7 +88,13 @@ from prkanalysis.telemetry.clean import (
     flag_arrays,
     pre_flags,
 )
-from prkanalysis.telemetry.fit import _interval, air_mass_kg, fit_segment, fit_segments
+from prkanalysis.telemetry.fit import (
+    _interval,
+    air_mass_kg,
+    fit_segment,
+    fit_segments,
+    t_quantile,
+)
 from prkanalysis.telemetry.io import read_parquet
 from prkanalysis.telemetry.schema import PRK_HATCH, PRK_PRESSURE
 from prkanalysis.telemetry.segments import closed_ranges, hatch_changes
@@ -123,13 +128,15 @@ class PipelineParams:
         repress_k: Repressurisation threshold in noise scales.
         step: Quantisation step of the pressure gauge; ``None`` = estimated from the data.
         ref_pressure_mmhg: Reference pressure of the mass rate.
-        cov: ``"HAC"`` or ``"ols"``.
-        maxlags: HAC truncation lag (``None`` = Newey-West rule per segment).
+        cov: ``"HAC"``, ``"NW"`` or ``"ols"`` (see :mod:`~prkanalysis.telemetry.fit`).
+        maxlags: Fixed Newey-West lag, only with ``cov="NW"``.
         use_correction: HAC small-sample factor ``n / (n - 2)``.
         min_samples: Smallest segment kept.
         level: Confidence level of the intervals.
         use_hatch: Segment from the hatch channel (``None`` = when present).
         channel: Pressure channel.
+        corr_time_s: Correlation time of the noise (s) for ``cov="HAC"`` (``None`` =
+            estimated per segment).
 
     Example:
         >>> PipelineParams(min_samples=20).min_samples
@@ -144,10 +151,11 @@ class PipelineParams:
     repress_k: float = 20.0
     step: float | None = None
     ref_pressure_mmhg: float = 760.0
-    cov: Literal["HAC", "ols"] = "HAC"
+    cov: Literal["HAC", "NW", "ols"] = "HAC"
     maxlags: int | None = None
     use_correction: bool = True
     min_samples: int = 10
+    corr_time_s: float | None = None
     level: float = 0.95
     use_hatch: bool | None = None
     channel: str = PRK_PRESSURE
@@ -210,7 +218,8 @@ def run_pipeline_memory(
     return fit_segments(
         cleaned, volume_m3, temperature_k, ref_pressure_mmhg=p.ref_pressure_mmhg, cov=p.cov,
         maxlags=p.maxlags, use_correction=p.use_correction, min_samples=p.min_samples,
-        level=p.level, gap_s=p.gap_s, use_hatch=p.use_hatch, channel=p.channel,
+        corr_time_s=p.corr_time_s, level=p.level, gap_s=p.gap_s, use_hatch=p.use_hatch,
+        channel=p.channel,
         pressure_method="steps",  # the partitioned engine implements the step rule only
     )
 
@@ -569,13 +578,15 @@ def _fit_pieces(pieces: list[Arrays], t0_ns: int, p: PipelineParams) -> pd.DataF
             )
         t_s = (t_ns - t0_ns) / _NS
         f = fit_segment(t_s, np.log(v), cov=p.cov, maxlags=p.maxlags,
-                        use_correction=p.use_correction)
+                        use_correction=p.use_correction, corr_time_s=p.corr_time_s)
         rows.append((n, f["slope"], f["se"], f["se_ols"], f["resid_sd"], int(f["maxlags"]),
-                     int(t_ns[0]), int(t_ns[-1]), float(v[0]), float(v[-1])))
+                     f["df"], f["corr_time_s"], int(t_ns[0]), int(t_ns[-1]), float(v[0]),
+                     float(v[-1])))
     if not rows:
         return None
     return pd.DataFrame(rows, columns=["n", "slope", "se", "se_ols", "resid_sd", "maxlags",
-                                       "start_ns", "end_ns", "p_start", "p_end"])
+                                       "df", "corr_time_s", "start_ns", "end_ns", "p_start",
+                                       "p_end"])
 
 
 _KERNELS: dict[str, Callable[..., Any]] = {
@@ -789,7 +800,7 @@ def _engine(
     k_ = -res["slope"].to_numpy() * _DAY_S
     k_se = res["se"].to_numpy() * _DAY_S
     nn = res["n"].to_numpy()
-    q = stats.t.ppf(0.5 + p.level / 2.0, np.maximum(nn - 2, 1))
+    q = t_quantile(p.level, res["df"].to_numpy(dtype=np.float64))
     k_low, k_high = k_ - q * k_se, k_ + q * k_se
     m_c = air_mass_kg(p.ref_pressure_mmhg, v_c, t_c)
     m_lo = air_mass_kg(p.ref_pressure_mmhg, v_lo, t_hi)
@@ -810,6 +821,8 @@ def _engine(
         "kg_per_day_high": np.maximum(k_high * m_hi, k_high * m_lo),
         "resid_sd": res["resid_sd"].to_numpy(),
         "maxlags": res["maxlags"].to_numpy().astype(np.int64),
+        "k_df": res["df"].to_numpy(dtype=np.float64),
+        "corr_time_s": res["corr_time_s"].to_numpy(dtype=np.float64),
         "cov": p.cov,
         "source": "hatch" if hatch is not None else "pressure",
     })
