@@ -187,3 +187,26 @@ cov_break_text = f"{cov_break:.1%} (Monte Carlo SE {mc_se_break:.1%})"
 # - SIMULATED coverage with {eval}`n_seeds_text` seeds: decay-k intervals cover the truth in
 #   {eval}`cov_decay_text` of runs; Bai break-date intervals in {eval}`cov_break_text`;
 #   nominal {eval}`nominal_text`.
+
+# %% [markdown]
+# ## Limits stated: how far the unpublished terms move "stopped"
+#
+# The isolated PrK is not on cabin temperature control, the gauge's resolution and drift were
+# never published, nor any outgassing rate; the seal inflow and the flow exponent are read
+# from the July 2021 decay. Each row changes one term and keeps the others at their defaults
+# (`prkanalysis.analysis.detection.detection_sensitivity`), for a 30-day hold at the agreed
+# pressure: the net limit and the outflow a steady gauge hides, both carried to station
+# pressure.
+
+# %%
+from prkanalysis import load_record
+from prkanalysis.analysis.detection import detection_sensitivity
+from prkanalysis.analysis.flow import july_2021_flow
+
+limits_record = load_record()
+limits_table = detection_sensitivity(limits_record)
+flow_text = july_2021_flow(limits_record.pressure_readings).summary()
+limits_table
+
+# %% [markdown]
+# {eval}`flow_text`
