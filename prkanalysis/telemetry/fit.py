@@ -265,7 +265,7 @@ def _fit_short(t: np.ndarray, y: np.ndarray, starts: np.ndarray, cov: str,
             var = s_hac / sxx**2
             if use_correction:
                 var = var * n / dof
-            df = np.minimum(df, hac.lrv_df(n, lags + 1.0))  # type: ignore[arg-type]
+            df = np.minimum(df, hac.lrv_df(n, lags + 1.0))
         short = n < 3
         return {"slope": np.where(short, np.nan, slope), "intercept": y_mean, "t_mean": t_mean,
                 "se": np.where(short, np.nan, np.sqrt(var)),

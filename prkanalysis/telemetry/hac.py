@@ -84,27 +84,53 @@ def autocov_sums(z: np.ndarray, max_lag: int) -> np.ndarray:
     return np.fft.irfft(f * np.conj(f), nfft)[: max_lag + 1]
 
 
-def _efold_from(g: np.ndarray) -> float:
-    """Lag minus one at which ``g(j)/g(1)`` first drops below ``1/e`` (log-interpolated)."""
+def _efold_from(g: np.ndarray, full: bool) -> float | None:
+    """Lag minus one at which ``g(j)/g(1)`` first drops below ``1/e`` (log-interpolated).
+
+    When it does not drop within the lags given: ``None``, or ``g.size - 2`` if ``full``
+    (every lag of the segment was given).
+    """
     if g.size < 3 or not g[1] > 0:
         return 0.0
     r = g[1:] / g[1]  # r[i] = g(i+1)/g(1)
     below = np.flatnonzero(r < _E_INV)
     if below.size == 0:
-        return float(g.size - 2)
+        return float(g.size - 2) if full else None
     i = int(below[0])  # r[i-1] >= 1/e > r[i]; i >= 1 because r[0] = 1
     l0, l1 = np.log(r[i - 1]), np.log(max(r[i], 1e-300))
     return float((i - 1) + (l0 + 1.0) / (l0 - l1))
 
 
+def _efold_iterated(g0: np.ndarray, n: int) -> float | None:
+    """Step 1 on autocovariances ``g0`` (lags 0..K); ``None`` if K lags are not enough."""
+    k = g0.size - 1
+    full = k >= n - 1
+    c = 0.0  # the detrending-bias correction added to every gamma(j)
+    tau = _efold_from(g0, full)
+    for _ in range(_ITERS):
+        if tau is None:
+            return None
+        m = int(min(n - 1, max(3.0 * tau, 3.0)))
+        if m > k:
+            return None
+        lrv = max(g0[0] + 2.0 * (float(np.sum(g0[1 : m + 1])) + m * c), g0[0])
+        c = _KAPPA * lrv / n
+        tau = _efold_from(g0 + c, full)
+    return tau
+
+
 def efold_time(e: np.ndarray) -> float:
     """Correlation time of residuals ``e`` in samples (step 1 of the module docstring).
+
+    The autocovariances are first computed for 32 lags by dot products; all lags by an FFT
+    only when the e-folding point (or three times it) lies beyond.
 
     Args:
         e: OLS residuals of one segment (mean zero), regularly sampled.
 
     Returns:
-        ``tau >= 0`` in samples (0 for white or anti-correlated noise).
+        ``tau >= 0`` in samples (0 for white or anti-correlated noise; ``n - 2`` when the
+        autocovariance never falls to ``gamma(1)/e``).
 
     Example:
         >>> from scipy.signal import lfilter
@@ -117,15 +143,10 @@ def efold_time(e: np.ndarray) -> float:
     n = z.size
     if n < 4:
         return 0.0
-    g0 = autocov_sums(z, n - 1) / n
-    g = g0
-    tau = _efold_from(g)
-    for _ in range(_ITERS):
-        m = int(min(n - 1, max(3.0 * tau, 3.0)))
-        lrv = max(g0[0] + 2.0 * float(np.sum(g[1 : m + 1])), g0[0])
-        g = g0 + _KAPPA * lrv / n
-        tau = _efold_from(g)
-    return tau
+    tau = _efold_iterated(autocov_sums(z, min(_FFT_LAGS, n - 1)) / n, n)
+    if tau is None:
+        tau = _efold_iterated(autocov_sums(z, n - 1) / n, n)
+    return float(tau) if tau is not None else float(n - 2)
 
 
 def andrews_bartlett_bandwidth(v: np.ndarray) -> float:
