@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help env report test lint lab validate ledger bench clean rehash
+.PHONY: help env report test lint lab validate ledger bench clean rehash study-coverage
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ ledger: $(STAMP)  ## print the claims ledger with computed verdicts
 
 bench: $(STAMP)  ## run the benchmarks (telemetry at scale, report build); prints ratios
 	$(BIN)/python benchmarks/run.py
+
+study-coverage: $(STAMP)  ## coverage of the per-segment k intervals on SIMULATED segments (full study)
+	$(BIN)/python -m prkanalysis.telemetry.coverage --full --known
 
 clean:  ## remove the report, caches and the virtual environment
 	rm -rf report .cache $(VENV)
