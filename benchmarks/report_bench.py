@@ -2,7 +2,7 @@
 
 Builds the real chapters of ``notebooks/`` into ``benchmarks/out/report`` with a private
 cache folder (``benchmarks/out/cache/report``, cleared first), so the project's own cache
-and ``report/`` are untouched. The one-time imports (nbclient, jupytext, nbformat, fpdf2)
+and ``report/`` are untouched. The one-time imports (nbclient, jupytext, nbformat)
 are timed apart; the no-change rebuild is also timed as ``prkanalysis report`` in a fresh
 interpreter, as a user would run it. Prints per-chapter execution seconds (cold) and the
 per-chapter and total rebuild seconds, and the ratios rebuild/cold (and, with
@@ -64,13 +64,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     pdf = not args.no_pdf
 
     t0 = time.perf_counter()
-    import fpdf  # noqa: F401
     import jupytext  # noqa: F401
     import nbclient  # noqa: F401
     import nbformat  # noqa: F401
 
     import_s = time.perf_counter() - t0
-    print(f"{'imports':10s} {import_s:7.2f} s (nbclient, jupytext, nbformat, fpdf2; once)")
+    print(f"{'imports':10s} {import_s:7.2f} s (nbclient, jupytext, nbformat; once)")
     cold, cold_s = run_build("cold", clear=True, jobs=2, make_pdf=pdf, only=args.only)
     warm, warm_s = run_build("rebuild", clear=False, jobs=2, make_pdf=pdf, only=args.only)
     cli = [sys.executable, "-m", "prkanalysis.cli", "report", "--out", str(OUT / "report")]

@@ -228,10 +228,12 @@ def test_index_shows_ledger_and_build_information(built: dict[str, Any]) -> None
     for cid in ("C1", "C2", "C3"):
         assert f'data-claim-id="{cid}"' in index
     assert "verdict-supported-with-caveats" in index
-    assert (
-        '<a class="source" href="https://example.org/s001" title="First source">S001</a>' in index
-    )
-    assert "S002 (T)" in index  # no URL known: left as text
+    assert 'id="verdict-table"' in index
+    ledger = (built["result"].out_dir / "ledger.html").read_text()
+    assert '<a class="source" href="sources.html#S001">S001</a>' in ledger
+    assert "S002 (T)" in ledger  # not in sources.csv: left as text
+    sources = (built["result"].out_dir / "sources.html").read_text()
+    assert '<tr id="S001">' in sources and "https://example.org/s001" in sources
     for pkg in ("python", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn"):
         assert f"<td>{pkg}</td>" in index
     digest = hashlib.sha256(b"x\n1\n").hexdigest()
@@ -287,10 +289,16 @@ def test_pdf_has_a_section_per_chapter_and_the_ledger(built: dict[str, Any]) -> 
     assert result.pdf is not None and result.pdf.is_file()
     reader = PdfReader(str(result.pdf))
     assert len(reader.pages) == result.pdf_pages >= 5
-    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    def _titles(items: list) -> list[str]:
+        out: list[str] = []
+        for item in items:
+            out.extend(_titles(item) if isinstance(item, list) else [item.title])
+        return out
+
+    titles = _titles(reader.outline)
     for t in ("Introduction chapter", "Broken chapter", "Plain chapter"):
         assert t in titles
-    assert "Summary and claims ledger" in titles
+    assert "The claims ledger" in titles and "Sources" in titles
     text = "\n".join(page.extract_text() for page in reader.pages)
     for cid in ("C1", "C2", "C3"):
         assert cid in text
@@ -432,16 +440,32 @@ def test_real_executor_uses_this_interpreter_and_agg(tmp_path: Path) -> None:
     nbformat.validate(outcome.notebook)
 
 
-def test_pdf_is_reused_when_nothing_changed(tmp_path: Path) -> None:
+def _cache_column(text: str) -> list[str]:
+    return re.findall(r"\b(?:hit|miss)\b", text[text.rindex("Chapter execution"):])
+
+
+def test_pdf_agrees_with_the_html_and_is_reused_when_its_pages_are_unchanged(
+    tmp_path: Path,
+) -> None:
+    from pypdf import PdfReader
+
     dirs = write_project(tmp_path)
     (dirs["notebooks_dir"] / "01-broken.py").unlink()
-    first_log, second_log = _Stream(), _Stream()
-    first = build_report(**dirs, executor=instant, ledger_fn=fake_ledger, stream=first_log)
-    second = build_report(**dirs, executor=instant, ledger_fn=fake_ledger, stream=second_log)
-    assert first.ok and second.ok
-    assert "(cached" not in first_log.text and "(cached, inputs unchanged)" in second_log.text
-    assert second.pdf is not None and second.pdf_pages == first.pdf_pages
-    assert second.pdf.read_bytes() == first.pdf.read_bytes()
+    logs, tables, pdfs = [_Stream(), _Stream(), _Stream()], [], []
+    for log in logs:
+        b = build_report(**dirs, executor=instant, ledger_fn=fake_ledger, stream=log)
+        assert b.ok and b.pdf is not None
+        pdf_text = "\n".join(pg.extract_text() for pg in PdfReader(str(b.pdf)).pages)
+        html_table = _cache_column(re.sub(r"<[^>]+>", " ", b.index.read_text()))
+        # the build table (cache hit/miss) of the PDF is the one of the HTML of the same build
+        assert _cache_column(pdf_text) == html_table
+        tables.append(html_table)
+        pdfs.append(b.pdf.read_bytes())
+    assert tables == [["miss", "miss"], ["hit", "hit"], ["hit", "hit"]]
+    # build 2 changed the table (miss -> hit), so it printed; build 3 changed nothing
+    assert "same pages as the last print" not in logs[1].text
+    assert "same pages as the last print" in logs[2].text
+    assert pdfs[2] == pdfs[1]
 
 
 def test_benchmark_module_imports() -> None:

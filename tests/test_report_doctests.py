@@ -11,8 +11,12 @@ MODULES = [
     "prkanalysis.report.build",
     "prkanalysis.report.cache",
     "prkanalysis.report.execute",
-    "prkanalysis.report.pdf",
+    "prkanalysis.report.inline",
+    "prkanalysis.report.printing",
     "prkanalysis.report.render",
+    "prkanalysis.report.sources",
+    "prkanalysis.present.tables",
+    "prkanalysis.present.figures",
 ]
 
 

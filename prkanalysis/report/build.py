@@ -3,15 +3,22 @@
 ``prkanalysis report [--out DIR] [--no-cache] [--no-pdf] [--only STEM ...]`` calls
 :func:`main`, which calls :func:`build_report`. The steps:
 
-1. find the chapters ``notebooks/NN-name.py`` (or the ``--only`` subset);
-2. for each, look up the executed notebook in the cache (key: chapter text, package
+1. check that the output folder can be written (before anything runs);
+2. find the chapters ``notebooks/NN-name.py`` (or the ``--only`` subset) and the summary
+   notebook ``notebooks/summary.py`` (the index's bottom line and limitations);
+3. for each, look up the executed notebook in the cache (key: notebook text, package
    sources, evidence files, versions; see :mod:`prkanalysis.report.cache`), else execute it
    from a clean kernel (two at a time on a 2-core machine); a failing chapter is reported
    with its cell and traceback and the build keeps going;
-3. verify the evidence checksums declared in ``data/datapackage.json``;
-4. compute the claims ledger (cached under the same package/data/version key);
-5. write ``index.html``, one page per chapter and ``assets/``; then the PDF (reused from the
-   cache when its inputs, chapters, ledger, checksums, commit and builder code, are unchanged).
+4. verify the evidence checksums declared in ``data/datapackage.json``;
+5. compute the claims ledger (cached under the same package/data/version key);
+6. write, into a staging folder, ``index.html`` (bottom line, verdict table, verdict
+   timeline, chapters, limitations, build information), one page per chapter,
+   ``ledger.html``, ``sources.html`` (every source and the rows citing it; every source id on
+   every page links there), ``print.html`` and ``assets/``; print ``print.html`` to the PDF
+   with headless Chromium (reused when ``print.html`` is unchanged);
+7. swap the staging folder in for the output folder, so an interrupted build leaves the
+   previous report intact.
 
 Progress (chapter, status, seconds) goes to stderr. The exit code is 0 only if every
 chapter executed, the checksums verified, the ledger was computed and the PDF was written.
@@ -20,6 +27,7 @@ chapter executed, the checksums verified, the ledger was computed and the PDF wa
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import multiprocessing as mp
@@ -58,6 +66,7 @@ from prkanalysis.report.render import (
     ASSETS_DIR,
     BuildInfo,
     ChapterPage,
+    IndexContent,
     Ledger,
     chapter_lede,
     chapter_title,
@@ -67,14 +76,27 @@ from prkanalysis.report.render import (
     render_chapter_page,
     render_index_page,
     render_output,
-    source_links,
+    render_print_page,
+    render_template,
+    tagged_markdown_html,
+    tagged_outputs_html,
+    verdict_table_html,
 )
+from prkanalysis.report.sources import link_source_ids, read_sources
 
 #: Title of the report (index heading, PDF title).
 PROJECT_TITLE = "The Zvezda PrK air leak, 2019–2026: an investigation"
 
 #: File name of the PDF inside the output folder.
 PDF_NAME = "prkanalysis-report.pdf"
+
+#: The summary notebook (bottom line and limitations of the index), in the chapters' folder.
+SUMMARY_NOTEBOOK = "summary.py"
+
+#: Cell tags read from the executed notebooks for the index.
+BOTTOM_LINE_TAG = "bottom-line"
+LIMITATIONS_TAG = "limitations"
+TIMELINE_TAG = "verdict-timeline"
 
 
 @dataclass(frozen=True)
@@ -288,24 +310,63 @@ def _ledger(
     return ledger, ""
 
 
-def _pdf_key(
-    chapter_keys: dict[str, str],
-    ledger: Ledger | None,
-    checksums: tuple[tuple[str, str, str, bool], ...],
-    commit: str,
-) -> str:
-    """Key of the PDF: the chapters' cache keys, the ledger, checksums, commit, builder code."""
-    payload = json.dumps(
-        {
-            "chapters": sorted(chapter_keys.items()),
-            "ledger": ledger.to_json() if ledger is not None else None,
-            "checksums": [list(c) for c in checksums],
-            "commit": commit,
-            "builder": tree_digest(Path(__file__).parent),
-        },
-        sort_keys=True,
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
+def check_output_dir(out_dir: Path) -> None:
+    """Fail early, with one line, when the report cannot be written to ``out_dir``.
+
+    The report is staged in a sibling folder and swapped in, so the parent folder must be
+    writable (it is created if missing) and ``out_dir``, if it exists, must be a folder.
+
+    Raises:
+        PrkError: Naming the folder and the reason.
+
+    Example:
+        >>> check_output_dir(Path("/proc/no-such-report"))
+        Traceback (most recent call last):
+        ...
+        prkanalysis.errors.PrkError: cannot write the report to /proc/no-such-report: ...
+    """
+    import tempfile
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise PrkError(f"cannot write the report to {out_dir}: it exists and is not a folder")
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.probe-")
+        os.rmdir(probe)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise PrkError(f"cannot write the report to {out_dir}: {reason}") from exc
+
+
+def _backup_path(out_dir: Path) -> Path:
+    return out_dir.parent / f".{out_dir.name}.previous"
+
+
+def recover_output_dir(out_dir: Path) -> None:
+    """Put back the previous report if a build was killed between the two renames of a swap."""
+    backup = _backup_path(out_dir)
+    if backup.is_dir():
+        if not out_dir.exists():
+            backup.rename(out_dir)
+        else:
+            shutil.rmtree(backup, ignore_errors=True)
+    for stale in out_dir.parent.glob(f".{out_dir.name}.staging-*"):
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _swap_in(stage: Path, out_dir: Path) -> None:
+    """Replace ``out_dir`` by ``stage`` (two renames; the old report is kept until the end)."""
+    backup = _backup_path(out_dir)
+    if out_dir.exists():
+        shutil.rmtree(backup, ignore_errors=True)
+        out_dir.rename(backup)
+    stage.rename(out_dir)
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def _link_sources(html_text: str, known: frozenset[str]) -> str:
+    return link_source_ids(html_text, known)
 
 
 def build_report(
@@ -362,9 +423,13 @@ def build_report(
     say = _Progress(stream or sys.stderr)
     ledger_fn = ledger_fn or default_ledger
 
+    recover_output_dir(out_dir)
+    check_output_dir(out_dir)
     paths = find_chapters(notebooks_dir, list(only) if only else None)
     if not paths:
         raise PrkError(f"no chapters (NN-name.py) found in {notebooks_dir}")
+    summary_file = notebooks_dir / SUMMARY_NOTEBOOK
+    summary_path = summary_file if summary_file.is_file() else None
     if package_dir is None:
         import prkanalysis
 
@@ -375,24 +440,25 @@ def build_report(
     notebooks: dict[str, Any] = {}
     runs: dict[str, tuple[float, str, str, CellFailure | None]] = {}  # seconds, cache, at
     todo: list[tuple[Path, str]] = []
-    keys: dict[str, str] = {}
-    for i, path in enumerate(paths, 1):
+    everything = [*paths, *([summary_path] if summary_path is not None else [])]
+    for i, path in enumerate(everything, 1):
         key = ctx.key(path.read_text(encoding="utf-8"))
-        keys[path.stem] = key
-        entry = cache.get(path.stem, key) if use_cache else None
+        reuse = use_cache or (path == summary_path and bool(only))
+        entry = cache.get(path.stem, key) if reuse else None
         if entry is not None:
             notebooks[path.stem] = entry.notebook
             runs[path.stem] = (entry.seconds, "hit", entry.executed_at, None)
-            say(f"[{i}/{len(paths)}] {path.stem:30s} cached  (executed in {entry.seconds:.1f} s)")
-        else:
+            say(f"[{i}/{len(everything)}] {path.stem:30s} cached  "
+                f"(executed in {entry.seconds:.1f} s)")
+        elif path != summary_path or not only:
             todo.append((path, key))
 
-    position = {p.stem: i for i, p in enumerate(paths, 1)}
+    position = {p.stem: i for i, p in enumerate(everything, 1)}
     workers: ProcessPoolExecutor | None = None
 
     def _execute(item: tuple[Path, str]) -> tuple[Path, str, ExecutionOutcome, str]:
         path, key = item
-        tag = f"[{position[path.stem]}/{len(paths)}] {path.stem:30s}"
+        tag = f"[{position[path.stem]}/{len(everything)}] {path.stem:30s}"
         say(f"{tag} executing ...")
         at = _utc_now()
         start = time.perf_counter()
@@ -490,17 +556,18 @@ def build_report(
             )
         )
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _write_assets(out_dir)
-    if not only:  # a full build removes pages of chapters that no longer exist
-        current = {p.href for p in pages}
-        for stale in out_dir.glob("[0-9][0-9]-*.html"):
-            if stale.name not in current:
-                stale.unlink()
-    for page in pages:
-        html_text = render_chapter_page(page, notebooks[page.stem], pages, PROJECT_TITLE)
-        (out_dir / page.href).write_text(html_text, encoding="utf-8")
-
+    summary_nb = notebooks.get(summary_path.stem) if summary_path is not None else None
+    content = IndexContent(
+        bottom_line_html=tagged_markdown_html(summary_nb, BOTTOM_LINE_TAG) if summary_nb else "",
+        limitations_html=tagged_markdown_html(summary_nb, LIMITATIONS_TAG) if summary_nb else "",
+        verdict_table_html=verdict_table_html(ledger) if ledger is not None else "",
+        ledger_html=ledger_table_html(ledger) if ledger is not None else "",
+        ledger_note=ledger_note,
+        timeline_html="".join(tagged_outputs_html(notebooks[p.stem], TIMELINE_TAG)
+                              for p in paths),
+    )
+    sources = read_sources(data_dir)
+    known = frozenset(s.source_id for s in sources)
     info = BuildInfo(
         built_at=_utc_now(),
         git_commit=git_commit(config.PROJ_ROOT),
@@ -509,56 +576,50 @@ def build_report(
         checksum_note=checksum_note,
         total_seconds=0.0,
     )
-    links = source_links(data_dir / "sources.csv")
-    ledger_html = ledger_table_html(ledger, links) if ledger is not None else ""
-    pdf_path: Path | None = None
-    pdf_pages = 0
-    if make_pdf:
-        from prkanalysis.report.pdf import build_pdf
 
-        failed_any = any(p.status != "ok" for p in pages)
-        pdf_key = "" if failed_any else _pdf_key(keys, ledger, checksums, info.git_commit)
-        stored = cache.folder / f"report-{pdf_key[:16]}.pdf"
-        try:
-            pdf_path = out_dir / PDF_NAME
-            pages_file = stored.with_suffix(".json")
-            if use_cache and pdf_key and stored.is_file() and pages_file.is_file():
-                shutil.copyfile(stored, pdf_path)
-                pdf_pages = int(json.loads(pages_file.read_text())["pages"])
-                say(f"PDF {pdf_path.name}: {pdf_pages} pages (cached, inputs unchanged)")
-            else:
-                pdf_pages = build_pdf(
-                    pdf_path,
-                    [(p, notebooks[p.stem]) for p in pages],
-                    ledger,
-                    ledger_note,
-                    info,
-                    PROJECT_TITLE,
-                )
-                say(f"PDF {pdf_path.name}: {pdf_pages} pages")
-                if pdf_key:
-                    for old in cache.folder.glob("report-*.*"):
-                        old.unlink(missing_ok=True)
-                    shutil.copyfile(pdf_path, stored)
-                    pages_file.write_text(json.dumps({"pages": pdf_pages}))
-        except Exception as exc:  # the HTML is still useful without the PDF
-            pdf_path = None
-            errors.append(f"PDF not written: {type(exc).__name__}: {exc}")
-            say(errors[-1])
-    total = time.perf_counter() - t0
-    info = BuildInfo(
-        built_at=info.built_at,
-        git_commit=info.git_commit,
-        versions=info.versions,
-        checksums=checksums,
-        checksum_note=checksum_note,
-        total_seconds=total,
-    )
+    stage = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
+    shutil.rmtree(stage, ignore_errors=True)
+    if only and out_dir.is_dir():  # a partial build keeps the other pages
+        shutil.copytree(out_dir, stage)
+    stage.mkdir(parents=True, exist_ok=True)
+    try:
+        _write_assets(stage)
+        if not only:  # a full build removes pages of chapters that no longer exist
+            current = {p.href for p in pages}
+            for stale in stage.glob("[0-9][0-9]-*.html"):
+                if stale.name not in current:
+                    stale.unlink()
+        for page in pages:
+            html_text = render_chapter_page(page, notebooks[page.stem], pages, PROJECT_TITLE)
+            (stage / page.href).write_text(_link_sources(html_text, known), encoding="utf-8")
+        (stage / "ledger.html").write_text(_link_sources(render_template(
+            "ledger.html.j2", project_title=PROJECT_TITLE, ledger_note=ledger_note,
+            ledger_html=content.context()["ledger_html"]), known), encoding="utf-8")
+        (stage / "sources.html").write_text(render_template(
+            "sources.html.j2", project_title=PROJECT_TITLE, sources=sources), encoding="utf-8")
+        print_html = _link_sources(render_print_page(
+            [(p, notebooks[p.stem]) for p in pages],
+            IndexContent(**{**content.__dict__, "ledger_html": ledger_table_html(
+                ledger, fold=False) if ledger is not None else ""}),
+            info, PROJECT_TITLE, sources, errors), known).replace(
+                'href="sources.html#', 'href="#')
+        (stage / "print.html").write_text(print_html, encoding="utf-8")
+
+        pdf_path: Path | None = None
+        pdf_pages = 0
+        if make_pdf:
+            pdf_path, pdf_pages = _pdf(stage, print_html, cache, use_cache, say, errors)
+        total = time.perf_counter() - t0
+        info = dataclasses.replace(info, total_seconds=total)
+        index_html = render_index_page(pages, content, info, PROJECT_TITLE, errors)
+        (stage / "index.html").write_text(_link_sources(index_html, known), encoding="utf-8")
+        _swap_in(stage, out_dir)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
     index = out_dir / "index.html"
-    index.write_text(
-        render_index_page(pages, ledger_html, ledger_note, info, PROJECT_TITLE, errors),
-        encoding="utf-8",
-    )
+    if pdf_path is not None:
+        pdf_path = out_dir / pdf_path.name
     render_seconds = time.perf_counter() - r0
     result = BuildResult(
         out_dir=out_dir,
@@ -573,6 +634,42 @@ def build_report(
     )
     say(f"index {index}  ({len(result.pages)} pages, {result.seconds:.1f} s)")
     return result
+
+
+def _pdf(
+    stage: Path,
+    print_html: str,
+    cache: NotebookCache,
+    use_cache: bool,
+    say: Callable[[str], None],
+    errors: list[str],
+) -> tuple[Path | None, int]:
+    """Print ``print.html`` to the PDF, or reuse the PDF printed from identical HTML."""
+    from prkanalysis.report.printing import print_pdf
+
+    assets = tree_digest(ASSETS_DIR)
+    key = hashlib.sha256((print_html + assets).encode()).hexdigest()
+    stored = cache.folder / f"report-{key[:16]}.pdf"
+    pages_file = stored.with_suffix(".json")
+    pdf_path = stage / PDF_NAME
+    try:
+        if use_cache and stored.is_file() and pages_file.is_file():
+            shutil.copyfile(stored, pdf_path)
+            pages = int(json.loads(pages_file.read_text())["pages"])
+            say(f"PDF {pdf_path.name}: {pages} pages (same pages as the last print)")
+            return pdf_path, pages
+        pages = print_pdf(stage / "print.html", pdf_path)
+        say(f"PDF {pdf_path.name}: {pages} pages")
+        cache.folder.mkdir(parents=True, exist_ok=True)
+        for old in cache.folder.glob("report-*.*"):
+            old.unlink(missing_ok=True)
+        shutil.copyfile(pdf_path, stored)
+        pages_file.write_text(json.dumps({"pages": pages}))
+        return pdf_path, pages
+    except (PrkError, OSError) as exc:  # the HTML is still useful without the PDF
+        errors.append(f"PDF not written: {exc}")
+        say(errors[-1])
+        return None, 0
 
 
 def main(args: argparse.Namespace) -> int:

@@ -204,6 +204,9 @@ class NotebookCache:
     def get(self, stem: str, key: str) -> CacheEntry | None:
         """The entry for ``stem`` under ``key``, or ``None`` (unreadable entries are absent).
 
+        An entry whose notebook file no longer matches the sha256 recorded when it was stored
+        (a corrupted or hand-edited file) counts as absent, so the chapter runs again.
+
         The notebook is parsed with :mod:`json` into attribute dictionaries (not through
         ``nbformat``, whose import alone costs seconds), so a warm rebuild stays fast.
         """
@@ -214,7 +217,10 @@ class NotebookCache:
             meta = json.loads(meta_path.read_text())
             if meta.get("key") != key:
                 return None
-            nb = json.loads(nb_path.read_text(encoding="utf-8"), object_hook=AttrDict)
+            raw = nb_path.read_bytes()
+            if meta.get("sha256") != sha256_bytes(raw):  # corrupted or edited: run again
+                return None
+            nb = json.loads(raw.decode("utf-8"), object_hook=AttrDict)
             if not isinstance(nb, AttrDict) or nb.get("nbformat") != 4 or "cells" not in nb:
                 return None
         except (OSError, ValueError):
@@ -228,8 +234,10 @@ class NotebookCache:
         for old in self.folder.glob(f"{stem}-*.*"):
             if old not in (nb_path, meta_path) and old.stem.rsplit("-", 1)[0] == stem:
                 old.unlink(missing_ok=True)
-        meta = {"key": key, "seconds": seconds, "executed_at": executed_at}
-        _atomic_write(nb_path, json.dumps(notebook, indent=1, ensure_ascii=False))
+        text = json.dumps(notebook, indent=1, ensure_ascii=False)
+        meta = {"key": key, "seconds": seconds, "executed_at": executed_at,
+                "sha256": sha256_bytes(text.encode("utf-8"))}
+        _atomic_write(nb_path, text)
         _atomic_write(meta_path, json.dumps(meta, indent=1))
 
 

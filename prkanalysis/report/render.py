@@ -272,8 +272,10 @@ def findings_outputs(nb: Any) -> list[Mapping[str, Any]]:
     return found
 
 
-def render_cell(cell: Any, index: int) -> str:
+def render_cell(cell: Any, index: int, code: bool = True) -> str:
     """Render one cell (Markdown rendered; code folded under a toggle; tags honoured).
+
+    With ``code=False`` (the printed version) code inputs are left out; outputs stay.
 
     Example:
         >>> import nbformat
@@ -289,7 +291,7 @@ def render_cell(cell: Any, index: int) -> str:
     classes = ["cell", "cell-code", *sorted(f"tag-{t}" for t in tags if re.match(r"^[\w-]+$", t))]
     parts = [f'<section class="{" ".join(classes)}" id="cell-{index}">']
     source = _text(cell.source)
-    if source.strip() and "remove-input" not in tags:
+    if code and source.strip() and "remove-input" not in tags:
         parts.append(
             '<details class="cell-input"><summary>'
             f'<span class="cell-label">code [{index}]</span></summary>'
@@ -309,9 +311,36 @@ def render_cell(cell: Any, index: int) -> str:
     return "".join(parts)
 
 
-def render_cells(nb: Any) -> str:
-    """Render every cell of a notebook, in order."""
-    return "\n".join(filter(None, (render_cell(c, i) for i, c in enumerate(nb.cells))))
+def render_cells(nb: Any, code: bool = True) -> str:
+    """Render every cell of a notebook, in order (``code=False``: outputs and prose only)."""
+    return "\n".join(filter(None, (render_cell(c, i, code) for i, c in enumerate(nb.cells))))
+
+
+def tagged_markdown_html(nb: Any, tag: str) -> str:
+    r"""The Markdown cells tagged ``tag``, inline values filled in, rendered to HTML.
+
+    Example:
+        >>> import nbformat
+        >>> c = nbformat.v4.new_markdown_cell("**Yes.**", metadata={"tags": ["bottom-line"]})
+        >>> tagged_markdown_html(nbformat.v4.new_notebook(cells=[c]), "bottom-line")
+        '<p><strong>Yes.</strong></p>\n'
+    """
+    return "".join(
+        markdown_to_html(resolved_source(c))
+        for c in nb.cells
+        if c.cell_type == "markdown" and tag in cell_tags(c)
+    )
+
+
+def tagged_outputs_html(nb: Any, tag: str) -> str:
+    """The rich outputs (figures, tables) of the code cells tagged ``tag``, rendered."""
+    return "".join(
+        render_output(o)
+        for c in nb.cells
+        if c.cell_type == "code" and tag in cell_tags(c)
+        for o in c.get("outputs", [])
+        if o.get("output_type") in ("display_data", "execute_result")
+    )
 
 
 def _cell_str(value: Any) -> str:
@@ -409,55 +438,8 @@ class Ledger:
 FOLDED_LEDGER_COLUMNS: tuple[str, ...] = ("evidence", "rule")
 
 
-_SOURCE_ID = re.compile(r"\b(S\d{3,})\b")
-
-
-def source_links(sources_csv: Path) -> dict[str, tuple[str, str]]:
-    r"""``source_id -> (url, title)`` from the evidence base's ``sources.csv`` (empty if absent).
-
-    Example:
-        >>> import tempfile
-        >>> p = Path(tempfile.mkdtemp()) / "sources.csv"
-        >>> _ = p.write_text("source_id,title,url\nS001,A page,https://e.org/a\n")
-        >>> source_links(p)
-        {'S001': ('https://e.org/a', 'A page')}
-    """
-    import csv
-
-    if not sources_csv.is_file():
-        return {}
-    with sources_csv.open(newline="", encoding="utf-8") as fh:
-        return {
-            row["source_id"]: (row.get("url") or "", row.get("title") or "")
-            for row in csv.DictReader(fh)
-            if row.get("source_id") and (row.get("url") or "").startswith(("http://", "https://"))
-        }
-
-
-def link_sources(escaped: str, links: Mapping[str, tuple[str, str]]) -> str:
-    """Turn source ids (``S008``) in escaped text into plain links to the source URL.
-
-    Plain ``<a href>`` links are not loaded by a browser, so the page stays offline.
-
-    Example:
-        >>> link_sources("EV1: S001 (P)", {"S001": ("https://e.org/a", "A page")})
-        'EV1: <a class="source" href="https://e.org/a" title="A page">S001</a> (P)'
-    """
-
-    def _one(m: re.Match[str]) -> str:
-        sid = m.group(1)
-        if sid not in links:
-            return sid
-        url, title = links[sid]
-        return f'<a class="source" href="{html.escape(url)}" title="{html.escape(title)}">{sid}</a>'
-
-    return _SOURCE_ID.sub(_one, escaped) if links else escaped
-
-
-def _ledger_cell(col: str, value: str, links: Mapping[str, tuple[str, str]]) -> str:
+def _ledger_cell(col: str, value: str) -> str:
     text = html.escape(value)
-    if col == "evidence":
-        text = link_sources(text, links)
     if col == "verdict":
         return f'<span class="verdict verdict-{slug(value)}">{text}</span>'
     if col in FOLDED_LEDGER_COLUMNS and len(value) > 60:
@@ -467,13 +449,14 @@ def _ledger_cell(col: str, value: str, links: Mapping[str, tuple[str, str]]) -> 
     return text
 
 
-def ledger_table_html(ledger: Ledger, links: Mapping[str, tuple[str, str]] | None = None) -> str:
+def ledger_table_html(ledger: Ledger, *, fold: bool = True) -> str:
     """The claims ledger as an HTML table (``id="ledger"``), verdicts as styled badges.
 
     A ``ledger-params`` paragraph states the parameters that produced the ledger (if known).
     Each row carries ``data-claim-id``; each cell a ``col-<column>`` class. Long values in
-    the :data:`FOLDED_LEDGER_COLUMNS` are folded under a ``<details>`` toggle; source ids in
-    the evidence column link to the source (``links`` from :func:`source_links`).
+    the :data:`FOLDED_LEDGER_COLUMNS` are folded under a ``<details>`` toggle (``fold=False``
+    for print). Source ids are linked to the sources page by the page-wide pass
+    (:func:`prkanalysis.report.sources.link_source_ids`).
 
     Example:
         >>> led = Ledger(("claim_id", "verdict"), (("C2", "supported"),))
@@ -486,7 +469,8 @@ def ledger_table_html(ledger: Ledger, links: Mapping[str, tuple[str, str]] | Non
     body = []
     for row in ledger.rows:
         cells = "".join(
-            f'<td class="col-{slug(col)}">{_ledger_cell(col, value, links or {})}</td>'
+            f'<td class="col-{slug(col)}">'
+            f"{_ledger_cell(col, value) if fold else _plain_cell(col, value)}</td>"
             for col, value in zip(ledger.columns, row, strict=True)
         )
         claim = html.escape(row[ledger.id_column]) if row else ""
@@ -500,6 +484,42 @@ def ledger_table_html(ledger: Ledger, links: Mapping[str, tuple[str, str]] | Non
         f'{params}<div class="table-wrap"><table id="ledger" class="ledger">'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
+
+
+def _plain_cell(col: str, value: str) -> str:
+    text = html.escape(value)
+    if col == "verdict":
+        return f'<span class="verdict verdict-{slug(value)}">{text}</span>'
+    return text
+
+
+#: Columns of the compact verdict table on the index (those present are shown).
+VERDICT_TABLE_COLUMNS: tuple[str, ...] = ("claim_id", "claim", "verdict")
+
+
+def verdict_table_html(ledger: Ledger) -> str:
+    """The compact verdict table of the index: claim id, claim, verdict (``id="verdict-table"``).
+
+    Example:
+        >>> led = Ledger(("claim_id", "claim", "verdict", "caveat"),
+        ...              (("C2", "x", "supported", "y"),))
+        >>> html_text = verdict_table_html(led)
+        >>> 'id="verdict-table"' in html_text and "caveat" not in html_text
+        True
+    """
+    cols = [c for c in VERDICT_TABLE_COLUMNS if c in ledger.columns]
+    idx = [ledger.columns.index(c) for c in cols]
+    head = "".join(f'<th class="col-{slug(c)}">{html.escape(c.replace("_", " "))}</th>'
+                   for c in cols)
+    body = "".join(
+        f'<tr data-claim-id="{html.escape(row[ledger.id_column])}">'
+        + "".join(f'<td class="col-{slug(c)}">{_plain_cell(c, row[i])}</td>'
+                  for c, i in zip(cols, idx, strict=True))
+        + "</tr>"
+        for row in ledger.rows
+    )
+    return (f'<table id="verdict-table" class="verdict-table"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
 
 
 @dataclass(frozen=True)
@@ -612,21 +632,79 @@ def render_chapter_page(
     )
 
 
+@dataclass(frozen=True)
+class IndexContent:
+    """What the index (and the printed version) shows besides the chapters.
+
+    Attributes:
+        bottom_line_html: The plain-language answer (summary notebook, tag ``bottom-line``).
+        limitations_html: The one limitations section (summary notebook, tag ``limitations``).
+        verdict_table_html: The compact verdict table (:func:`verdict_table_html`).
+        ledger_html: The full ledger table (:func:`ledger_table_html`).
+        ledger_note: Why the ledger is missing (empty when it is there).
+        timeline_html: The verdict timeline (outputs of cells tagged ``verdict-timeline``).
+    """
+
+    bottom_line_html: str = ""
+    limitations_html: str = ""
+    verdict_table_html: str = ""
+    ledger_html: str = ""
+    ledger_note: str = ""
+    timeline_html: str = ""
+
+    def context(self) -> dict[str, Any]:
+        """Template variables (HTML fragments marked safe)."""
+        return {
+            "bottom_line_html": safe(self.bottom_line_html),
+            "limitations_html": safe(self.limitations_html),
+            "verdict_table_html": safe(self.verdict_table_html),
+            "ledger_html": safe(self.ledger_html),
+            "ledger_note": self.ledger_note,
+            "timeline_html": safe(self.timeline_html),
+        }
+
+
 def render_index_page(
     chapters: Iterable[ChapterPage],
-    ledger_html: str,
-    ledger_note: str,
+    content: IndexContent,
     info: BuildInfo,
     project_title: str,
     errors: Sequence[str] = (),
 ) -> str:
-    """The index page: summary findings, claims ledger, chapter links, build information."""
+    """The index page: bottom line, verdict table, timeline, chapters, limitations, build."""
     return render_template(
         "index.html.j2",
         project_title=project_title,
         chapters=list(chapters),
-        ledger_html=safe(ledger_html),
-        ledger_note=ledger_note,
         info=info,
         errors=list(errors),
+        for_print=False,
+        **content.context(),
+    )
+
+
+def render_print_page(
+    chapters: Sequence[tuple[ChapterPage, Any]],
+    content: IndexContent,
+    info: BuildInfo,
+    project_title: str,
+    sources: Sequence[Any],
+    errors: Sequence[str] = (),
+) -> str:
+    """One page holding the whole report for printing.
+
+    It holds the index content, the chapters (outputs and prose, no code), the full ledger,
+    the sources and the build information (without the build time, so an unchanged report
+    prints to the same PDF).
+    """
+    return render_template(
+        "print.html.j2",
+        project_title=project_title,
+        chapters=[c for c, _ in chapters],
+        chapter_bodies=[(c, safe(render_cells(nb, code=False))) for c, nb in chapters],
+        info=info,
+        errors=list(errors),
+        sources=list(sources),
+        for_print=True,
+        **content.context(),
     )
