@@ -1,12 +1,8 @@
 """One evaluator for every claim: the measure's result against the claim's band.
 
-:func:`judge` is the whole decision; :func:`prkanalysis.claims.table.rule_text` states it:
-a measure that cannot be formed is ``undetermined``; a category band is ``supported`` when
-the measured category equals it, else ``contradicted``; a numeric band is ``supported``
-when the best estimate lies in it, ``supported with caveats`` when only the interval
-reaches it (or the loose band), else ``contradicted``; a qualification or deciding rows all
-of grade A turn ``supported`` into ``supported with caveats``; later evidence against a
-supported claim makes it ``superseded``.
+:func:`judge` is the whole decision, and :func:`prkanalysis.claims.table.rule_text` states
+it in words (undetermined / category / best estimate in band / interval reaches band /
+qualifications and grade-A rows / superseded).
 """
 
 from __future__ import annotations
@@ -14,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -88,9 +83,6 @@ class ClaimResult:
     caveat: str = ""
     rule: str = ""
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "numbers", MappingProxyType(dict(self.numbers)))
-
     @property
     def rows(self) -> tuple[str, ...]:
         """The deciding row ids, in order of first appearance."""
@@ -128,7 +120,8 @@ def _caveat(claim: Claim, m: Measured) -> str:
         raise PrkError(f"claims.csv, claim {claim.claim_id}: the caveat names {exc}, which "
                        f"measure {claim.measure!r} does not give ({sorted(m.numbers)})") from None
     quals = [*m.flags, *(["every deciding row is grade A"] if set(m.grades) == {"A"} else [])]
-    return ("; ".join([text, *m.notes]) + (", but " + " and ".join(quals) if quals else "")
+    notes = [n[:1].lower() + n[1:].rstrip(".") for n in m.notes]
+    return ("; ".join([text, *notes]) + (", but " + " and ".join(quals) if quals else "")
             + (f"; {m.superseded}" if m.superseded else "") + ".")
 
 

@@ -4,9 +4,9 @@ A measure is ``f(evidence, args) -> Measured``: an interval ``(low, point, high)
 claim's band unit or a category, the deciding rows, qualifications (``flags``) and notes, a
 reason the claim no longer holds (``superseded``), or why it cannot be formed (``missing``).
 Measures hold no numbers of their own: bands, windows and row ids come from the claim's
-``measure_args`` in ``data/claims.csv``, defaults from ``data/judgements.csv``, and the leak
-rates from :func:`prkanalysis.analysis.rates.trusted_rates` (the chapters' selection). Rows
-are found by id, category or kind, never by matching free text.
+``measure_args`` in ``data/claims.csv``, defaults from ``data/judgements.csv``; rates, ratios
+and the stop bound come from :mod:`prkanalysis.analysis` (the functions the chapters call).
+Rows are found by id, category or kind, never by matching free text.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from typing import Any
 
 import pandas as pd
 
+from prkanalysis.analysis.detection import stop_bound
 from prkanalysis.analysis.judgements import Defaults
 from prkanalysis.analysis.rates import ratios_2024, trusted_rates
 from prkanalysis.clean import best_grade, rate_bounds, rounding_halfwidth
-from prkanalysis.errors import PrkError
+from prkanalysis.errors import InsufficientDataError, PrkError
 from prkanalysis.models import rate_ratio
 from prkanalysis.units import convert
 
@@ -49,8 +50,9 @@ class Measured:
 
 @dataclass(frozen=True)
 class Evidence:
-    """The record graded once (``grade_best`` per row from its sources) and its trusted rates."""
+    """The (as-of) record graded once (``grade_best`` from the sources) and its trusted rates."""
 
+    record: Any
     judgements: Defaults
     as_of: pd.Timestamp | None
     rates: pd.DataFrame
@@ -81,13 +83,12 @@ class Evidence:
                      for s in str(sids).split(";") if s.strip())
 
     def lack(self, what: str, everywhere: pd.DataFrame | None = None) -> Measured:
-        """Undetermined: the grade that lacks ``what`` if other grades report it."""
-        when = f" by {self.as_of:%Y-%m-%d}" if self.as_of is not None else ""
-        if everywhere is not None and len(everywhere):
-            why = f"no grade-{'/'.join(self.judgements.grades)} source reports {what}{when}"
-        else:
-            why = f"the record has no {what}{when}"
-        return Measured(missing=why)
+        """Undetermined, saying which grade lacks ``what`` when other grades report it."""
+        g, when = "/".join(self.judgements.grades), (
+            f" by {self.as_of:%Y-%m-%d}" if self.as_of is not None else "")
+        return Measured(missing=f"the grade-{g} evidence{when} does not give {what}"
+                        if everywhere is None else f"no grade-{g} source reports {what}{when}"
+                        if len(everywhere) else f"nothing in the record reports {what}{when}")
 
 
 def _graded(frame: pd.DataFrame, grades: Mapping[str, str], *dates: str) -> pd.DataFrame:
@@ -99,24 +100,21 @@ def _graded(frame: pd.DataFrame, grades: Mapping[str, str], *dates: str) -> pd.D
 
 def prepare(record: Any, judgements: Defaults, as_of: pd.Timestamp | None) -> Evidence:
     """Grade the (already as-of restricted) record and select the trusted rates."""
-    g = {str(k): str(v) for k, v in zip(record.sources["source_id"], record.sources["grade"],
-                                        strict=True)}
+    g = dict(zip(record.sources["source_id"], record.sources["grade"], strict=True))
     j = judgements
     rates, _ = trusted_rates(record, j.grades, j.include_derived, approx_rel=j.approx_rel,
                              include_secondary=j.include_secondary, nearly_rel=j.nearly_rel)
     ev = _graded(record.events, g, "date_start", "date_end")
     ev = ev.assign(date_end=ev["date_end"].fillna(ev["date_start"]))
-    return Evidence(j, as_of, rates, ev.sort_values(["date_start", "date_end"], kind="stable"),
+    return Evidence(record, j, as_of, rates, ev.sort_values(["date_start", "date_end"]),
                     _graded(record.other_figures, g, "date_start", "date_end", "reported_on"),
-                    _graded(record.constants, g), _graded(record.pressure_readings, g, "time"),
-                    g)
+                    _graded(record.constants, g), _graded(record.pressure_readings, g, "time"), g)
 
 
 def _g(x: Any, digits: int = 3) -> str:
-    if isinstance(x, pd.Timestamp):
-        return x.strftime("%Y-%m-%d")
-    return ("unbounded" if math.isinf(x) else f"{x:.{digits}g}") if isinstance(x, float) \
-        else str(x)
+    return (x.strftime("%Y-%m-%d") if isinstance(x, pd.Timestamp) else "unbounded"
+            if isinstance(x, float) and math.isinf(x) else f"{x:.{digits}g}"
+            if isinstance(x, float) else str(x))
 
 
 def _when(start: Any, end: Any) -> str:
@@ -143,20 +141,19 @@ def _in_month(frame: pd.DataFrame, month: str) -> pd.DataFrame:
 
 
 def _after_stop(ev: Evidence, stop: pd.Series, a: Args) -> pd.DataFrame:
-    """Rows after ``stop`` showing the leak active: events of the ``recurrence`` and
-    ``response`` categories, rates with a positive lower bound (``id``, ``kind``, ``start``,
-    ``end``, ``grade_best``, ``source_ids``), earliest first.
-    """
+    # rows after the stop showing the leak active, earliest first: events of the recurrence
+    # and response categories, rates with a positive lower bound
     e = ev.of(f"{a['recurrence']} {a.get('response', '')}")
     e = e[e["date_start"] > stop["date_end"]]
     r = ev.rates[(ev.rates["period_start"] > stop["date_end"]) & (ev.rates["kg_per_day_low"] > 0)]
-    parts = [pd.DataFrame({"id": e["event_id"], "kind": e["category"] + " event",
-                           "start": e["date_start"], "end": e["date_end"],
-                           "grade_best": e["grade_best"], "source_ids": e["source_ids"]}),
-             pd.DataFrame({"id": r["rate_id"], "kind": "rate", "start": r["period_start"],
-                           "end": r["period_end"], "grade_best": r["grade_best"],
-                           "source_ids": r["source_ids"]})]
-    out = pd.concat([p.astype(object) for p in parts], ignore_index=True)
+    cols = ["id", "kind", "start", "end", "grade_best", "source_ids"]
+    out = pd.concat([
+        pd.DataFrame(dict(zip(cols, (e["event_id"], e["category"] + " event", e["date_start"],
+                                     e["date_end"], e["grade_best"], e["source_ids"]),
+                              strict=True))).astype(object),
+        pd.DataFrame(dict(zip(cols, (r["rate_id"], "rate", r["period_start"], r["period_end"],
+                                     r["grade_best"], r["source_ids"]), strict=True))
+                     ).astype(object)], ignore_index=True)
     return out.sort_values(["start", "end"], kind="stable")
 
 
@@ -168,20 +165,18 @@ def cause_found(ev: Evidence, a: Args) -> Measured:
     lengths, counts = ev.ids(ev.figures, a["lengths"]), ev.ids(ev.figures, a["counts"])
     mm = [(float(r["value"]) * _MM[r["unit"]], float(r["value_high"] if pd.notna(
         r["value_high"]) else r["value"]) * _MM[r["unit"]]) for _, r in lengths.iterrows()]
-    key = pd.concat([cracks, causes])
+    key, actors = pd.concat([cracks, causes]), set(causes["actor"].dropna().astype(str))
     m = Measured(category="crack", evidence=ev.rows(key) + ev.rows(lengths),
                  grades=list(key["grade_best"]), numbers={
         "crack_events": len(cracks), "repair_events": len(ev.of("repair")),
         "cause_statements": len(causes)})
-    if len(counts):
-        m.notes.append(f"up to {counts['value'].max():g} cracks were tracked")
+    m.notes += [f"up to {v:g} cracks were tracked" for v in counts["value"].nlargest(1)]
     if mm and max(h for _, h in mm) > float(a["microscopic_mm"]):
         lo, hi = min(x for x, _ in mm), max(h for _, h in mm)
         m.numbers.update(crack_length_mm_low=lo, crack_length_mm_high=hi)
         m.flags.append(f"the cracks found were {_g(lo)}-{_g(hi)} mm long, not microscopic")
-        hole = ev.ids(ev.figures, a.get("hole", ""))
-        m.notes += [f"the leak equalled a {v:g} mm hole" for v in hole["value"].iloc[:1]]
-    actors = set(causes["actor"].dropna().astype(str))
+        m.notes += [f"the leak equalled a {v:g} mm hole"
+                    for v in ev.ids(ev.figures, a.get("hole", ""))["value"].iloc[:1]]
     if len(causes) >= 2 or len(actors) >= 2:
         m.flags.append(f"{len(causes)} competing cause statements from {len(actors)} parties "
                        "leave the root cause of the cracks unresolved")
@@ -197,15 +192,13 @@ def duration_years(ev: Evidence, a: Args) -> Measured:
     d0 = first.iloc[0]
     ends = ends[ends["date_start"] >= d0["date_start"]]
     if ends.empty:
-        return ev.lack(f"{a['end']} event after the first {a['start']}")
-    s0 = ends.iloc[0]
+        return ev.lack(f"a {a['end']} event after the first {a['start']}")
+    s0, key = ends.iloc[0], pd.concat([first.iloc[:1], ends.iloc[:1]])
     lo = (s0["date_start"] - d0["date_end"]).days / _YEAR
     hi = (s0["date_end"] - d0["date_start"]).days / _YEAR
-    key = pd.concat([first.iloc[:1], ends.iloc[:1]])
     m = Measured((lo, (lo + hi) / 2, hi), evidence=ev.rows(key), grades=list(key["grade_best"]),
-                 numbers={"years_low": lo, "years_high": hi, "detection": _when(
-                     d0["date_start"], d0["date_end"]), "stop": _when(s0["date_start"],
-                                                                      s0["date_end"])})
+                 numbers={"years_low": lo, "years_high": hi, "stop": _when(s0["date_start"],
+                          s0["date_end"]), "detection": _when(d0["date_start"], d0["date_end"])})
     for _, f in _after_stop(ev, s0, a).iloc[:1].iterrows():
         rlo = (f["start"] - s0["date_end"]).days / _YEAR
         rhi = (f["end"] - s0["date_start"]).days / _YEAR
@@ -230,42 +223,25 @@ def ratio_to_baseline(ev: Evidence, a: Args) -> Measured:
         "pair": f"{best['after_id']}/{best['before_id']}", "ratio": float(best["ratio_point"])})
 
 
-def figure_value(ev: Evidence, a: Args) -> Measured:
-    """The highest figure of ``kind`` (value to value_high), dated by the overlapping event."""
-    every = ev.figures[ev.figures["kind"] == a["kind"]]
-    if ev.trusted(every).empty:
-        return ev.lack(f"a {a['kind']} figure", every)
-    s = ev.trusted(every).sort_values("value", kind="stable").iloc[-1]
-    hi = float(s["value_high"]) if pd.notna(s["value_high"]) else float(s["value"])
-    ov = ev.of(a["event"])
-    ov = ov[(ov["date_start"] <= s["date_end"]) & (ov["date_end"] >= s["date_start"])].iloc[:1]
-    d0, d1 = max([s["date_start"], *ov["date_start"]]), min([s["date_end"], *ov["date_end"]])
-    return Measured((float(s["value"]), float(s["value"]), hi), grades=[s["grade_best"]],
-                    evidence=ev.rows(s.to_frame().T) + ev.rows(ov), numbers={
-        "score": _g(float(s["value"])), "rated": _when(d0, d1), "span_days": (d1 - d0).days + 1})
-
-
 def stop_confirmation(ev: Evidence, a: Args) -> Measured:
-    """The latest stop confirmation ('holding steady'), and what came after it."""
+    """The latest stop confirmation and what its hold bounds (analysis.detection.stop_bound)."""
     stops = ev.of("stop")
     if stops.empty:
         return ev.lack("a stop confirmation", ev.of("stop", trusted=False))
     stop = stops.iloc[-1]
-    by = a["actor"] in str(stop["actor"])
-    rd = ev.trusted(ev.readings)
-    n = int(((rd["time"] <= stop["date_end"])
-             & (rd["time"] > stop["date_start"] - pd.Timedelta(days=365))).sum())
     after = _after_stop(ev, stop, a)
     m = Measured(category="holding steady", grades=[stop["grade_best"]],
                  evidence=ev.rows(stops.iloc[-1:]) + ev.rows(after), numbers={
-        "stop": _when(stop["date_start"], stop["date_end"]), "confirmed_by": a["actor"] if by
-        else str(stop["actor"]), "prk_readings_prior_year": n,
+        "stop": _when(stop["date_start"], stop["date_end"]), "confirmed_by": stop["actor"],
         "n_rates_after_stop": int((after["kind"] == "rate").sum())})
-    m.flags += [] if by else [f"confirmed by someone other than {a['actor']}"]
-    m.notes.append("a steady gauge bounds only the NET flow into the PrK (leak minus inflow "
-                   f"across the hatch seal); with {n} published PrK reading(s) from the year "
-                   "before and no hold duration, physics.net_flow_bound cannot size the "
-                   "outflow it hides")
+    m.flags += [] if a["actor"] in str(stop["actor"]) else [f"not confirmed by {a['actor']}"]
+    try:
+        sb = stop_bound(ev.record, grades=ev.judgements.grades)
+        m.notes += [sb.wording, sb.caveat]
+        m.flags += [] if sb.excludes_module_allowance else [
+            "a steady hold cannot exclude a hidden outflow above the per-module allowance"]
+    except InsufficientDataError as exc:
+        m.flags.append(f"what the hold bounds cannot be computed ({exc})")
     for _, f in after.iloc[:1].iterrows():
         days = ((f["start"] - stop["date_end"]).days, (f["end"] - stop["date_start"]).days)
         m.numbers.update(first_after=f"{f['id']} ({f['kind']})", days_after_low=days[0],
@@ -282,16 +258,14 @@ def first_event_date(ev: Evidence, a: Args) -> Measured:
     if det.empty:
         return ev.lack(f"a {a['category']} event", ev.of(a["category"], trusted=False))
     d0 = det.iloc[0]
-    s, e = d0["date_start"], d0["date_end"]
-    m = Measured((s, s + (e - s) / 2, e), numbers={"first": _when(s, e)},
-                 evidence=ev.rows(det.iloc[:1]), grades=[d0["grade_best"]])
-    group = d0.get("contest_group")
-    if isinstance(group, str) and group:
-        alt = ev.trusted(ev.events[ev.events["contest_group"] == group])
-        m.flags += [f"the record also dates it {_when(x, y)} ({i})" for i, x, y in zip(
+    s, e, group = d0["date_start"], d0["date_end"], d0.get("contest_group")
+    alt = ev.trusted(ev.events[ev.events["contest_group"] == group]) if isinstance(
+        group, str) and group else det[:0]
+    return Measured((s, s + (e - s) / 2, e), numbers={"first": _when(s, e)},
+                    evidence=ev.rows(det.iloc[:1]), grades=[d0["grade_best"]], flags=[
+        f"the record also dates it {_when(x, y)} ({i})" for i, x, y in zip(
             alt["event_id"], alt["date_start"], alt["date_end"], strict=True)
-            if i != d0["event_id"]]
-    return m
+        if i != d0["event_id"]])
 
 
 def rise_between_months(ev: Evidence, a: Args) -> Measured:
@@ -312,66 +286,55 @@ def rise_between_months(ev: Evidence, a: Args) -> Measured:
 
 
 def cut_after_repair(ev: Evidence, a: Args) -> Measured:
-    """Fractional cut from the peak rate to the rates after the first repair that follows it
-    (the stated fraction, flagged, if no post-repair rate is public).
-    """
-    peak = _peak(ev)
-    reps = ev.of("repair")
+    """Cut from the peak rate to the rates after the next repair (else the stated fraction)."""
+    peak, reps = _peak(ev), ev.of("repair")
     reps = reps[reps["date_start"] >= peak["period_start"]] if peak is not None else reps[:0]
     if peak is None or reps.empty:
         return ev.lack("a leak rate followed by a repair")
-    rep, r = reps.iloc[0], ev.rates
-    post = r[(r["period_start"] > peak["period_end"]) & (r["period_start"] <= rep["date_end"]
-                                                         + pd.Timedelta(days=int(a["window_days"])))]
-    pk_lo, pk, pk_hi = _rate(peak)
-    m = Measured(evidence=ev.rows(reps.iloc[:1]), numbers={
-        "peak": peak["rate_id"], "repair": _when(rep["date_start"], rep["date_end"])})
-    if len(post):
-        cuts = [(1 - q["kg_per_day_high"] / pk_lo, 1 - q["kg_per_day"] / pk,
-                 1 - q["kg_per_day_low"] / pk_hi) for _, q in post.iterrows()]
-        m.value = (min(c[0] for c in cuts), cuts[0][1], max(c[2] for c in cuts))
-        m.evidence += ev.rows(pd.concat([peak.to_frame().T, post]))
-        m.grades = list(post["grade_best"])
-    else:
-        fr = ev.trusted(ev.figures[(ev.figures["kind"] == a["fraction"])
-                                   & (ev.figures["date_end"] >= rep["date_start"])])
-        if fr.empty:
-            return ev.lack("a post-repair rate or a stated cut")
-        m.value = (float(fr["value"].iloc[0]),) * 3
-        m.flags.append("no measured post-repair rate is public, only the stated fraction")
-        m.evidence, m.grades = m.evidence + ev.rows(fr.iloc[:1]), list(fr["grade_best"])
-    m.numbers.update(cut=_g(m.value[1]), cut_low=_g(m.value[0]), cut_high=_g(m.value[2]))
-    return m
+    rep, r, (pk_lo, pk, pk_hi) = reps.iloc[0], ev.rates, _rate(peak)
+    end = rep["date_end"] + pd.Timedelta(days=int(a["window_days"]))
+    post = r[(r["period_start"] > peak["period_end"]) & (r["period_start"] <= end)]
+    fr = ev.trusted(ev.figures[(ev.figures["kind"] == a["fraction"])
+                               & (ev.figures["date_end"] >= rep["date_start"])]).iloc[:1]
+    if post.empty and fr.empty:
+        return ev.lack("a post-repair rate or a stated cut")
+    cuts = [(1 - q["kg_per_day_high"] / pk_lo, 1 - q["kg_per_day"] / pk,
+             1 - q["kg_per_day_low"] / pk_hi) for _, q in post.iterrows()] or [
+        (float(fr["value"].iloc[0]),) * 3]
+    v = (min(c[0] for c in cuts), cuts[0][1], max(c[2] for c in cuts))
+    used = pd.concat([peak.to_frame().T, post]) if len(post) else fr
+    return Measured(v, evidence=ev.rows(reps.iloc[:1]) + ev.rows(used),
+                    grades=list((post if len(post) else fr)["grade_best"]),
+                    flags=[] if len(post) else ["no measured post-repair rate is public, only "
+                                                "the stated fraction"], numbers={
+        "peak": peak["rate_id"], "repair": _when(rep["date_start"], rep["date_end"]),
+        "cut": _g(v[1]), "cut_low": _g(v[0]), "cut_high": _g(v[2])})
 
 
-def stated_multiple(ev: Evidence, a: Args) -> Measured:
-    """The multiple the record's ``figure`` row states (its qualifier read as an interval)."""
-    fig = ev.ids(ev.figures, a["figure"])
+def stated_figure(ev: Evidence, a: Args) -> Measured:
+    """The value the earliest-reported ``figure`` row states, its qualifier read as bounds."""
+    fig = ev.ids(ev.figures, a["figure"]).sort_values("reported_on", kind="stable")
     if fig.empty:
         return ev.lack(f"the figure {a['figure']}", ev.ids(ev.figures, a["figure"],
                                                            trusted=False))
-    f, rel = fig.iloc[0], ev.judgements.approx_rel
+    f, rel, peak = fig.iloc[0], ev.judgements.approx_rel, _peak(ev)
     lo, hi, _ = rate_bounds(str(f["qualifier"]), float(f["value"]), approx_rel=rel,
                             rounding=False)
-    m = Measured((lo, float(f["value"]), hi), evidence=ev.rows(fig.iloc[:1]),
-                 grades=[f["grade_best"]], numbers={
-        "figure": f"{f['figure_id']}, '{f['value_reported']}'",
-        "multiple": f"{_g(lo)}-{_g(hi)}" if math.isfinite(hi) else f"more than {_g(lo)}"})
-    m.flags.append("the planned rate itself is not published, so no independent number "
-                   "checks the multiple")
-    peak = _peak(ev)
-    for key in ("requirement", "background"):
-        c = ev.ids(ev.constants, a.get(key, ""))
-        if len(c) and peak is not None:
-            k = c.iloc[0]
-            clo, chi, _ = rate_bounds("=" if pd.isna(k["qualifier"]) else str(k["qualifier"]),
-                                      float(k["value"]), approx_rel=rel, rounding=False)
+    m = Measured((lo, float(f["value"]), hi), evidence=ev.rows(fig), grades=[f["grade_best"]],
+                 flags=[a["unchecked"]] if "unchecked" in a else [], numbers={
+        "figure": f"{f['figure_id']}, '{f['value_reported']}'", "dated": _when(
+            f["date_start"], f["date_end"]), "value": f"{_g(lo)}-{_g(hi)}" if math.isfinite(hi)
+        and hi > lo else _g(lo) if hi == lo else f"more than {_g(lo)}"})
+    for key in ("requirement", "background") if peak is not None else ():
+        for _, k in ev.ids(ev.constants, a.get(key, "")).iloc[:1].iterrows():
+            c_lo, c_hi, _ = rate_bounds(str(k["qualifier"]) if pd.notna(k["qualifier"]) else
+                                        "=", float(k["value"]), approx_rel=rel, rounding=False)
             f_kg = float(convert(1.0, str(k["unit"]), "kg/day"))
-            rr = rate_ratio(clo * f_kg, chi * f_kg, *_rate(peak)[::2])
+            rr = rate_ratio(c_lo * f_kg, c_hi * f_kg, *_rate(peak)[::2])  # type: ignore[arg-type]
             m.numbers.update({f"x_{key}_low": rr.low, f"x_{key}_high": rr.high})
-            m.notes.append(f"the peak {peak['rate_id']} was {_g(rr.low)}-{_g(rr.high)} times "
+            m.notes.append(f"the peak {peak['rate_id']} was {_g(rr.low)}-{_g(rr.high)} times "  # type: ignore[index]
                            f"the {key} ({k['constant_id']}, {k['value_reported']})")
-            m.evidence += ev.rows(c.iloc[:1])
+            m.evidence += ev.rows(k.to_frame().T)
     return m
 
 
@@ -384,17 +347,16 @@ def renewed_leak(ev: Evidence, a: Args) -> Measured:
     after = _after_stop(ev, stop, a)
     after = after[pd.to_datetime(after["start"]).dt.year == int(a["year"])]
     if after.empty:
-        return Measured(missing=ev.lack("a report of the leak after the stop").missing
-                        + f" in {a['year']} (no report is not proof of absence)")
+        return ev.lack(f"a report of the leak after the stop in {a['year']} (no report is not "
+                       "proof of absence)")
     srcs = {s for ids in after["source_ids"] for s in str(ids).split(";") if s}
-    m = Measured(category="back", evidence=ev.rows(stops.iloc[-1:]) + ev.rows(after),
-                 grades=list(after["grade_best"]), numbers={
+    return Measured(category="back", evidence=ev.rows(stops.iloc[-1:]) + ev.rows(after),
+                    grades=list(after["grade_best"]), notes=["first: " + ", ".join(
+                        f"{r['kind']} {r['id']} ({_when(r['start'], r['end'])})"
+                        for _, r in after.iloc[:3].iterrows())], numbers={
         "stop": _when(stop["date_start"], stop["date_end"]), "reports": len(after),
         "sources": len(srcs),
         "trusted_sources": sum(ev.grade_of.get(s) in ("P", "T") for s in srcs)})
-    m.notes.append("first: " + ", ".join(f"{r['kind']} {r['id']} ({_when(r['start'], r['end'])})"
-                                         for _, r in after.iloc[:3].iterrows()))
-    return m
 
 
 def peak_rate(ev: Evidence, a: Args) -> Measured:
@@ -403,19 +365,16 @@ def peak_rate(ev: Evidence, a: Args) -> Measured:
     if peak is None or _in_month(ev.rates, a["month"]).empty:
         return ev.lack(f"a leak rate in {a['month']}")
     lo, pt, hi = _rate(peak)
-    m = Measured((lo, pt, hi), evidence=ev.rows(peak.to_frame().T), grades=[peak["grade_best"]],
-                 numbers={"peak_rate_id": peak["rate_id"], "peak_kg_day": pt,
-                          "period": _when(peak["period_start"], peak["period_end"]),
-                          "kg_day_low": _g(lo, 4), "kg_day_high": _g(hi, 4)})
-    if _in_month(peak.to_frame().T, a["month"]).empty:
-        m.flags.append(f"the peak is not in {a['month']}")
-    return m
+    return Measured((lo, pt, hi), evidence=ev.rows(peak.to_frame().T),
+                    grades=[peak["grade_best"]], flags=[f"the peak is not in {a['month']}"]
+                    if _in_month(peak.to_frame().T, a["month"]).empty else [], numbers={
+        "peak_rate_id": peak["rate_id"], "peak_kg_day": pt, "kg_day_low": _g(lo, 4),
+        "kg_day_high": _g(hi, 4), "period": _when(peak["period_start"], peak["period_end"])})
 
 
 def _k(grp: pd.DataFrame) -> tuple[float, float, float] | None:
-    """``k = ln(p0/p1)/t`` per hour from an episode's first and last timed readings, bounded by
-    half a unit of the printed pressures and the elapsed-time bounds.
-    """
+    # k = ln(p0/p1)/t per hour from the first and last timed readings, bounded by half a
+    # unit of the printed pressures and by the elapsed-time bounds
     r = grp[(grp["kind"] == "reading") & grp["elapsed_h"].notna()].sort_values("elapsed_h")
     if len(r) < 2:
         return None
@@ -431,9 +390,7 @@ def _k(grp: pd.DataFrame) -> tuple[float, float, float] | None:
 
 
 def sealing_factor(ev: Evidence, a: Args) -> Measured:
-    """K before / k after the last sealing before the statement; the test after it must start
-    after the sealing's last day and before the statement.
-    """
+    """Ratio of k before to k after the last sealing, from a test between it and the claim."""
     fig = ev.ids(ev.figures, a["figure"])
     if fig.empty:
         return ev.lack(f"the figure {a['figure']}", ev.ids(ev.figures, a["figure"],
@@ -466,8 +423,8 @@ def sealing_factor(ev: Evidence, a: Args) -> Measured:
 
 #: Every measure by the name ``data/claims.csv`` uses.
 MEASURES: dict[str, Callable[[Evidence, Args], Measured]] = {f.__name__: f for f in (
-    cause_found, duration_years, ratio_to_baseline, figure_value, stop_confirmation,
-    first_event_date, rise_between_months, cut_after_repair, stated_multiple, renewed_leak,
+    cause_found, duration_years, ratio_to_baseline, stated_figure, stop_confirmation,
+    first_event_date, rise_between_months, cut_after_repair, renewed_leak,
     peak_rate, sealing_factor)}
 
 
