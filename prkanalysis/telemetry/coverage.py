@@ -231,12 +231,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--known", action="store_true",
                     help="also the HAC with the true memory given as corr_time_s")
+    ap.add_argument("--noise-mmhg", type=float, default=CoverageSettings.noise_mmhg,
+                    help="standard deviation of the AR(1) gauge noise (mmHg)")
     ap.add_argument("--csv", default=None, help="also write the table to this CSV file")
     args = ap.parse_args(argv)
     n = args.segments or (FULL_SEGMENTS if args.full else SMALL_SEGMENTS)
     methods = ("NW", "HAC", "HAC-known") if args.known else ("NW", "HAC")
-    tab = coverage_table(n_segments=n, seed=args.seed, methods=methods)
-    s = CoverageSettings()
+    s = CoverageSettings(noise_mmhg=args.noise_mmhg)
+    tab = coverage_table(n_segments=n, seed=args.seed, methods=methods, settings=s)
     print(f"SIMULATED coverage study: {n} segments of {s.segment_days:g} days per regime at "
           f"{s.rate_hz * 60:g}/min, AR(1) noise sd {s.noise_mmhg:g} mmHg + "
           f"{s.quant_step:g} mmHg steps, nominal level {s.level:g}, seed {args.seed}")
