@@ -72,6 +72,7 @@ __all__ = [
     "drop_duplicates_of",
     "empty_audit",
     "filter_grades",
+    "is_true",
     "normalize_leak_rates",
     "normalize_pressure_readings",
     "rate_bounds",
@@ -153,6 +154,25 @@ def concat_audits(*audits: pd.DataFrame) -> pd.DataFrame:
     if not frames:
         return empty_audit()
     return pd.concat(frames, ignore_index=True)
+
+
+_TRUE = frozenset({"true", "1", "yes", "t", "y"})
+
+
+def is_true(values: Any) -> pd.Series:
+    """Read a flag column: True for ``True``, ``1`` and the texts true/1/yes/t/y (any case).
+
+    Missing values and everything else are False. The one reading of a flag in the package
+    (``derived``, ``secondary`` and the like; re-exported by
+    :mod:`prkanalysis.analysis.rates`).
+
+    Example:
+        >>> is_true(pd.Series([True, "TRUE", "0", None, 1, "yes"])).tolist()
+        [True, True, False, False, True, True]
+    """
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
+    text = s.astype("string").str.strip().str.lower()
+    return text.isin(_TRUE).fillna(False).astype(bool)
 
 
 def _check_accounting(n_in: int, kept: pd.DataFrame, audit: pd.DataFrame, what: str) -> None:
@@ -710,7 +730,7 @@ def drop_derived(
         (['a'], ['b'])
     """
     _need(df, ["derived"], table)
-    mask = df["derived"].astype("boolean").fillna(False)
+    mask = is_true(df["derived"])
     return _drop(df, mask, Code.DROP_DERIVED, "derived", table, id_column)
 
 

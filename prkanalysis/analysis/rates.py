@@ -31,6 +31,7 @@ import pandas as pd
 
 from prkanalysis import clean
 from prkanalysis.analysis.judgements import Defaults, check_grades, defaults
+from prkanalysis.clean import is_true
 from prkanalysis.codes import AUDIT_COLUMNS, Code
 from prkanalysis.errors import DataValidationError, PrkError
 from prkanalysis.models.growth import rate_ratio
@@ -46,29 +47,12 @@ __all__ = [
     "trusted_rates",
 ]
 
-_TRUE = frozenset({"true", "1", "yes", "t", "y"})
-
 #: Columns of :func:`ratios_2024`, in order.
 RATIO_COLUMNS: tuple[str, ...] = (
     "before_id", "after_id", "before_reported", "after_reported", "after_period",
     "after_month", "before_period_end", "before_grade", "after_grade", "same_speaker",
     "ratio_low", "ratio_high", "ratio_point", "verdict",
 )
-
-
-def is_true(values: Any) -> pd.Series:
-    """Read a flag column: True for ``True``, ``1`` and the texts true/1/yes/t/y (any case).
-
-    Missing values and everything else are False. The one reading of a flag in the package
-    (``derived``, ``secondary`` and the like).
-
-    Example:
-        >>> is_true(pd.Series([True, "TRUE", "0", None, 1, "yes"])).tolist()
-        [True, True, False, False, True, True]
-    """
-    s = values if isinstance(values, pd.Series) else pd.Series(values)
-    text = s.astype("string").str.strip().str.lower()
-    return text.isin(_TRUE).fillna(False).astype(bool)
 
 
 def as_of_date(as_of: Any) -> pd.Timestamp | None:
