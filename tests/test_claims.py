@@ -122,7 +122,7 @@ def test_c9_reads_its_source(rec) -> None:
 
 def test_c12_needs_a_test_between_sealing_and_statement(rec) -> None:
     r = claims.evaluate("C12", rec, grades=ALL)
-    assert r.verdict == "undetermined" and "between the sealing and the statement" in r.caveat
+    assert r.verdict == "undetermined" and "no pressure test lies between the sealing" in r.caveat
     # a test on 1 April 2021 decaying three times slower than Dec 2020 (730 -> 620 in 18 h)
     k = math.log(730 / 620) / 18 / 3
     p1 = round(730 * math.exp(-k * 12))
@@ -219,6 +219,7 @@ def test_c2_band_agrees_with_the_judgements(rec) -> None:
     ({"approx_rel": 5}, ["approx_rel", "5", "accepted"]),
     ({"grades": ("X",)}, ["grades", "X"]),
     ({"as_of": "not a day"}, ["as_of", "not a day", "YYYY-MM-DD"]),
+    ({"as_of": 5}, ["as_of", "5", "YYYY-MM-DD"]),
     ({"include_derived": "yes"}, ["include_derived", "yes"]),
 ])
 def test_bad_parameters_name_themselves(rec, kw, words) -> None:

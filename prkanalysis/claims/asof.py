@@ -14,22 +14,12 @@ from typing import Any
 
 import pandas as pd
 
-from prkanalysis.errors import PrkError
+from prkanalysis.analysis.rates import as_of_date as as_of_day
 
 __all__ = ["EVIDENCE_TABLES", "as_of", "as_of_day", "evidence_dates"]
 
 EVIDENCE_TABLES = ("leak_rates", "pressure_readings", "events", "constants", "other_figures",
                    "gas_deliveries")
-
-
-def as_of_day(value: Any, name: str = "as_of") -> pd.Timestamp | None:
-    """Read a date argument (``None``, ``YYYY-MM-DD``, a date); PrkError names a bad one."""
-    ts = pd.NaT if value is None or isinstance(value, bool) else pd.to_datetime(
-        value, errors="coerce")
-    if value is not None and pd.isna(ts):
-        raise PrkError(f"argument {name}={value!r} is not a date; accepted: YYYY-MM-DD "
-                       "(or None for all the evidence)")
-    return None if value is None else pd.Timestamp(ts).tz_localize(None).normalize()
 
 
 def _first_day(values: pd.Series) -> pd.Series:

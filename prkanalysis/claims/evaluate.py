@@ -29,13 +29,7 @@ SUPPORTED, CAVEATS, CONTRADICTED, SUPERSEDED, UNDETERMINED = VERDICTS
 
 @dataclass(frozen=True)
 class ClaimParams:
-    """What the reader chooses (``None``: the judgement in ``data/judgements.csv``).
-
-    Attributes:
-        grades: Trusted source grades (a subset of P, T, A).
-        as_of: Use only evidence reported on or before this day (``None``: all of it).
-        include_derived: Let outlet-computed rates decide.
-    """
+    """Trusted grades, as-of day, derived rates (``None``: the data/judgements.csv default)."""
 
     grades: tuple[str, ...] | None = None
     as_of: pd.Timestamp | None = None
@@ -44,6 +38,8 @@ class ClaimParams:
     def __post_init__(self) -> None:
         if self.grades is not None:
             object.__setattr__(self, "grades", check_grades(self.grades))
+        if isinstance(self.as_of, (int, float)):
+            raise PrkError(f"argument as_of={self.as_of!r} is not a date (YYYY-MM-DD)")
         object.__setattr__(self, "as_of", as_of_day(self.as_of))
         if self.include_derived not in (None, True, False):
             raise PrkError(f"argument include_derived={self.include_derived!r}; accepted: "
@@ -66,9 +62,9 @@ class ClaimParams:
 
     def text(self, record: Any) -> str:
         """``"grades=P/T; include_derived=False; as_of=all evidence"``."""
-        j = self.judgements(record)
-        when = "all evidence" if self.as_of is None else f"{self.as_of:%Y-%m-%d}"
-        return f"grades={'/'.join(j.grades)}; include_derived={j.include_derived}; as_of={when}"
+        j, day = self.judgements(record), self.as_of
+        return (f"grades={'/'.join(j.grades)}; include_derived={j.include_derived}; "
+                f"as_of={'all evidence' if day is None else f'{day:%Y-%m-%d}'}")
 
 
 @dataclass(frozen=True)
@@ -90,12 +86,7 @@ class ClaimResult:
 
 
 def judge(band: Band, m: Measured) -> str:
-    """The verdict of a measure against a band (see the module description).
-
-    Example:
-        >>> judge(Band(2.0, 4.0, "ratio"), Measured(value=(1.9, 2.4, 2.6)))
-        'supported'
-    """
+    """The verdict of a measure against a band (see the module description)."""
     if m.missing or (m.value is None and not m.category):
         return UNDETERMINED
     if band.category:
@@ -136,17 +127,7 @@ def _load(record: Any) -> Any:
 
 def evaluate_all(record: Any = None, params: ClaimParams | None = None,
                  **overrides: Any) -> list[ClaimResult]:
-    """Judge every claim of ``data/claims.csv``, in table order.
-
-    Args:
-        record: A record, a data-folder path, or ``None`` (the evidence base).
-        params: :class:`ClaimParams`.
-        **overrides: ``grades``, ``as_of``, ``include_derived``.
-
-    Example:
-        >>> {r.verdict for r in evaluate_all(as_of="2019-08-01")}
-        {'undetermined'}
-    """
+    """Judge every claim of ``data/claims.csv`` (record: a record, a data folder or None)."""
     p, rec = ClaimParams.build(params, **overrides), _load(record)
     ev = prepare(as_of(rec, p.as_of), p.judgements(rec), p.as_of)
     out = []

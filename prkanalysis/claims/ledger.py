@@ -34,15 +34,10 @@ def render_numbers(numbers: Mapping[str, Any]) -> str:
 
 def ledger(record: Any = None, params: ClaimParams | None = None,
            **overrides: Any) -> pd.DataFrame:
-    """The claims ledger, one row per claim (:data:`LEDGER_COLUMNS`).
+    """The ledger, one row per claim; ``attrs["params_text"]`` states trust and date.
 
-    Args:
-        record: A record, a data-folder path, or ``None`` (the evidence base).
-        params: :class:`ClaimParams`.
-        **overrides: ``grades``, ``as_of``, ``include_derived``.
-
-    Returns:
-        The ledger; ``attrs["params_text"]`` states the trust setting and the date.
+    ``record``: a record, a data folder or None; ``params`` or the overrides ``grades``,
+    ``as_of``, ``include_derived``.
     """
     p, rec = ClaimParams.build(params, **overrides), _load(record)
     rows = []

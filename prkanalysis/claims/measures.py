@@ -18,10 +18,11 @@ from typing import Any
 
 import pandas as pd
 
+from prkanalysis import episodes
 from prkanalysis.analysis.detection import stop_bound
 from prkanalysis.analysis.judgements import Defaults
 from prkanalysis.analysis.rates import ratios_2024, trusted_rates
-from prkanalysis.clean import best_grade, rate_bounds, rounding_halfwidth
+from prkanalysis.clean import best_grade, rate_bounds
 from prkanalysis.errors import InsufficientDataError, PrkError
 from prkanalysis.models import rate_ratio
 from prkanalysis.units import convert
@@ -147,13 +148,10 @@ def _after_stop(ev: Evidence, stop: pd.Series, a: Args) -> pd.DataFrame:
     e = e[e["date_start"] > stop["date_end"]]
     r = ev.rates[(ev.rates["period_start"] > stop["date_end"]) & (ev.rates["kg_per_day_low"] > 0)]
     cols = ["id", "kind", "start", "end", "grade_best", "source_ids"]
-    out = pd.concat([
-        pd.DataFrame(dict(zip(cols, (e["event_id"], e["category"] + " event", e["date_start"],
-                                     e["date_end"], e["grade_best"], e["source_ids"]),
-                              strict=True))).astype(object),
-        pd.DataFrame(dict(zip(cols, (r["rate_id"], "rate", r["period_start"], r["period_end"],
-                                     r["grade_best"], r["source_ids"]), strict=True))
-                     ).astype(object)], ignore_index=True)
+    out = pd.concat([e.assign(kind=e["category"] + " event").rename(columns={
+        "event_id": "id", "date_start": "start", "date_end": "end"})[cols].astype(object),
+        r.assign(kind="rate").rename(columns={"rate_id": "id", "period_start": "start",
+                                              "period_end": "end"})[cols].astype(object)])
     return out.sort_values(["start", "end"], kind="stable")
 
 
@@ -372,25 +370,11 @@ def peak_rate(ev: Evidence, a: Args) -> Measured:
         "kg_day_high": _g(hi, 4), "period": _when(peak["period_start"], peak["period_end"])})
 
 
-def _k(grp: pd.DataFrame) -> tuple[float, float, float] | None:
-    # k = ln(p0/p1)/t per hour from the first and last timed readings, bounded by half a
-    # unit of the printed pressures and by the elapsed-time bounds
-    r = grp[(grp["kind"] == "reading") & grp["elapsed_h"].notna()].sort_values("elapsed_h")
-    if len(r) < 2:
-        return None
-    a, b = r.iloc[0], r.iloc[-1]
-    t = float(b["elapsed_h"]) - float(a["elapsed_h"])
-    t_lo, t_hi = (float(b[c]) if pd.notna(b[c]) else t for c in ("elapsed_low_h",
-                                                                   "elapsed_high_h"))
-    p0, p1 = float(a["pressure_mmhg"]), float(b["pressure_mmhg"])
-    h0, h1 = (rounding_halfwidth(x["pressure_reported"]) for x in (a, b))
-    return None if t <= 0 or t_lo <= 0 else (math.log((p0 - h0) / (p1 + h1)) / t_hi,
-                                             math.log(p0 / p1) / t,
-                                             math.log((p0 + h0) / (p1 - h1)) / t_lo)
-
-
 def sealing_factor(ev: Evidence, a: Args) -> Measured:
-    """Ratio of k before to k after the last sealing, from a test between it and the claim."""
+    """Ratio k before / k after the last sealing before the claim (sealing_comparison).
+
+    The test after it must begin after the sealing's last day and before the statement.
+    """
     fig = ev.ids(ev.figures, a["figure"])
     if fig.empty:
         return ev.lack(f"the figure {a['figure']}", ev.ids(ev.figures, a["figure"],
@@ -402,22 +386,20 @@ def sealing_factor(ev: Evidence, a: Args) -> Measured:
     if reps.empty:
         return ev.lack("a sealing before the statement")
     rep = reps.iloc[-1]
-    tests = [(str(e), g["time"].min(), k, g) for e, g in ev.trusted(ev.readings).groupby(
-        "episode_id", sort=False) if (k := _k(g)) is not None and pd.notna(g["time"].min())]
-    after = [t for t in tests if rep["date_end"] + pd.Timedelta(days=1) <= t[1] < said]
-    before = [t for t in tests if t[1] < rep["date_start"]]
+    fits = episodes.fit_episodes(episodes.trusted_readings(ev.record, ev.judgements.grades))
+    sc = episodes.sealing_comparison(fits, ev.record.events, str(rep["event_id"])) if len(
+        fits) else None
     m = Measured(evidence=ev.rows(fig.iloc[:1]) + ev.rows(reps.iloc[-1:]), numbers={
         "repair": _when(rep["date_start"], rep["date_end"]), "statement": _g(said)})
-    if not after or not before:
-        side = "before the sealing" if after else "between the sealing and the statement"
-        m.missing = (f"no pressure test lies {side} (sealing {m.numbers['repair']}, "
-                     f"statement {m.numbers['statement']})")
+    if sc is None or sc.ratio is None or not fits.set_index("episode_id").loc[
+            sc.after_id, "first_time"] < said:
+        m.missing = (f"no pressure test lies between the sealing {m.numbers['repair']} and "
+                     f"the statement {m.numbers['statement']}, with one before the sealing")
         return m
-    b, aa = max(before, key=lambda t: t[1]), min(after, key=lambda t: t[1])
-    rr = rate_ratio(aa[2][0], aa[2][2], b[2][0], b[2][2], a_point=aa[2][1], b_point=b[2][1])
-    m.value, m.grades = (rr.low, rr.point, rr.high), [f["grade_best"]]
-    m.numbers.update(before=b[0], after=aa[0], k_ratio_low=rr.low, k_ratio_high=rr.high)
-    m.evidence += ev.rows(pd.concat([aa[3], b[3]]))
+    lo, pt, hi = 1 / sc.ratio.high, 1 / sc.ratio.point, 1 / sc.ratio.low
+    used = ev.trusted(ev.readings[ev.readings["episode_id"].isin([sc.before[-1], sc.after_id])])
+    m.value, m.grades, m.evidence = (lo, pt, hi), [f["grade_best"]], m.evidence + ev.rows(used)
+    m.numbers.update(before=sc.before[-1], after=sc.after_id, k_ratio_low=lo, k_ratio_high=hi)
     return m
 
 

@@ -1,10 +1,8 @@
 """The claims table (``data/claims.csv``): each claim's words, measure and band, as data.
 
-A claim asserts a *band*: ``[band_low, band_high]`` in ``band_unit`` (``date`` bounds are
-``YYYY-MM-DD``; empty is unbounded), optionally a loose band ``[loose_low, loose_high]``
-within which it is supported with caveats, or a category (``band_category``).
-:func:`rule_text` writes the rule a reader sees from the band, so the words cannot drift from
-:func:`prkanalysis.claims.evaluate.judge`.
+A band is ``[band_low, band_high]`` in ``band_unit`` (dates ``YYYY-MM-DD``; empty is
+unbounded), optionally a loose band, or a category. :func:`rule_text` writes the rule from
+the band, so the words cannot drift from :func:`prkanalysis.claims.evaluate.judge`.
 """
 
 from __future__ import annotations
@@ -57,6 +55,16 @@ class Claim:
     rationale: str
 
 
+def _bound(cell: dict[str, str], col: str, default: float, row: int) -> Any:
+    try:
+        s = cell[col]
+        return default if not s else pd.Timestamp(s) if cell["band_unit"] == "date" else float(s)
+    except (KeyError, ValueError):
+        raise DataValidationError("band bound missing or not a number (a date if band_unit is "
+                                  "'date')", file=_FILE, row=row, column=col,
+                                  value=cell.get(col)) from None
+
+
 def claims_table(record: Any) -> list[Claim]:
     """Parse the record's ``claims`` table; a bad cell names file, row and column."""
     try:
@@ -66,28 +74,15 @@ def claims_table(record: Any) -> list[Claim]:
                                   "resource of its datapackage.json)", file=_FILE) from None
     out = []
     for i, row in enumerate(frame.to_dict("records"), 1):
-        cell = {k: "" if pd.isna(v) else str(v).strip() for k, v in row.items()}
-        unit = cell.get("band_unit", "")
-
-        def bound(col: str, default: float, i: int = i, unit: str = unit,
-                  cell: dict[str, str] = cell) -> Any:
-            try:
-                s = cell[col]
-                return default if not s else pd.Timestamp(s) if unit == "date" else float(s)
-            except (KeyError, ValueError):
-                raise DataValidationError("band bound missing or not a " + (
-                    "date" if unit == "date" else "number"), file=_FILE, row=i, column=col,
-                    value=cell.get(col)) from None
-
-        args = dict(p.split("=", 1) for p in cell.get("measure_args", "").split(";")
-                    if "=" in p)
-        loose = (bound("loose_low", -math.inf), bound("loose_high", math.inf))
-        band = Band(bound("band_low", -math.inf), bound("band_high", math.inf), unit,
-                    None if loose == (-math.inf, math.inf) else loose,
-                    cell.get("band_category", ""))
-        out.append(Claim(cell["claim_id"], cell["claim"], cell["source_ids"], cell["measure"],
-                         {k.strip(): v.strip() for k, v in args.items()}, band,
-                         cell["caveat"], cell["rationale"]))
+        c = {str(k): "" if pd.isna(v) else str(v).strip() for k, v in row.items()}
+        loose = (_bound(c, "loose_low", -math.inf, i), _bound(c, "loose_high", math.inf, i))
+        band = Band(_bound(c, "band_low", -math.inf, i), _bound(c, "band_high", math.inf, i),
+                    c["band_unit"], None if loose == (-math.inf, math.inf) else loose,
+                    c.get("band_category", ""))
+        args = (p.split("=", 1) for p in c.get("measure_args", "").split(";") if "=" in p)
+        out.append(Claim(c["claim_id"], c["claim"], c["source_ids"], c["measure"],
+                         {k.strip(): v.strip() for k, v in args}, band, c["caveat"],
+                         c["rationale"]))
     return out
 
 

@@ -24,7 +24,7 @@ def timeline(record: Any = None, params: ClaimParams | None = None, *, start: An
         Long table ``as_of``, ``claim_id``, ``verdict``, ``caveat``, dates ascending.
     """
     p, rec = ClaimParams.build(params, **overrides), _load(record)
-    days = ([as_of_day(d, "dates") for d in dates] if dates is not None
+    days = ([as_of_day(d) for d in dates] if dates is not None
             else evidence_dates(rec, start))
     return pd.DataFrame([{"as_of": d, "claim_id": r.claim_id, "verdict": r.verdict,
                           "caveat": r.caveat} for d in days for r in evaluate_all(rec, p, as_of=d)],
