@@ -64,7 +64,25 @@ class InsufficientDataError(PrkError, ValueError):
 
 
 class TelemetryError(PrkError, ValueError):
-    """Telemetry input is malformed (bad clock, unknown channel, unparseable line)."""
+    """Telemetry input is malformed (bad clock, unknown channel, unparseable line).
+
+    The message names the file, line/row and column in words; the same places are kept
+    as attributes when the raiser gives them (``None`` otherwise).
+
+    Args:
+        message: What is wrong, where.
+        file: The file name, if the error is about one.
+        row: 1-based line (text files) or row number.
+        column: The column (``"hours"``, ``"value"`` ...).
+    """
+
+    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
+                 column: str | None = None) -> None:
+        self.message = message
+        self.file = file
+        self.row = row
+        self.column = column
+        super().__init__(message)
 
 
 class ArgumentError(InsufficientDataError):
@@ -78,16 +96,20 @@ class ArgumentError(InsufficientDataError):
         value: The value given.
         accepted: The accepted range or kinds, in words (``"an integer in [2, 98]"``).
         hint: An optional sentence on how to fix the call.
+        type_name: The type shown (default: ``type(value).__name__``); when given,
+            ``value`` is a preview printed as is (not ``repr``).
     """
 
-    def __init__(self, name: str, value: object, accepted: str, hint: str = "") -> None:
+    def __init__(self, name: str, value: object, accepted: str, hint: str = "", *,
+                 type_name: str | None = None) -> None:
         self.name = name
         self.value = value
         self.accepted = accepted
-        shown = repr(value)
+        shown = str(value) if type_name is not None else repr(value)
         if len(shown) > 80:
             shown = shown[:77] + "..."
-        text = f"argument {name!r} = {shown} ({type(value).__name__}): accepted {accepted}"
+        kind = type_name or type(value).__name__
+        text = f"argument {name!r} = {shown} ({kind}): accepted {accepted}"
         if hint:
             text += f"; {hint}"
         super().__init__(text)

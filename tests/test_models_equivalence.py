@@ -92,7 +92,7 @@ def test_asymmetric_margins() -> None:
 
 
 def test_bad_input() -> None:
-    with pytest.raises(InsufficientDataError, match="low < upp"):
+    with pytest.raises(InsufficientDataError, match="'upp' = -1 .*above low"):
         tost_mean([1, 2, 3], 1, -1)
     with pytest.raises(InsufficientDataError, match="NaN"):
         tost_mean([1, np.nan, 3], -1, 1)
@@ -100,3 +100,17 @@ def test_bad_input() -> None:
         tost_slope([1, 2, 3], [1, 2, 3.5], -0.1)
     with pytest.raises(InsufficientDataError, match="standard error"):
         tost_from_estimate(0, 0, -1, 1)
+    with pytest.raises(InsufficientDataError, match="'x'.*numbers"):
+        tost_mean(["a", "b", "c"], -1, 1)
+    with pytest.raises(InsufficientDataError, match="'alpha'"):
+        tost_slope([1, 2, 3, 4], [1, 2, 3.5, 3], 0.1, alpha=0.7)
+
+
+def test_degenerate_series_are_no_variation_not_equivalence() -> None:
+    # a constant series (a frozen gauge) has no standard error: never "equivalent, p = 0"
+    t = np.arange(30.0)
+    for y in (np.full(30, 733.0), 2.0 + 0.5 * t):  # constant; exactly linear
+        with pytest.raises(InsufficientDataError, match="no variation"):
+            tost_slope(t, y, 0.05)
+    with pytest.raises(InsufficientDataError, match="no variation"):
+        tost_mean(np.full(12, 101.3), -1, 1)

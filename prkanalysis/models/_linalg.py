@@ -74,13 +74,14 @@ def _reject_datetimes(obj: object, name: str) -> None:
         raise ArgumentError(
             name, _preview(obj), "numbers",
             "datetimes are not converted silently: pass elapsed time in a unit you name, "
-            "e.g. (t - t[0]) / pd.Timedelta(days=1)")
+            "e.g. (t - t[0]) / pd.Timedelta(days=1)", type_name=type(obj).__name__)
     if isinstance(obj, pd.DataFrame):
         for col in obj.columns:
             if _is_datetime_like(obj[col]):
                 raise ArgumentError(
                     f"{name}[{col!r}]", _preview(obj[col]), "numbers",
-                    "pass elapsed time, e.g. (t - t[0]) / pd.Timedelta(days=1)")
+                    "pass elapsed time, e.g. (t - t[0]) / pd.Timedelta(days=1)",
+                    type_name="datetime column")
 
 
 def _preview(obj: object) -> object:
@@ -102,9 +103,9 @@ def _check_order(obj: object, name: str) -> None:
     except (TypeError, IndexError):
         where = "not monotonic"
     raise ArgumentError(
-        name, f"<{type(obj).__name__} with unsorted index>", "a series in time order",
-        f"its index is not increasing ({where}); sort it first (y.sort_index()): the "
-        "test reads the series in row order")
+        name, "<unsorted index>", "a series in time order",
+        f"its index is not increasing ({where}); sort it first (y.sort_index()): the test "
+        "reads the series in row order", type_name=type(obj).__name__)
 
 
 def as_count(value: Any, name: str, lo: int, hi: int | None = None) -> int:
@@ -225,7 +226,8 @@ def as_response(
     try:
         arr = np.asarray(y, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise InsufficientDataError(f"{name}: cannot be read as numbers ({exc})") from None
+        raise InsufficientDataError(
+            f"argument {name!r} cannot be read as numbers ({exc})") from None
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
     if arr.ndim != 1:
@@ -277,11 +279,12 @@ def as_design(
         if (isinstance(y, pd.Series) and isinstance(X, (pd.Series, pd.DataFrame))
                 and not y.index.equals(X.index)):
             raise ArgumentError("X", "<pandas object with another index>",
-                                "the same index as y", "align them first (X.loc[y.index])")
+                                "the same index as y", "align them first (X.loc[y.index])",
+                                type_name=type(X).__name__)
     try:
         XX = np.asarray(X, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise InsufficientDataError(f"X: cannot be read as numbers ({exc})") from None
+        raise InsufficientDataError(f"argument 'X' cannot be read as numbers ({exc})") from None
     if XX.ndim == 1:
         XX = XX[:, None]
     if XX.ndim != 2:

@@ -208,11 +208,11 @@ def _prepare(y: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, floa
 #: Largest n for :func:`segment_rss_matrix`, which returns the full (n + 1)^2 matrix
 #: (20 000 -> 3.2 GB of float64). :func:`breakpoints` never builds that matrix.
 MAX_RSS_MATRIX_N = 20_000
-#: Largest n for :func:`breakpoints`. Memory is O(n x max_breaks) at any n, but the exact
-#: dynamic programme takes time proportional to n^2 / 2 segments (about 30 s at n = 1e5
-#: with k = 1 on one core; see ``benchmarks/breaks_bench.py``). Above this limit, thin or
-#: aggregate the series first.
-MAX_BREAKPOINTS_N = 200_000
+#: Largest n for :func:`breakpoints`. Memory is O(n x max_breaks) at any n (about 46 MiB
+#: at n = 1e5), but the exact dynamic programme visits every one of the ~n^2/2 segments:
+#: n = 1e5 takes one to three minutes with k = 1 (``benchmarks/breaks_bench.py``). Above
+#: this limit, thin or aggregate the series first.
+MAX_BREAKPOINTS_N = 100_000
 #: Memory budget of one block of segment RSS rows (float64 elements, k x k solves included).
 BLOCK_ELEMENTS = 4_000_000
 
@@ -261,22 +261,24 @@ def _rss_block(cum: _Cum, starts: np.ndarray, h: int) -> tuple[int, np.ndarray]:
     j0 = int(st[0]) + h if st.size else n + 1
     if j0 > n:
         return n + 1, np.empty((st.size, 0))
-    cols = np.arange(j0, n + 1)
     A = cum.qq[None, j0:] - cum.qq[st][:, None]
     b = cum.qe[None, j0:] - cum.qe[st][:, None]
     c = cum.ee[None, j0:] - cum.ee[st][:, None]
     if k == 1:
         with np.errstate(divide="ignore", invalid="ignore"):
-            fit = b[..., 0] ** 2 / A[..., 0, 0]
+            fit = np.square(b[..., 0])
+            fit /= A[..., 0, 0]
     else:
         try:
             sol = np.linalg.solve(A, b[..., None])[..., 0]
         except np.linalg.LinAlgError:
             sol = (np.linalg.pinv(A, rcond=1e-12) @ b[..., None])[..., 0]
         fit = np.einsum("rjk,rjk->rj", b, sol)
-    rss = np.maximum(c - fit, 0.0) * cum.scale2
-    if st.size > 1:
-        rss[cols[None, :] < st[:, None] + h] = np.inf
+    rss = np.subtract(c, fit, out=c)
+    np.maximum(rss, 0.0, out=rss)
+    rss *= cum.scale2
+    for r in range(1, st.size):  # segments shorter than h: a small triangle at the left
+        rss[r, : int(st[r]) - int(st[0])] = np.inf
     return j0, rss
 
 
@@ -927,7 +929,7 @@ def breakpoints(
         raise ArgumentError(
             "y", f"<{n} observations>", f"at most MAX_BREAKPOINTS_N = {MAX_BREAKPOINTS_N} "
             "observations", "the exact programme's time grows as n^2: thin or aggregate "
-            "the series first")
+            "the series first", type_name="series")
     if max_breaks is not None:
         max_breaks = as_count(max_breaks, "max_breaks", 0)
     hh = _min_size(h, n, "h")

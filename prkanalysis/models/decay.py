@@ -44,6 +44,7 @@ Information criteria follow :mod:`prkanalysis.models.regression` (Gaussian likel
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,6 +55,13 @@ import pandas as pd
 from scipy import stats
 
 from prkanalysis.errors import InsufficientDataError
+from prkanalysis.models._linalg import (
+    EXACT_FIT_RTOL,
+    _reject_datetimes,
+    as_real,
+    is_exact_fit,
+    require_variation,
+)
 from prkanalysis.models.regression import NLSResult, nls_fit, ols_fit
 from prkanalysis.units import TIME
 
@@ -352,9 +360,17 @@ def fit_decay(
     """
     if model not in MODELS:
         raise InsufficientDataError(f"unknown decay model {model!r}; choose one of {MODELS}")
+    _reject_datetimes(t, "t")
+    _reject_datetimes(p, "p")
+    as_real(alpha, "alpha", 0.0, 1.0, lo_open=True, hi_open=True)
     tv = _to_days(t, t_unit)
-    pv = np.asarray(p, dtype=float)
+    try:
+        pv = np.asarray(p, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise InsufficientDataError(f"argument 'p' cannot be read as numbers ({exc})") from None
     _validate(tv, pv)
+    if pv.size > 2:  # a frozen gauge: every reading the same
+        require_variation(float(np.sum((pv - pv.mean()) ** 2)), pv, "a constant pressure")
     t0 = tv[0]
     tv = tv - t0
     n = tv.size
@@ -387,13 +403,14 @@ def fit_decay(
         if model != "exponential":
             raise InsufficientDataError("method 'loglinear' applies to the exponential model")
         res = ols_fit(np.log(pv), tv, cov=cov, maxlags=maxlags, names=["t"])
+        exact = is_exact_fit(res.rss, np.log(pv))
         k = -res.param("t")
         se = res.se("t")
         lo, hi = res.conf_int("t", alpha)
         ci = (-hi, -lo)
         hl, hl_ci = _half_life(k, ci)
         p0 = math.exp(res.param("const"))
-        return DecayFit(
+        return _no_interval_if(exact, DecayFit(
             model="exponential", method="loglinear", n=n, k_per_day=k, k_se=se, k_ci=ci,
             half_life_days=hl, half_life_ci=hl_ci, p0_mmhg=p0,
             params=(("ln_p0", res.param("const"), res.se("const")), ("k", k, se)),
@@ -401,7 +418,7 @@ def fit_decay(
             interval_method=f"Wald ({'t' if res.use_t else 'normal'}, {res.cov_type})",
             alpha=alpha,
             note="information criteria are on ln p and not comparable with NLS fits on p",
-        )
+        ))
     if method != "nls":
         raise InsufficientDataError(f"argument 'method' must be 'nls' or 'loglinear', "
                                     f"got {method!r}")
@@ -411,6 +428,8 @@ def fit_decay(
                                     "readings")
     p_ref = float(pv[0])
     res_n = _best_nls(model, tv, pv, p_ref)
+    # with df 0 the fit is exact by construction (noted below)
+    exact = res_n.df_resid > 0 and is_exact_fit(res_n.rss, pv)
     k = res_n.param("k")
     se = res_n.se("k")
     ci = res_n.conf_int("k", alpha)
@@ -427,14 +446,27 @@ def fit_decay(
         m = res_n.param("m")
         extras = [("m", m), ("p_ref_mmhg", p_ref),
                   ("k_at_last_per_day", k * (float(pv[-1]) / p_ref) ** m)]
-    return DecayFit(
+    return _no_interval_if(exact, DecayFit(
         model=model, method="nls", n=n, k_per_day=k, k_se=se, k_ci=ci,
         half_life_days=hl, half_life_ci=hl_ci, p0_mmhg=res_n.param("p0"),
         params=tuple(zip(res_n.names, res_n.params, res_n.bse, strict=True)),
         extras=tuple(extras), rss=res_n.rss, df_resid=res_n.df_resid,
         aic=res_n.aic, aicc=res_n.aicc, bic=res_n.bic,
         interval_method="Wald (t, NLS)", alpha=alpha, note=note,
-    )
+    ))
+
+
+def _no_interval_if(exact: bool, fit: DecayFit) -> DecayFit:
+    """An exact fit (noiseless readings) keeps its point values but has no interval."""
+    if not exact:
+        return fit
+    nan2 = (math.nan, math.nan)
+    return dataclasses.replace(
+        fit, k_se=math.nan, k_ci=nan2, half_life_ci=nan2,
+        interval_method="none: no variation",
+        note=("no variation: the curve fits the readings exactly (residual RMS <= "
+              f"{EXACT_FIT_RTOL:g} x max), so there is no noise to measure k's "
+              "uncertainty; no interval"))
 
 
 def akaike_weights(values: Sequence[float] | npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:

@@ -28,7 +28,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
-from prkanalysis.errors import InsufficientDataError
+from prkanalysis.errors import ArgumentError, InsufficientDataError
+from prkanalysis.models._linalg import as_real, as_response, require_variation
 from prkanalysis.models.regression import ols_fit
 
 __all__ = [
@@ -171,6 +172,14 @@ def tost_from_estimate(
                       distribution="normal" if math.isinf(df) else "t")
 
 
+def _margins(low: object, upp: object) -> tuple[float, float]:
+    lo = as_real(low, "low")
+    hi = as_real(upp, "upp")
+    if not lo < hi:
+        raise ArgumentError("upp", upp, f"a number above low = {lo:g}")
+    return lo, hi
+
+
 def tost_mean(x: npt.ArrayLike, low: float, upp: float, alpha: float = 0.05) -> TostResult:
     """TOST that the mean of ``x`` lies in ``(low, upp)`` (one-sample t, ``df = n - 1``).
 
@@ -188,11 +197,9 @@ def tost_mean(x: npt.ArrayLike, low: float, upp: float, alpha: float = 0.05) -> 
         >>> r.equivalent, round(r.pvalue, 6)
         (True, 0.000115)
     """
-    xv = np.asarray(x, dtype=float).ravel()
-    if xv.size < 2:
-        raise InsufficientDataError(f"tost_mean needs at least two observations, got {xv.size}")
-    if not np.all(np.isfinite(xv)):
-        raise InsufficientDataError("argument 'x' contains NaN or infinite values")
+    xv = as_response(np.ravel(x) if np.ndim(x) > 1 else x, "x", min_len=2)
+    low, upp = _margins(low, upp)
+    require_variation(float(np.sum((xv - xv.mean()) ** 2)), xv, "the mean")
     se = float(np.std(xv, ddof=1) / math.sqrt(xv.size))
     return tost_from_estimate(float(xv.mean()), se, low, upp, df=xv.size - 1, alpha=alpha,
                               what="mean")
@@ -230,13 +237,17 @@ def tost_slope(
         True
     """
     if isinstance(delta, (tuple, list, np.ndarray)):
-        low, upp = float(delta[0]), float(delta[1])
+        if len(delta) != 2:
+            raise ArgumentError("delta", delta, "a positive number or a (low, upp) pair")
+        low, upp = _margins(delta[0], delta[1])
     else:
-        d = float(delta)  # type: ignore[arg-type]
-        if not d > 0:
-            raise InsufficientDataError(f"argument 'delta' must be positive, got {delta!r}")
+        d = as_real(delta, "delta", 0.0, lo_open=True)
         low, upp = -d, d
-    res = ols_fit(y, x, cov=cov, maxlags=maxlags, names=["slope"])
+    as_real(alpha, "alpha", 0.0, 0.5, lo_open=True, hi_open=True)
+    yv = as_response(y, "y", min_len=3)
+    res = ols_fit(yv, as_response(x, "x", min_len=3), cov=cov, maxlags=maxlags,
+                  names=["slope"])
+    require_variation(res.rss, yv, "the straight line")
     df = res.df_t  # the package's t convention (regression module docstring)
     return tost_from_estimate(res.param("slope"), res.se("slope"), low, upp, df=df,
                               alpha=alpha, what="slope")

@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from prkanalysis.errors import InsufficientDataError
+from prkanalysis.models._linalg import _reject_datetimes, require_variation
 from prkanalysis.models.equivalence import TostResult, tost_from_estimate
 from prkanalysis.models.regression import ols_fit
 
@@ -141,14 +142,20 @@ def growth_rate(
         >>> g.verdict, round(g.doubling_time, 2)
         ('growth', 1.01)
     """
-    tv = np.asarray(t, dtype=float)
-    yv = np.asarray(y, dtype=float)
+    _reject_datetimes(t, "t")
+    _reject_datetimes(y, "y")
+    try:
+        tv = np.asarray(t, dtype=float)
+        yv = np.asarray(y, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise InsufficientDataError(f"arguments 't' and 'y' must be numbers ({exc})") from None
     if yv.size < 3:
         raise InsufficientDataError(f"growth_rate needs at least three points, got {yv.size}")
     if not np.all(np.isfinite(yv)) or np.any(yv <= 0):
         raise InsufficientDataError("argument 'y' must be finite and positive for a log-linear "
                                     "growth rate")
     res = ols_fit(np.log(yv), tv, cov=cov, maxlags=maxlags, names=["t"])
+    require_variation(res.rss, np.log(yv), "the log-linear line")
     r, se = res.param("t"), res.se("t")
     lo, hi = res.conf_int("t", alpha)
     detectable = lo > 0 or hi < 0

@@ -37,6 +37,7 @@ import statsmodels.api as sm
 from scipy import optimize, stats
 
 from prkanalysis.errors import InsufficientDataError
+from prkanalysis.models._linalg import _reject_datetimes
 
 __all__ = [
     "NLSResult",
@@ -103,6 +104,7 @@ def hac_df(nobs: int, maxlags: int, df_resid: int) -> float:
 
 
 def _as_1d(values: ArrayLike, name: str) -> npt.NDArray[np.float64]:
+    _reject_datetimes(values, name)  # no silent nanoseconds: elapsed time must be numbers
     try:
         arr = np.asarray(values, dtype=float)
     except (TypeError, ValueError) as exc:
@@ -236,11 +238,12 @@ def ols_fit(
         (1.0044, 4)
     """
     yv = _as_1d(y, "y")
+    _reject_datetimes(X, "X")
     if isinstance(X, pd.DataFrame):
         cols = [str(c) for c in X.columns]
-        xm = X.to_numpy(dtype=float)
+        xm = np.asarray(_as_1d(X.to_numpy(), "X").reshape(X.shape), dtype=float)
     else:
-        xm = np.asarray(X, dtype=float)
+        xm = _as_1d(X, "X").reshape(np.shape(X))
         if xm.ndim == 1:
             xm = xm[:, None]
         cols = [f"x{i + 1}" for i in range(xm.shape[1])]

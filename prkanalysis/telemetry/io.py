@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from prkanalysis.errors import TelemetryError
-from prkanalysis.telemetry.schema import COLUMNS, make_frame, validate_schema
+from prkanalysis.telemetry.schema import COLUMNS, UNITS, make_frame, validate_schema
 
 DayConvention = Literal["gmt_doy", "elapsed"]
 
@@ -129,8 +129,12 @@ def read_isslive(
         A long telemetry table (``df.attrs["source"]`` holds the file name).
 
     Raises:
-        TelemetryError: empty file; a malformed line (names file, 1-based line number and
-            column ``hours`` or ``value``); unit not inferable.
+        TelemetryError: empty file; a NUL byte; a malformed line (names file, 1-based line
+            number and column ``hours`` or ``value``); an hour outside ``year`` (negative,
+            or past the year's end under ``day_convention``); values that switch unit
+            mid-file (:func:`check_one_unit`); unit not inferable; ``year``,
+            ``day_convention`` or ``unit`` outside their accepted values. The error
+            carries ``.file``, ``.row`` (the line) and ``.column``.
 
     Example:
         >>> from prkanalysis.config import FIXTURES_DIR
@@ -142,7 +146,16 @@ def read_isslive(
     name = path.name
     if not path.is_file():
         raise TelemetryError(f"file {name}: not found ({path})")
-    hours, values = _parse_two_columns(path.read_text(encoding="utf-8", errors="replace"), name)
+    year = _year(year)
+    if day_convention not in ("gmt_doy", "elapsed"):
+        raise TelemetryError(
+            f"argument 'day_convention' = {day_convention!r}: accepted 'gmt_doy' or 'elapsed'")
+    if unit is not None and unit not in UNITS:
+        raise TelemetryError(f"argument 'unit' = {unit!r}: accepted one of {sorted(UNITS)}")
+    hours, values, lines = _parse_two_columns(
+        path.read_text(encoding="utf-8", errors="replace"), name)
+    _check_hours(hours, lines, year, day_convention, name)
+    check_one_unit(values, source=f"file {name}", lines=lines, file=name)
     ch = channel if channel is not None else path.name.split("_")[0].split(".")[0]
     u = unit if unit is not None else infer_unit(values, source=f"file {name}")
     df = make_frame(isslive_hours_to_ns(hours, year, day_convention), ch, values, u)
@@ -151,13 +164,31 @@ def read_isslive(
     return validate_schema(df, extra_channels=(ch,), allow_nan=True, source=f"file {name}")
 
 
-def _parse_two_columns(text: str, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Parse ``<number> <number>`` lines; raise naming the first bad line and column."""
+def _year(year: object) -> int:
+    if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or not (
+            1970 <= int(year) <= 2100):
+        raise TelemetryError(
+            f"argument 'year' = {year!r} ({type(year).__name__}): accepted an integer year "
+            "in [1970, 2100]")
+    return int(year)
+
+
+def _parse_two_columns(text: str, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Parse ``<number> <number>`` lines; raise naming the first bad line and column.
+
+    Returns:
+        ``(hours, values, line_numbers)`` (1-based file lines of the samples).
+    """
+    if "\x00" in text:
+        nul_line = text[: text.index("\x00")].count("\n") + 1
+        raise TelemetryError(f"file {name}, line {nul_line}: NUL byte (not a text recording)",
+                             file=name, row=nul_line)
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
-        raise TelemetryError(f"file {name}: empty file, no sample")
+        raise TelemetryError(f"file {name}: empty file, no sample", file=name)
     hours = np.empty(len(lines))
     values = np.empty(len(lines))
+    linenos = np.empty(len(lines), dtype=np.int64)
     n = 0
     for lineno, line in enumerate(lines, start=1):
         fields = line.split()
@@ -167,22 +198,98 @@ def _parse_two_columns(text: str, name: str) -> tuple[np.ndarray, np.ndarray]:
             col = "value" if len(fields) == 1 else "(extra field)"
             raise TelemetryError(
                 f"file {name}, line {lineno}, column {col!r}: expected '<hours> <value>', "
-                f"got {line!r}"
+                f"got {line[:80]!r}", file=name, row=lineno, column=col
             )
         for j, col in enumerate(("hours", "value")):
             try:
                 x = float(fields[j])
             except ValueError:
                 raise TelemetryError(
-                    f"file {name}, line {lineno}, column {col!r}: not a number: {fields[j]!r}"
+                    f"file {name}, line {lineno}, column {col!r}: not a number: "
+                    f"{fields[j][:40]!r}", file=name, row=lineno, column=col
                 ) from None
             if not np.isfinite(x) and col == "hours":
                 raise TelemetryError(
-                    f"file {name}, line {lineno}, column 'hours': not finite: {fields[j]!r}"
+                    f"file {name}, line {lineno}, column 'hours': not finite: {fields[j]!r}",
+                    file=name, row=lineno, column="hours"
                 )
             (hours if j == 0 else values)[n] = x
+        linenos[n] = lineno
         n += 1
-    return hours[:n], values[:n]
+    return hours[:n], values[:n], linenos[:n]
+
+
+def _check_hours(hours: np.ndarray, lines: np.ndarray, year: int,
+                 day_convention: DayConvention, name: str) -> None:
+    """Hours must fall inside the stated year (ISS Live stamps carry no year)."""
+    days = 366 if pd.Timestamp(year=year, month=1, day=1).is_leap_year else 365
+    lo, hi = (24.0, 24.0 * (days + 1)) if day_convention == "gmt_doy" else (0.0, 24.0 * days)
+    bad = (hours < lo) | (hours >= hi)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise TelemetryError(
+            f"file {name}, line {int(lines[i])}, column 'hours': {hours[i]:g} h is outside "
+            f"the year {year} (accepted [{lo:g}, {hi:g}) h for day_convention="
+            f"{day_convention!r}); a negative or too large hour is not a time of that year",
+            file=name, row=int(lines[i]), column="hours")
+
+
+def unit_classes(values: np.ndarray) -> np.ndarray:
+    """Per sample, the index in :data:`UNIT_RANGES` whose range holds it (-1: none).
+
+    Example:
+        >>> unit_classes(np.array([742.0, 14.6, 3.0])).tolist()
+        [0, 1, -1]
+    """
+    v = np.asarray(values, dtype=np.float64)
+    out = np.full(v.shape, -1, dtype=np.int64)
+    for j, (lo, hi) in enumerate(UNIT_RANGES.values()):
+        out[(v >= lo) & (v <= hi)] = j
+    return out
+
+
+#: Consecutive samples in another unit's range that make a unit switch (not a glitch).
+SWITCH_RUN = 3
+
+
+def check_one_unit(values: np.ndarray, *, source: str, lines: np.ndarray | None = None,
+                   file: str | None = None) -> None:
+    """Refuse a series whose values move from one unit's range to another's mid-file.
+
+    A run of :data:`SWITCH_RUN` or more consecutive samples in the range of a unit other
+    than the one the series starts in (:data:`UNIT_RANGES`: mmHg 600-800, psi 10-16) is a
+    change of unit (a recorder relabelled, two files joined), which a single ``unit``
+    label would hide. Single out-of-range samples are left to cleaning (glitches).
+
+    Raises:
+        TelemetryError: Naming the source, the line (or row) where the switch starts, and
+            both units.
+
+    Example:
+        >>> check_one_unit(np.array([742.0, 741.9, 14.3, 742.1]), source="f")  # a glitch
+    """
+    cls = unit_classes(values)
+    known = np.flatnonzero(cls >= 0)
+    if known.size == 0:
+        return
+    first = int(cls[known[0]])
+    other = (cls >= 0) & (cls != first)
+    if not other.any():
+        return
+    # start of a run of >= SWITCH_RUN consecutive samples in another unit
+    run = np.convolve(other.astype(np.int64), np.ones(SWITCH_RUN, dtype=np.int64), "valid")
+    hits = np.flatnonzero(run >= SWITCH_RUN)
+    if hits.size == 0:
+        return
+    i = int(hits[0])
+    names = list(UNIT_RANGES)
+    where = f"line {int(lines[i])}" if lines is not None else f"row {i}"
+    raise TelemetryError(
+        f"{source}, {where}, column 'value': the values switch from {names[first]} "
+        f"(about {float(np.median(values[cls == first])):g}) to {names[int(cls[i])]} "
+        f"({float(values[i]):g}) and stay there; one file must hold one unit: split it at "
+        "the switch and read each part with its unit",
+        file=file, row=int(lines[i]) if lines is not None else i, column="value")
 
 
 Layout = Literal["long", "iss_dashboard", "wide", "parquet"]
@@ -321,6 +428,8 @@ def _wide_from_raw(
         if col == tcol:
             continue
         v = _numbers(raw[col], name, str(col))
+        check_one_unit(v, source=f"file {name}, column {col!r}",
+                       lines=np.arange(2, v.size + 2), file=name)  # line 1 is the header
         ch = (channels or {}).get(str(col), str(col).strip())
         if isinstance(units, str):
             u = units
