@@ -92,7 +92,7 @@ def test_asymmetric_margins() -> None:
 
 
 def test_bad_input() -> None:
-    with pytest.raises(InsufficientDataError, match="'upp' = -1 .*above low"):
+    with pytest.raises(InsufficientDataError, match=r"'upp' = -1 .*above low"):
         tost_mean([1, 2, 3], 1, -1)
     with pytest.raises(InsufficientDataError, match="NaN"):
         tost_mean([1, np.nan, 3], -1, 1)
@@ -100,7 +100,7 @@ def test_bad_input() -> None:
         tost_slope([1, 2, 3], [1, 2, 3.5], -0.1)
     with pytest.raises(InsufficientDataError, match="standard error"):
         tost_from_estimate(0, 0, -1, 1)
-    with pytest.raises(InsufficientDataError, match="'x'.*numbers"):
+    with pytest.raises(InsufficientDataError, match=r"'x'.*numbers"):
         tost_mean(["a", "b", "c"], -1, 1)
     with pytest.raises(InsufficientDataError, match="'alpha'"):
         tost_slope([1, 2, 3, 4], [1, 2, 3.5, 3], 0.1, alpha=0.7)
