@@ -1,8 +1,9 @@
 """The analyst's generic defaults, read once from ``data/judgements.csv``.
 
-Every chapter and the claims ledger take their default trusted grades, "about" widths, 2024
-ratio windows and tolerances from here, so one question gets one answer. The table has one
-row per judgement (``judgement_id``, ``name``, ``value``, ``unit``, ``applies_to``,
+Every chapter and the claims ledger take their default trusted grades, "about" widths and 2024
+ratio windows from here, so one question gets one answer (what a claim's own words allow, e.g.
+"about half a decade" = 4 to 6 years, is that claim's band in ``data/claims.csv``). The table
+has one row per judgement (``judgement_id``, ``name``, ``value``, ``unit``, ``applies_to``,
 ``rationale``, ``source_ids``); :func:`defaults` parses and validates it into a
 :class:`Defaults`.
 
@@ -49,9 +50,6 @@ _NAMES: dict[str, tuple[str, str]] = {
     "increase_end": ("date", "increase_end"),
     "baseline_days": ("days", "baseline_days"),
     "onset_slack_days": ("days", "onset_slack_days"),
-    "half_decade_years": ("years", "half_decade_years"),
-    "half_decade_tolerance_years": ("years", "half_decade_tolerance_years"),
-    "dated_max_period_days": ("days", "dated_max_period_days"),
 }
 
 
@@ -70,10 +68,6 @@ class Defaults:
         baseline_days: A baseline rate's period ends at most this many days before
             ``increase_start``.
         onset_slack_days: ... or at most this many days after it ("before the increase").
-        half_decade_years: "Half a decade" in years.
-        half_decade_tolerance_years: "About half a decade": accepted distance in years.
-        dated_max_period_days: A rate is a dated observation if its period is at most this
-            long.
     """
 
     grades: tuple[str, ...]
@@ -85,9 +79,6 @@ class Defaults:
     increase_end: str
     baseline_days: int
     onset_slack_days: int
-    half_decade_years: float
-    half_decade_tolerance_years: float
-    dated_max_period_days: int
 
     def replace(self, **changes: Any) -> Defaults:
         """A copy with some judgements changed (``None`` values are ignored).
