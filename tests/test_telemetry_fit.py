@@ -342,3 +342,22 @@ def test_fit_arrays_hac_equals_fit_segment_per_segment(ar_segments):
         one = fit_segment(t[m], y[m])
         for k in ("slope", "se", "df", "corr_time_s", "maxlags"):
             assert out[k][s] == one[k] or (np.isnan(out[k][s]) and np.isnan(one[k]))
+
+
+def test_andrews_bartlett_bandwidth_reference_values():
+    """methods-2 section 2.2 (Derived, single AR(1) series): S_T Bartlett for (rho, T)."""
+    from prkanalysis.telemetry.hac import bartlett_bandwidth_ar1
+
+    for rho, n, ref in ((0.5, 100, 6.4365), (0.9, 100, 23.789), (0.5, 1000, 13.867)):
+        assert bartlett_bandwidth_ar1(rho, n) == pytest.approx(ref, rel=1e-4)
+
+
+def test_bartlett_lrv_df_matches_simulated_variance():
+    """SIMULATED white noise: Var(LRV_hat)/LRV^2 is about (4/3) S/n, i.e. df = 1.5 n/S."""
+    from prkanalysis.telemetry.hac import bartlett_sum, lrv_df
+
+    rng = np.random.default_rng(12)
+    n, s = 2000, 20.0
+    est = np.array([bartlett_sum(rng.normal(size=n), s) / n for _ in range(600)])
+    rel_var = float(np.var(est))  # true LRV per sample is 1
+    assert rel_var == pytest.approx(2.0 / lrv_df(n, s), rel=0.2)

@@ -149,15 +149,28 @@ def efold_time(e: np.ndarray) -> float:
     return float(tau) if tau is not None else float(n - 2)
 
 
+def bartlett_bandwidth_ar1(rho: float, n: int) -> float:
+    """Andrews (1991) Bartlett bandwidth of one AR(1) series: ``1.1447 (alpha1 n)^(1/3)``.
+
+    ``alpha1 = 4 rho^2 / (1 - rho^2)^2`` (methods-2 section 2.2, single-series closed form).
+
+    Example (methods-2 section 2.2 table: rho = 0.5, T = 100):
+        >>> round(bartlett_bandwidth_ar1(0.5, 100), 4)
+        6.4365
+    """
+    alpha1 = 4.0 * rho * rho / (1.0 - rho * rho) ** 2
+    return float(1.1447 * (alpha1 * n) ** (1.0 / 3.0))
+
+
 def andrews_bartlett_bandwidth(v: np.ndarray) -> float:
     """Andrews (1991) AR(1) plug-in Bartlett bandwidth ``S`` (weights ``1 - j/S``), ``>= 1``.
 
-    ``r`` is the lag-1 OLS coefficient of the demeaned series (bounded to ``+-0.99``),
-    ``alpha1 = 4 r^2/(1 - r^2)^2``, ``S = 1.1447 (alpha1 n)^(1/3)``.
+    ``r`` is the lag-1 OLS coefficient of the demeaned series (bounded to ``+-0.99``), then
+    ``S = max(1, bartlett_bandwidth_ar1(r, n))``.
 
-    Example (methods-2 section 2.2: rho = 0.5, T = 100 gives S = 6.4365 for the population rho):
-        >>> round(1.1447 * (4 * 0.25 / 0.75**2 * 100) ** (1 / 3), 4)
-        6.4365
+    Example:
+        >>> round(andrews_bartlett_bandwidth(np.array([1.0, -1.0, 1.0, -1.0, 1.0])), 2)
+        10.53
     """
     n = v.size
     if n < 3:
@@ -167,8 +180,7 @@ def andrews_bartlett_bandwidth(v: np.ndarray) -> float:
     if not den > 0:
         return 1.0
     r = float(np.clip(_dot(a[1:], a[:-1]) / den, -0.99, 0.99))
-    alpha1 = 4.0 * r * r / (1.0 - r * r) ** 2
-    return float(max(1.0, 1.1447 * (alpha1 * n) ** (1.0 / 3.0)))
+    return max(1.0, bartlett_bandwidth_ar1(r, n))
 
 
 def bartlett_sum(v: np.ndarray, s: float) -> float:
