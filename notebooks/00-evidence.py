@@ -174,8 +174,8 @@ if len(gaps):
                         f" to {pd.Timestamp(longest['gap_to']):%b %Y}")
 else:
     longest_gap_days = None
-    longest_gap_text = (f"cannot be determined: fewer than two trusted rates have a start date "
-                        f"under grades {grades_text}")
+    longest_gap_text = (f"cannot be determined (fewer than two trusted rates have a start date "
+                        f"under grades {grades_text})")
 present.table(gaps.head(5), caption="The five longest silences between trusted rates.",
               units={"days": "days"}, sources=["leak_rates.csv"])
 

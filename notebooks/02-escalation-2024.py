@@ -98,9 +98,10 @@ if band["determined"]:
                     "consistent with doubling or less")
 else:
     ratio_band_text = "cannot be determined"
-    ratio_answer = (f"cannot be determined under grades {grades_text}: {count_word(n_base)} "
-                    f"dated baseline rate(s) and {count_word(n_after)} rate(s) in the window "
-                    "are trusted, and a ratio needs one of each")
+    ratio_answer = (f"cannot be determined under grades {grades_text}, which trust "
+                    f"{count_word(n_base)} dated baseline {'rate' if n_base == 1 else 'rates'} "
+                    f"and {count_word(n_after)} {'rate' if n_after == 1 else 'rates'} in the "
+                    "window; a ratio needs one of each")
 if feb_band["determined"]:
     feb_band_text = interval_text(feb_band["low"], feb_band["high"])
     feb_answer = (f"{count_word(feb_band['n_at_least_doubled'], capital=True)} of "
@@ -132,12 +133,16 @@ if len(ratios_raw):
 
 # %% [markdown]
 # With grades {eval}`grades_text`, "after" rates start {eval}`window_text` and a baseline's
-# period must end within {eval}`baseline_days_text` before the window. Together the ratios lie
-# between {eval}`ratio_band_text`: {eval}`ratio_answer`.
+# period must end within {eval}`baseline_days_text` before the window.
 #
-# **The February statement.** NASA said "doubled" in February, so the claim is tested on the
-# February rates alone: their ratios to the dated baseline lie between {eval}`feb_band_text`
-# ({eval}`feb_answer`).
+# - Every pair's ratio lies in: {eval}`ratio_band_text`.
+# - Did the rate double? {eval}`ratio_answer`.
+#
+# **The February statement.** NASA said "doubled" in February, so the claim (C3 in the ledger)
+# is tested on the February rates alone.
+#
+# - February ratios to the dated baseline: {eval}`feb_band_text`.
+# - Had it doubled by February? {eval}`feb_answer`.
 
 # %%
 undated = trusted[pd.to_datetime(trusted["period_start"], errors="coerce").isna()
@@ -159,8 +164,9 @@ undated_text = ", ".join(f'"{r.value_reported} {r.unit_reported}" ({r.rate_id})'
 allowance_row = trusted_row(rec.constants, "constant_id", ALLOWANCE_ID, "constants.csv")
 allowance = (lookup.constant_value(rec.constants, ALLOWANCE_ID, to_unit="kg/day")
              if allowance_row is not None else math.nan)
-allowance_text = (f"{fmt(allowance, 3)} kg/day" if allowance_row is not None
-                  else f"not trusted under grades {grades_text}")
+allowance_text = (f"{fmt(allowance, 3)} kg/day ({ALLOWANCE_ID})" if allowance_row is not None
+                  else f"cannot be determined: its source ({ALLOWANCE_ID}) is not trusted under "
+                       f"grades {grades_text}")
 if len(after):
     peak = after.loc[after["kg_per_day"].idxmax()]
     peak_kg_day, peak_rate_id = float(peak["kg_per_day"]), str(peak["rate_id"])
@@ -175,14 +181,15 @@ if len(after):
                           sources=[ALLOWANCE_ID, *vs_allow["rate_id"]]))
 else:
     peak_kg_day, peak_rate_id = math.nan, None
-    peak_text = f"cannot be determined: no trusted 2024 rate under grades {grades_text}"
+    peak_text = f"cannot be determined: no 2024 rate is trusted under grades {grades_text}"
 peak_multiple = peak_kg_day / allowance
 peak_multiple_text = (fmt(peak_multiple) if math.isfinite(peak_multiple)
                       else "cannot be determined")
 
 # %% [markdown]
-# The whole station may leak {eval}`allowance_text` by design. The highest 2024 rate is
-# {eval}`peak_text`; as a multiple of the allowance: {eval}`peak_multiple_text`.
+# - Design allowance of the whole station: {eval}`allowance_text`.
+# - Highest 2024 rate: {eval}`peak_text`.
+# - That rate as a multiple of the allowance: {eval}`peak_multiple_text`.
 
 # %% [markdown]
 # ## The reported reduction and the 5x5 rating
@@ -201,14 +208,15 @@ if third is not None and math.isfinite(peak_kg_day):
 else:
     post_repair = post_lo = post_hi = math.nan
     reduction_words = f"the reported reduction ({REDUCTION_ID})"
-    post_repair_text = (f"cannot be determined under grades {grades_text}: the reduction or "
-                        "the peak is not trusted")
-risk_text = (f"{risk['value_reported']} ({risk['refers_to']})" if risk is not None
-             else f"not trusted under grades {grades_text}")
+    post_repair_text = (f"cannot be determined: the reduction or the peak is not trusted under "
+                        f"grades {grades_text}")
+risk_text = (f"{risk['value_reported']} ({risk['refers_to']}; {RISK_ID})" if risk is not None
+             else f"cannot be determined: its source ({RISK_ID}) is not trusted under grades "
+                  f"{grades_text}")
 
 # %% [markdown]
-# Taking {eval}`reduction_words` off the peak leaves {eval}`post_repair_text`. The risk score:
-# {eval}`risk_text`.
+# - The peak less {eval}`reduction_words`: {eval}`post_repair_text`.
+# - The risk score: {eval}`risk_text`.
 #
 # **Caveat.** The post-repair figure is derived by us from the reported words and the April
 # peak; no post-repair rate was published by NASA.
@@ -267,7 +275,7 @@ if can_simulate:
                 "temperature drift mimicking small shifts")
 else:
     sim_text = (f"no simulation is run under grades {grades_text}: it is built from a trusted "
-                "baseline and a trusted February rate, and one of them is missing")
+                "baseline and a trusted 2024 rate, and one of them is missing")
 
 # %% [markdown]
 # {eval}`n_points_text` rates cannot date a break. If hatch-closed PrK pressure telemetry were
