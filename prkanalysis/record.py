@@ -223,7 +223,7 @@ def read_descriptor(data_dir: str | Path = config.DATA_DIR) -> dict[str, Any]:
     path = folder / "datapackage.json"
     name = "datapackage.json"
     if not folder.is_dir():
-        raise DataValidationError(f"data folder {folder} does not exist", file=str(folder))
+        raise DataValidationError("data folder does not exist", file=str(folder))
     if not path.is_file():
         raise DataValidationError(f"descriptor not found in {folder}", file=name)
     try:
