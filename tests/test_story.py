@@ -125,3 +125,41 @@ def test_fmt() -> None:
     assert story.fmt(1234.4) == "1,234"  # integer digits are kept
     assert story.fmt(0.00791, 2) == "0.0079"
     assert story.fmt(float("nan")) == "n/a"
+
+
+def test_story_names_are_their_new_homes() -> None:
+    """story.py only re-exports: one implementation of each name, in analysis/ or present/."""
+    from prkanalysis.analysis import detection_grid, judgements
+    from prkanalysis.present import text, widgets
+
+    assert story.validate_params is judgements.check_params
+    assert story.detection_limit_table is detection_grid.detection_limit_table
+    assert story.fmt is text.fmt and story.count_word is text.count_word
+    assert story.findings_markdown is text.findings_markdown and story.prose is text.prose
+    assert story.interactive_timeline is widgets.interactive_timeline
+    assert story.interactive_detection_limits is widgets.interactive_detection_limits
+    # default grades come from the judgements table, not from a constant here
+    assert story.validate_params()["grades"] == judgements.defaults().grades
+
+
+def test_findings_output_is_markdown_and_json() -> None:
+    from prkanalysis.present.text import FINDINGS_MIME, findings
+
+    bundle, _ = findings("Findings: x", {"n": 2, "low": float("nan"), "high": float("inf"),
+                                         "ids": ["LR07"]}, {"n": "pairs"})._repr_mimebundle_()
+    assert bundle[FINDINGS_MIME] == {"title": "Findings: x", "values": {
+        "n": 2, "low": None, "high": "inf", "ids": ["LR07"]}}
+    md = bundle["text/markdown"]
+    assert md.startswith("### Findings: x") and "- pairs: 2" in md
+    assert "- low: cannot be determined" in md
+
+
+def test_widgets_headless_draw_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("ipywidgets")
+    import prkanalysis
+    from prkanalysis.analysis.rates import trusted_rates
+    from prkanalysis.present import widgets
+
+    rates, _ = trusted_rates(prkanalysis.load_record(), ("P", "T", "A"))
+    box = widgets.interactive_timeline(rates, display_now=False)
+    assert box.children and box.children[0].children[0].value  # the grade filter holds grades
