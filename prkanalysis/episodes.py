@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -52,6 +53,8 @@ __all__ = [
     "VOLUME_METHODS",
     "AirLost",
     "FlowEvidence",
+    "JulyVerdict",
+    "SealingComparison",
     "StopBound",
     "VolumeEstimate",
     "cumulative_air_lost",
@@ -65,15 +68,18 @@ __all__ = [
     "implied_volume_band",
     "july_2021_flow",
     "july_2021_model_comparison",
+    "july_2021_tests",
     "july_2021_verdict",
     "k_ratio",
     "pairing_volumes",
     "print_episode_fits",
     "ratios_2024",
     "record_rates",
+    "sealing_comparison",
     "segment_rates",
     "stop_bound",
     "stop_detection_limits",
+    "trusted_readings",
     "volume_band",
     "volume_estimate",
     "volume_sensitivity",
@@ -90,6 +96,31 @@ def _need(df: pd.DataFrame, cols: Sequence[str], table: str) -> None:
     if missing:
         raise DataValidationError(f"missing column(s) {missing}", file=table,
                                   column=missing[0])
+
+
+def trusted_readings(record: Any, grades: Sequence[str] | None = None) -> pd.DataFrame:
+    """The ``pressure_readings`` rows whose best source grade is trusted.
+
+    A reading is trusted when the best grade (P > T > A) among its ``source_ids`` is in
+    ``grades`` (default: the judgements table's trusted grades, J01), the rule the claims
+    ledger applies to readings. Untrusted rows are shown by the chapters but never decide.
+
+    Args:
+        record: The evidence record (``sources`` and ``pressure_readings``).
+        grades: Trusted grades (``None``: the shared default).
+
+    Returns:
+        The trusted rows with a ``grade_best`` column added.
+    """
+    from prkanalysis.analysis.judgements import check_grades, defaults
+    from prkanalysis.clean import best_grade
+
+    g = defaults(record).grades if grades is None else check_grades(grades)
+    grade_of = {str(k): str(v) for k, v in zip(record.sources["source_id"],
+                                               record.sources["grade"], strict=True)}
+    out = record.pressure_readings.copy()
+    out["grade_best"] = [best_grade(s, grade_of) for s in out["source_ids"]]
+    return out[out["grade_best"].isin(g)].reset_index(drop=True)
 
 
 def episode_readings(readings: pd.DataFrame, episode_id: str) -> pd.DataFrame:
@@ -369,37 +400,140 @@ def july_2021_model_comparison(readings: pd.DataFrame,
     return compare_decay_models(sel["t_d"].to_numpy(float), sel["pressure_mmhg"].to_numpy(float))
 
 
-def july_2021_verdict(comparison: pd.DataFrame) -> str:
-    """Say in words which model the data favour and how strongly (all numbers computed).
+@dataclass(frozen=True)
+class JulyVerdict:
+    """What the July 2021 readings say about a single exponential (numbers computed).
+
+    For models nested in the single exponential (both three-parameter models reduce to it),
+    the exact nested F tests decide; the information-criterion weights are reported beside
+    them. With a handful of readings AICc's small-sample penalty
+    (``2k(k+1)/(n-k-1)``) can outweigh a large drop in the residual sum of squares and rank
+    the exponential first while the F tests reject it; the criterion does not overrule an
+    exact test of the nested hypothesis.
+
+    Attributes:
+        n: Readings fitted.
+        alpha: Level of the F tests.
+        f_p: Richer model -> p of its nested F test against the exponential.
+        rejected: Whether every nested F test rejects the exponential at ``alpha``.
+        any_rejected: Whether at least one does.
+        preferred: The model the evidence points to: ``"exponential"`` if no test rejects
+            it, else the richer model with the smaller residual sum of squares.
+        rich_ratio: Evidence ratio (equal parameter counts: ``exp(dRSS-based AIC/2)``) of
+            the preferred richer model over the other richer model (NaN if only one).
+        weights: Criterion -> model -> weight (``aicc``, ``bic``).
+        penalty: Model -> AICc small-sample penalty ``2k(k+1)/(n-k-1)``.
+        text: The verdict in words.
+    """
+
+    n: int
+    alpha: float
+    f_p: dict[str, float]
+    rejected: bool
+    any_rejected: bool
+    preferred: str
+    rich_ratio: float
+    weights: dict[str, dict[str, float]]
+    penalty: dict[str, float]
+    text: str
+
+
+def _strength(ratio: float) -> str:
+    return ("indistinguishable" if ratio < 3 else "weakly favoured" if ratio < 10 else
+            "clearly favoured")
+
+
+def july_2021_tests(comparison: pd.DataFrame, alpha: float = 0.05) -> JulyVerdict:
+    """Read :func:`july_2021_model_comparison`: nested F tests decide, weights beside them.
+
+    Transformations: the F tests (``p_vs_exponential``) of each richer model against the
+    single exponential; the exponential is rejected when every test has ``p < alpha``. The
+    two richer models have equal parameter counts, so their comparison is the ratio of their
+    AIC weights (``exp((AIC_b - AIC_a)/2)``, identical under AICc and BIC). AICc's penalty
+    ``2k(k+1)/(n-k-1)`` (``k`` counting the residual variance) is reported so a reader sees
+    why AICc alone would rank otherwise.
 
     Example:
-        >>> df = pd.DataFrame({"episode_id": ["E2021-07"] * 5, "seq": range(1, 6),
-        ...                    "kind": ["reading"] * 5, "elapsed_h": [0, 144, 264, 360, 408],
-        ...                    "pressure_mmhg": [473, 273, 200, 160, 154]})
-        >>> "exponential" in july_2021_verdict(july_2021_model_comparison(df))
+        >>> df = pd.DataFrame({"episode_id": ["E2021-07"] * 6, "seq": range(1, 7),
+        ...     "kind": ["reading"] * 6, "elapsed_h": [0, 144, 264, 336, 360, 408],
+        ...     "pressure_mmhg": [473, 273, 200, 167, 160, 154]})
+        >>> v = july_2021_tests(july_2021_model_comparison(df))
+        >>> v.rejected, v.preferred
+        (True, 'equilibrium')
+    """
+    c = comparison.set_index("model")
+    n = int(c["n"].max())
+    f_p = {str(m): float(v) for m, v in c["p_vs_exponential"].dropna().items()}
+    rejected = bool(f_p) and all(v < alpha for v in f_p.values())
+    any_rej = any(v < alpha for v in f_p.values())
+    rich = [m for m in c.index if m != "exponential"]
+    weights = {ic: {str(m): float(c.loc[m, f"weight_{ic}"]) for m in c.index}
+               for ic in ("aicc", "bic") if f"weight_{ic}" in c.columns}
+    rss = {str(m): float(v) for m, v in c["rss"].items()}
+    n_par = {str(m): int(v) for m, v in c["n_params"].items()}
+    aic = {str(m): float(v) for m, v in c["aic"].items()}
+    penalty: dict[str, float] = {}
+    for m in n_par:
+        k = n_par[m]
+        penalty[str(m)] = 2 * k * (k + 1) / (n - k - 1) if n - k - 1 > 0 else math.inf
+    if rich:
+        best_rich = str(min(rich, key=lambda m: rss[str(m)]))
+    else:
+        best_rich = "exponential"
+    ratio = math.nan
+    others = [m for m in rich if m != best_rich]
+    if others:
+        d_aic = aic[str(others[0])] - aic[best_rich]
+        ratio = math.exp(d_aic / 2)
+    preferred = best_rich if any_rej else "exponential"
+    tests = ", ".join(f"{m.replace('_', '-')} p = {v:.2g}" for m, v in f_p.items())
+    names = {"aicc": "AICc", "bic": "BIC"}
+    w_text = "; ".join(
+        f"{names[ic]} weights " + ", ".join(f"{m.replace('_', '-')} {w:.2g}"
+                                             for m, w in ws.items())
+        for ic, ws in weights.items())
+    if rejected:
+        head = (f"The {n} readings reject a single exponential (pure outflow): the exact "
+                f"nested F tests give {tests}. The decay slows more than one exponential "
+                "allows")
+    elif any_rej:
+        head = (f"The {n} readings reject a single exponential against one richer model "
+                f"only ({tests})")
+    else:
+        head = (f"The {n} readings do not reject a single exponential (nested F tests: "
+                f"{tests})")
+    parts = [head]
+    if others and any_rej:
+        parts.append(f"between the two richer models the {best_rich.replace('_', '-')} model "
+                     f"fits better by an evidence ratio of {ratio:.2g} "
+                     f"({_strength(ratio)}; they have equal parameter counts)")
+    if w_text:
+        parts.append(f"beside the tests, {w_text}")
+    ep = penalty.get("exponential", math.nan)
+    pr = penalty.get(best_rich, math.nan)
+    wa = weights.get("aicc", {})
+    if wa and rejected and max(wa, key=lambda m: wa[m]) == "exponential":
+        parts.append(f"AICc ranks the exponential first only through its small-sample penalty "
+                     f"({pr:.0f} for {n_par[best_rich]} parameters on {n} "
+                     f"readings against {ep:.0f} for the exponential), which does not overrule "
+                     "the exact tests of the nested hypothesis")
+    text = "; ".join(parts) + "."
+    return JulyVerdict(n=n, alpha=alpha, f_p=f_p, rejected=rejected, any_rejected=any_rej,
+                       preferred=preferred, rich_ratio=ratio, weights=weights,
+                       penalty=penalty, text=text)
+
+
+def july_2021_verdict(comparison: pd.DataFrame, alpha: float = 0.05) -> str:
+    """The July 2021 verdict in words (:func:`july_2021_tests`; every number computed).
+
+    Example:
+        >>> df = pd.DataFrame({"episode_id": ["E2021-07"] * 6, "seq": range(1, 7),
+        ...     "kind": ["reading"] * 6, "elapsed_h": [0, 144, 264, 336, 360, 408],
+        ...     "pressure_mmhg": [473, 273, 200, 167, 160, 154]})
+        >>> july_2021_verdict(july_2021_model_comparison(df)).startswith("The 6 readings reject")
         True
     """
-    crit = comparison.attrs.get("criterion", "bic")
-    c = comparison.set_index("model")
-    best = comparison.iloc[0]["model"]
-    w = c[f"weight_{crit}"]
-    parts = [f"By {crit.upper()}, the data favour the {best} model (weight {w[best]:.2f})"]
-    if "exponential" in c.index:
-        w_exp = float(w["exponential"])
-        parts.append(f"the single exponential (pure outflow) has weight {w_exp:.2g}")
-        pv = c["p_vs_exponential"].dropna()
-        if not pv.empty:
-            parts.append("nested F tests against it: " + ", ".join(
-                f"{m} p={v:.3g}" for m, v in pv.items()))
-    others = [m for m in c.index if m not in (best, "exponential")]
-    for m in others:
-        ratio = float(w[best] / w[m]) if w[m] > 0 else math.inf
-        strength = ("indistinguishable" if ratio < 3 else "weakly" if ratio < 10 else
-                    "clearly")
-        parts.append(f"{best} vs {m}: evidence ratio {ratio:.2g} ({strength})")
-    if crit != "aicc":
-        parts.append("AICc is undefined for three-parameter curves on this few readings")
-    return "; ".join(parts) + "."
+    return july_2021_tests(comparison, alpha).text
 
 
 def _row(df: pd.DataFrame, col: str, key: str, table: str) -> pd.Series:
@@ -758,6 +892,82 @@ def k_ratio(fits: pd.DataFrame, before: str = "E2020-12", after: str = "E2021-03
     return rate_ratio(a["k_low"], a["k_high"], b["k_low"], b["k_high"],
                       a_point=a["k_per_day"], b_point=b["k_per_day"],
                       label=f"k {after} / k {before}")
+
+
+@dataclass(frozen=True)
+class SealingComparison:
+    """Decay constants before and after a sealing (the March 2021 one by default).
+
+    Attributes:
+        repair_id: The repair event.
+        repair_start: Its first day.
+        repair_end: Its last day (day precision: work may have gone on all that day).
+        before: Episodes with a finite k that began after the previous repair's last day and
+            before this repair's first day (the same leak state), oldest first.
+        after_id: First episode with a finite k beginning on or after the day AFTER the
+            repair's last day (so certainly after the sealing), or ``None``.
+        window_after_id: First episode with a finite k beginning on or after the repair's
+            first day (it may have begun during the sealing), or ``None``.
+        ratio: ``k after / k last-before`` for ``after_id`` (``None`` if either is missing).
+        window_ratios: ``before episode -> k window_after / k before``.
+    """
+
+    repair_id: str
+    repair_start: pd.Timestamp
+    repair_end: pd.Timestamp
+    before: tuple[str, ...]
+    after_id: str | None
+    window_after_id: str | None
+    ratio: RatioInterval | None
+    window_ratios: dict[str, RatioInterval]
+
+
+def sealing_comparison(fits: pd.DataFrame, events: pd.DataFrame,
+                       repair_id: str = "EV15", *,
+                       p_start_tolerance_mmhg: float = 10.0) -> SealingComparison:
+    """Which episodes bracket a sealing, and the ratios of their decay constants.
+
+    Transformations: episodes are dated by ``first_time`` (:func:`fit_episodes`); only
+    finite k count. "Before": began after the previous repair event's last day and before
+    this repair's first day. "After": began on or after the day after the repair's last day
+    (the rule the claims ledger applies to C12). "Window after": the first episode beginning
+    on or after the repair's first day, which may overlap the work. k depends on pressure
+    (the July 2021 fit gives k roughly proportional to p^0.9), so an "after" episode must
+    start within ``p_start_tolerance_mmhg`` of the last "before" episode's first reading
+    (a decay from 473 mmHg is not compared with one from 730 mmHg). Ratios by
+    :func:`k_ratio` (interval arithmetic).
+
+    Raises:
+        DataValidationError: ``repair_id`` is not a repair event.
+    """
+    ev = events.copy()
+    ev["date_start"] = pd.to_datetime(ev["date_start"], errors="coerce")
+    ev["date_end"] = pd.to_datetime(ev["date_end"], errors="coerce").fillna(ev["date_start"])
+    row = ev[(ev["event_id"].astype(str) == repair_id) & (ev["category"] == "repair")]
+    if row.empty:
+        raise DataValidationError(f"repair event {repair_id!r} not found", file="events",
+                                  column="event_id", value=repair_id)
+    r0, r1 = pd.Timestamp(row["date_start"].iloc[0]), pd.Timestamp(row["date_end"].iloc[0])
+    prev = ev[(ev["category"] == "repair") & (ev["date_end"] < r0)]["date_end"]
+    prev_end = pd.Timestamp(prev.max()) if len(prev) else pd.Timestamp.min
+    f = fits[np.isfinite(pd.to_numeric(fits["k_per_day"], errors="coerce"))
+             & fits["first_time"].notna()].sort_values("first_time")
+    t = pd.to_datetime(f["first_time"])
+    before = f[(t.dt.normalize() > prev_end) & (t < r0)]
+    after = f[t >= r1.normalize() + pd.Timedelta(days=1)]
+    window = f[t >= r0]
+    b_ids = tuple(str(x) for x in before["episode_id"])
+    if b_ids:
+        p_ref = float(before["p_start_mmhg"].iloc[-1])
+        after = after[(after["p_start_mmhg"] - p_ref).abs() <= p_start_tolerance_mmhg]
+        window = window[(window["p_start_mmhg"] - p_ref).abs() <= p_start_tolerance_mmhg]
+    after_id = str(after["episode_id"].iloc[0]) if len(after) else None
+    win_id = str(window["episode_id"].iloc[0]) if len(window) else None
+    ratio = k_ratio(fits, b_ids[-1], after_id) if b_ids and after_id else None
+    wr = {b: k_ratio(fits, b, win_id) for b in b_ids} if win_id else {}
+    return SealingComparison(repair_id=repair_id, repair_start=r0, repair_end=r1, before=b_ids,
+                             after_id=after_id, window_after_id=win_id, ratio=ratio,
+                             window_ratios=wr)
 
 
 #: Source grades the CLI and the chapters trust by default for the rate-based results that

@@ -93,8 +93,87 @@ def test_july_2021_comparison_real(record) -> None:  # type: ignore[no-untyped-d
     # agrees; AICc's small-sample penalty (40 for four parameters at n = 6) does not
     assert (c["p_vs_exponential"].dropna() < 0.01).all()
     assert c.loc["exponential", "weight_bic"] < 0.01
+    assert crit in ("aicc", "bic")
     text = july_2021_verdict(comp)
-    assert crit.upper() in text and "exponential" in text
+    # the verdict follows the exact tests, not the criterion's ranking: AICc ranks the
+    # exponential first here, and the text must still say the readings reject it
+    assert comp["model"].iloc[0] == "exponential" and crit == "aicc"
+    assert text.startswith("The 6 readings reject a single exponential")
+    assert "favour the exponential" not in text
+    v = episodes.july_2021_tests(comp)
+    assert v.rejected and v.preferred != "exponential"
+    assert v.f_p == pytest.approx(c["p_vs_exponential"].dropna().to_dict(), rel=1e-12)
+    # AICc penalty 2k(k+1)/(n-k-1): k = 3 -> 12, k = 4 -> 40 at n = 6
+    assert v.penalty["exponential"] == pytest.approx(12.0)
+    assert v.penalty[v.preferred] == pytest.approx(40.0)
+    # equal parameter counts: the evidence ratio of the richer models is exp(dAIC/2)
+    other = next(m for m in c.index if m not in ("exponential", v.preferred))
+    assert v.rich_ratio == pytest.approx(
+        math.exp((c.loc[other, "aic"] - c.loc[v.preferred, "aic"]) / 2), rel=1e-12)
+
+
+def test_july_2021_verdict_when_exponential_holds() -> None:
+    """SIMULATED pure exponential readings: the F tests do not reject and the text says so."""
+    from prkanalysis.models.decay import simulate_decay
+
+    t = [0.0, 6.0, 11.0, 14.0, 15.0, 17.0]
+    n_any = 0
+    seeds = range(40)
+    for seed in seeds:
+        p = simulate_decay(t, 473.0, 0.07, 0.5, seed=seed)
+        df = pd.DataFrame({"episode_id": ["E2021-07"] * 6, "seq": range(1, 7),
+                           "kind": ["reading"] * 6, "elapsed_h": [x * 24 for x in t],
+                           "pressure_mmhg": p})
+        v = episodes.july_2021_tests(july_2021_model_comparison(df))
+        n_any += v.any_rejected
+        if not v.any_rejected:
+            assert v.preferred == "exponential"
+            assert "do not reject a single exponential" in v.text
+        else:
+            assert v.preferred != "exponential"
+    # two tests at the 5 % level on a true exponential: "any rejects" about 10 % of the time
+    assert n_any <= 0.25 * len(seeds)
+
+
+def test_trusted_readings_and_flow_follow_the_grades(record) -> None:  # type: ignore[no-untyped-def]
+    from prkanalysis.analysis.flow import REGIME_BRACKET, trusted_flow
+    from prkanalysis.clean import best_grade
+
+    grade_of = dict(zip(record.sources["source_id"], record.sources["grade"], strict=True))
+    for g in (("P",), ("P", "T"), ("P", "T", "A")):
+        tr = episodes.trusted_readings(record, g)
+        want = [r for r, s in zip(record.pressure_readings["reading_id"],
+                                  record.pressure_readings["source_ids"], strict=True)
+                if best_grade(s, grade_of) in g]
+        assert tr["reading_id"].tolist() == want
+    # the July 2021 series is trusted only with aggregator relays: no fit under P/T, and the
+    # stop bound then uses the choked-to-viscous bracket and cannot bound the hidden outflow
+    july_pt = episodes.trusted_readings(record, ("P", "T"))
+    assert (july_pt["episode_id"] == "E2021-07").sum() < 4
+    assert trusted_flow(record, ("P", "T")) is None
+    assert trusted_flow(record, ("P", "T", "A")) is not None
+    sb = episodes.stop_bound(record, grades=("P", "T"))
+    assert sb.exponent == REGIME_BRACKET
+    assert math.isinf(sb.hidden_outflow_station_kg_day[1]) and not sb.excludes_module_allowance
+    assert "cannot be determined" in sb.caveat
+    sba = episodes.stop_bound(record, grades=("P", "T", "A"))
+    assert math.isfinite(sba.hidden_outflow_station_kg_day[1])
+
+
+def test_sealing_comparison_rules(record) -> None:  # type: ignore[no-untyped-def]
+    fits = fit_episodes(episodes.trusted_readings(record, ("P", "T", "A")))
+    sc = episodes.sealing_comparison(fits, record.events, "EV15")
+    # E2021-03 began on 12 Mar 2021, the sealing's last day: a window comparison, not an
+    # "after" test; July 2021 starts at 473 mmHg, not comparable with 730 mmHg decays
+    assert sc.window_after_id == "E2021-03" and sc.after_id is None and sc.ratio is None
+    assert sc.before == ("E2020-12", "E2021-02")
+    r = sc.window_ratios["E2020-12"]
+    f = fits.set_index("episode_id")
+    assert r.low == pytest.approx(f.loc["E2021-03", "k_low"] / f.loc["E2020-12", "k_high"])
+    assert r.high < 1.0  # slower than the Dec 2020 decay beyond the readings' resolution
+    assert sc.window_ratios["E2021-02"].low < 1.0 < sc.window_ratios["E2021-02"].high
+    with pytest.raises(DataValidationError, match="EV01"):
+        episodes.sealing_comparison(fits, record.events, "EV01")
 
 
 def test_volume_pairings_same_state_background_trust(record) -> None:  # type: ignore[no-untyped-def]
@@ -196,7 +275,11 @@ def test_cumulative_air_lost_envelope(record) -> None:  # type: ignore[no-untype
     # the hold epoch: previous high x ((1 - f) (100/760)^n_min + f), f the hatch-open fraction
     held = ep[ep["rule"] == "scaled_hold"].iloc[0]
     prev = ep.iloc[int(held.name) - 1]
-    n_min = july_2021_flow(record.pressure_readings).n_ci[0]
+    # under P/T the July 2021 readings are not trusted: the choked-to-viscous bracket
+    from prkanalysis.analysis.flow import REGIME_BRACKET, trusted_flow
+
+    assert trusted_flow(record, ("P", "T")) is None
+    n_min = REGIME_BRACKET[0]
     f = 0.1
     assert held["kg_per_day_high"] == pytest.approx(
         prev["kg_per_day_high"] * ((1 - f) * (100 / 760) ** n_min + f))
@@ -207,6 +290,11 @@ def test_cumulative_air_lost_envelope(record) -> None:  # type: ignore[no-untype
     pta, _ = trusted_rates(record, grades=("P", "T", "A"))
     al_a = cumulative_air_lost(pta, record=record, grades=("P", "T", "A"))
     assert al_a.total_kg != al.total_kg
+    held_a = al_a.epochs[al_a.epochs["rule"] == "scaled_hold"].iloc[0]
+    prev_a = al_a.epochs.iloc[int(held_a.name) - 1]
+    n_a = july_2021_flow(record.pressure_readings).n_ci[0]  # every July reading trusted
+    assert held_a["kg_per_day_high"] == pytest.approx(
+        prev_a["kg_per_day_high"] * ((1 - f) * (100 / 760) ** n_a + f))
     p_only, _ = trusted_rates(record, grades=("P",))
     al_p = cumulative_air_lost(p_only, record=record, grades=("P",))
     assert not al_p.determined and "cannot be determined" in al_p.summary()
@@ -222,7 +310,8 @@ def test_stop_bound_net_flow(record) -> None:  # type: ignore[no-untyped-def]
     assert flow.k_out_linear == pytest.approx(flow.k_eq * (1 - flow.p_inf_mmhg / 760))
     assert flow.inflow_mmhg_day(100) == flow.inflow_mmhg_day(300)
     # a perfect steady gauge hides exactly the inflow: k_out = q_in / p
-    b = episodes.stop_bound(record, volume_m3=5.0, gauge_resolution_mmhg=0.0,
+    pta = ("P", "T", "A")  # the July 2021 readings are trusted only with grade A
+    b = episodes.stop_bound(record, grades=pta, volume_m3=5.0, gauge_resolution_mmhg=0.0,
                             temperature_drift_k=0.0, inflow="linear", exponent="choked")
     q = flow.inflow_mmhg_day(100, "linear")
     assert b.hidden_outflow_k_per_day == pytest.approx((q[0] / 100, q[1] / 100))
@@ -230,7 +319,7 @@ def test_stop_bound_net_flow(record) -> None:  # type: ignore[no-untyped-def]
     assert b.net_limit_kg_day == (0.0, 0.0)
     assert b.hidden_outflow_station_kg_day[1] == pytest.approx(b.hidden_outflow_kg_day[1] * 7.6)
     # defaults: the hold bounds net flow, not outflow; the allowance is not excluded
-    d = episodes.stop_bound(record)
+    d = episodes.stop_bound(record, grades=pta)
     assert d.determined and not d.excludes_module_allowance
     assert d.hidden_outflow_kg_day[1] > d.net_limit_kg_day[1] * 10
     assert "net flow" in d.wording and "does not bound the outflow" in d.caveat

@@ -319,7 +319,12 @@ def cumulative_air_lost(
     """
     from types import SimpleNamespace
 
-    from prkanalysis.analysis.flow import exponent_interval, july_2021_flow
+    from prkanalysis.analysis.flow import (
+        FlowEvidence,
+        july_2021_flow,
+        resolve_exponent,
+        trusted_flow,
+    )
     from prkanalysis.analysis.judgements import defaults
     from prkanalysis.analysis.volume import background_interval
 
@@ -351,7 +356,12 @@ def cumulative_air_lost(
             "evidence", "kg_per_day_low", "kg_per_day_high", "kg_low", "kg_high", "basis"]
     determined = True
     if method == "epochs":
-        n_iv = exponent_interval(exponent, july_2021_flow(rec.pressure_readings))
+        flow: FlowEvidence | None
+        if readings is not None:  # readings passed explicitly: the caller chose them
+            flow = july_2021_flow(readings, station_pressure_mmhg=station_pressure_mmhg)
+        else:
+            flow = trusted_flow(record, g, station_pressure_mmhg=station_pressure_mmhg)
+        n_iv, _ = resolve_exponent(exponent, flow)
         er = epoch_rates(rates, ep_table, rec, grades=g, exponent=n_iv, background=bg,
                          station_pressure_mmhg=station_pressure_mmhg)
         rows = []

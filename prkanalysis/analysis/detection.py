@@ -175,7 +175,7 @@ def stop_bound(
     Returns:
         A :class:`StopBound`.
     """
-    from prkanalysis.analysis.flow import exponent_interval, july_2021_flow
+    from prkanalysis.analysis.flow import resolve_exponent, trusted_flow
     from prkanalysis.analysis.volume import volume_estimate
 
     if record is None:
@@ -187,11 +187,15 @@ def stop_bound(
         pr = readings[readings["reading_id"].astype(str) == "PR17"]
         pressure_mmhg = float(pr["pressure_mmhg"].iloc[0]) if len(pr) else 100.0
     p = float(pressure_mmhg)
-    flow = july_2021_flow(readings, station_pressure_mmhg=station_pressure_mmhg)
-    n_iv = exponent_interval(exponent, flow)
+    flow = trusted_flow(record, grades, station_pressure_mmhg=station_pressure_mmhg)
+    n_iv, n_basis = resolve_exponent(exponent, flow)
+    inflow_known = True
     if isinstance(inflow, str):
         if inflow == "none":
             q_in: Interval = (0.0, 0.0)
+        elif flow is None:
+            # no trusted July 2021 fit: the seal inflow is not measured at these grades
+            q_in, inflow_known = (0.0, 0.0), False
         else:
             q_in = flow.inflow_mmhg_day(p, inflow)
     else:
@@ -220,7 +224,8 @@ def stop_bound(
             wording=(f"A hold at {p:g} mmHg bounds only the net flow; with no trusted figure "
                      "to fix the PrK volume, its size in kg/day cannot be determined."),
             caveat=("Holding steady is consistent with an outflow equal to the seal inflow "
-                    f"({q_in[0]:.3g}-{q_in[1]:.3g} mmHg/day at {p:g} mmHg)."))
+                    + (f"({q_in[0]:.3g}-{q_in[1]:.3g} mmHg/day at {p:g} mmHg)." if inflow_known
+                       else "(which no trusted reading measures at these grades).")))
     res, gd, tk = _iv(gauge_resolution_mmhg), _iv(gauge_drift_mmhg), _iv(temperature_k)
     gas = _iv(outgassing_kg_day)
     # the bound grows with resolution, drift, volume and inflow and falls with temperature:
@@ -246,28 +251,43 @@ def stop_bound(
                                       station_pressure_mmhg=station_pressure_mmhg)
     kpm_hi = physics.kg_per_mmhg(vol[1], tk[0])
     two_kg = two.outflow_station_mmhg_day_max * kpm_hi
+    hid_k = (lo_b.hidden_outflow_k_per_day[0], hi_b.hidden_outflow_k_per_day[1])
+    if not inflow_known:
+        # the seal inflow is not measured by any trusted reading: the outflow a steady gauge
+        # hides has no upper bound from the record
+        hid = (hid[0], math.inf)
+        hid_st = (hid_st[0], math.inf)
+        hid_k = (hid_k[0], math.inf)
     excl = hid_st[1] < m_allow
     net_excl = net_st[1] < m_allow
     wording = (
         f"A steady {duration_days:g}-day hold at {p:g} mmHg bounds the net flow (leak outflow "
         f"minus seal inflow and outgassing) to {_fmt(net[1])} kg/day; the same leak at "
         f"{station_pressure_mmhg:g} mmHg would be up to {_fmt(net_st[1])} kg/day "
-        f"(mass flow ∝ p^{n_iv[0]:.2g}-{n_iv[1]:.2g}).")
-    caveat = (
-        f"It does not bound the outflow: with the seal inflow of the July 2021 fit "
-        f"({q_in[0]:.3g}-{q_in[1]:.3g} mmHg/day at {p:g} mmHg), a steady gauge hides an outflow "
-        f"of {_fmt(hid[0])}-{_fmt(hid[1])} kg/day at {p:g} mmHg, "
-        f"{_fmt(hid_st[0])}-{_fmt(hid_st[1])} kg/day for the same leak at "
-        f"{station_pressure_mmhg:g} mmHg, against a per-module allowance of "
-        f"{m_allow:.3g} kg/day. Holds at two pressures ({p:g} and {second_hold_mmhg:g} mmHg) "
-        f"steady to the same net limit would bound the outflow at "
-        f"{station_pressure_mmhg:g} mmHg to {_fmt(two_kg)} kg/day.")
+        f"(mass flow ∝ p^{n_iv[0]:.2g}-{n_iv[1]:.2g}, {n_basis}).")
+    two_text = (f"Holds at two pressures ({p:g} and {second_hold_mmhg:g} mmHg) steady to the "
+                f"same net limit would bound the outflow at {station_pressure_mmhg:g} mmHg to "
+                f"{_fmt(two_kg)} kg/day.")
+    if inflow_known:
+        caveat = (
+            f"It does not bound the outflow: with the seal inflow of the July 2021 fit "
+            f"({q_in[0]:.3g}-{q_in[1]:.3g} mmHg/day at {p:g} mmHg), a steady gauge hides an "
+            f"outflow of {_fmt(hid[0])}-{_fmt(hid[1])} kg/day at {p:g} mmHg, "
+            f"{_fmt(hid_st[0])}-{_fmt(hid_st[1])} kg/day for the same leak at "
+            f"{station_pressure_mmhg:g} mmHg, against a per-module allowance of "
+            f"{m_allow:.3g} kg/day. " + two_text)
+    else:
+        caveat = (
+            "It does not bound the outflow: a steady gauge is what an outflow equal to the "
+            "inflow across the hatch seal looks like, and no reading trusted at these grades "
+            "measures that inflow (the July 2021 series that does is trusted only with "
+            "aggregator relays), so the hidden outflow cannot be determined; against a "
+            f"per-module allowance of {m_allow:.3g} kg/day nothing is excluded. " + two_text)
     return StopBound(
         pressure_mmhg=p, duration_days=float(duration_days), volume_m3=vol, exponent=n_iv,
         inflow_mmhg_day=q_in, net_limit_kg_day=net, net_limit_station_kg_day=net_st,
         hidden_outflow_kg_day=hid, hidden_outflow_station_kg_day=hid_st,
-        hidden_outflow_k_per_day=(lo_b.hidden_outflow_k_per_day[0],
-                                  hi_b.hidden_outflow_k_per_day[1]),
+        hidden_outflow_k_per_day=hid_k,
         module_allowance_kg_day=m_allow, station_allowance_kg_day=s_allow,
         excludes_module_allowance=excl, net_excludes_module_allowance=net_excl,
         two_hold_outflow_station_kg_day=two_kg, two_hold_pressures_mmhg=(p, second_hold_mmhg),

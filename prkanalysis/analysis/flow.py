@@ -24,7 +24,9 @@ likewise; ``q_in = k p_inf`` by interval products (both positive).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from scipy import stats
@@ -33,7 +35,12 @@ from prkanalysis import physics
 from prkanalysis.errors import InsufficientDataError, PrkError
 from prkanalysis.models.decay import fit_decay
 
-__all__ = ["FlowEvidence", "exponent_interval", "july_2021_flow"]
+__all__ = ["REGIME_BRACKET", "FlowEvidence", "exponent_interval", "july_2021_flow",
+           "resolve_exponent", "trusted_flow"]
+
+#: Mass-flow exponent bracket used when the July 2021 readings are not trusted at the
+#: reader's grades: a choked orifice (n = 1) to viscous flow through a gap (n = 2).
+REGIME_BRACKET: tuple[float, float] = (1.0, 2.0)
 
 Interval = tuple[float, float]
 
@@ -183,3 +190,41 @@ def exponent_interval(regime: str | float, flow: FlowEvidence | None = None) -> 
         return flow.n_ci
     raise PrkError(f"argument 'regime' = {regime!r} is outside the accepted values "
                    f"{(*physics.REGIME_EXPONENTS, 'fitted')} or a number")
+
+
+def trusted_flow(record: Any, grades: Sequence[str] | None = None, *,
+                 episode_id: str = "E2021-07",
+                 station_pressure_mmhg: float = 760.0) -> FlowEvidence | None:
+    """:func:`july_2021_flow` on the readings trusted at ``grades``, or ``None``.
+
+    The readings are :func:`prkanalysis.episodes.trusted_readings` (best source grade in
+    ``grades``, default the judgements table's). With fewer than four trusted timed readings
+    (e.g. under P/T, where most July 2021 readings are aggregator relays) the flow regime and
+    the seal inflow cannot be determined from the record: ``None``.
+    """
+    from prkanalysis.episodes import trusted_readings
+
+    try:
+        return july_2021_flow(trusted_readings(record, grades), episode_id,
+                              station_pressure_mmhg=station_pressure_mmhg)
+    except InsufficientDataError:
+        return None
+
+
+def resolve_exponent(regime: str | float, flow: FlowEvidence | None) -> tuple[Interval, str]:
+    """The mass-flow exponent interval for ``regime`` and where it comes from, in words.
+
+    ``"fitted"`` without a trusted fit (``flow`` is ``None``) falls back to
+    :data:`REGIME_BRACKET` (choked to viscous), said so in the basis text.
+
+    Example:
+        >>> resolve_exponent("fitted", None)
+        ((1.0, 2.0), 'choked-to-viscous bracket (no trusted July 2021 fit)')
+        >>> resolve_exponent("viscous", None)
+        ((2.0, 2.0), 'viscous')
+    """
+    if regime == "fitted" and flow is None:
+        return REGIME_BRACKET, "choked-to-viscous bracket (no trusted July 2021 fit)"
+    n = exponent_interval(regime, flow)
+    basis = "July 2021 fit" if regime == "fitted" else str(regime)
+    return n, basis
