@@ -83,6 +83,9 @@ def interactive_detection_limits(
     references: Mapping[str, float] | None = None,
     hold_pressure_mmhg: float = 100.0,
     display_now: bool = True,
+    exponent: float | tuple[float, float] = 1.0,
+    volume_m3: tuple[float, float] = (3.0, 8.0),
+    temperature_drift_k: float | tuple[float, float] = 0.0,
 ) -> Any:
     """Sliders (PrK volume, temperature, gauge resolution) that redraw the detection limit.
 
@@ -91,6 +94,11 @@ def interactive_detection_limits(
         references: Reference rates (label -> kg/day).
         hold_pressure_mmhg: PrK pressure during the hold.
         display_now: Display the widget box immediately.
+        exponent: Mass-flow pressure exponent (number or interval) carrying the limit to
+            station pressure; with it the figure draws the station-pressure limit (the
+            references are station-pressure rates).
+        volume_m3: Range of the volume slider, m3.
+        temperature_drift_k: Unmeasured temperature drift over the hold, K.
 
     Returns:
         The ``ipywidgets.VBox``.
@@ -100,7 +108,9 @@ def interactive_detection_limits(
 
     from prkanalysis import figures
 
-    vol = w.FloatSlider(value=5.0, min=3.0, max=8.0, step=0.5, description="PrK m³")
+    v_lo, v_hi = float(min(volume_m3)), float(max(volume_m3))
+    vol = w.FloatSlider(value=(v_lo + v_hi) / 2, min=v_lo, max=v_hi, step=(v_hi - v_lo) / 20 or 0.1,
+                        description="PrK m³")
     temp = w.FloatSlider(value=295.15, min=283.0, max=310.0, step=0.5, description="T (K)")
     res = w.FloatLogSlider(value=1.0, base=10, min=-2, max=1, step=0.25, description="gauge mmHg")
     out = w.Output()
@@ -110,8 +120,11 @@ def interactive_detection_limits(
         with out:
             tbl = detection_limit_table(durations_h, [res.value], [vol.value],
                                         hold_pressure_mmhg=hold_pressure_mmhg,
-                                        temperature_k=temp.value)
-            display(figures.detection_limits(tbl, references=references))
+                                        temperature_k=temp.value, exponent=exponent,
+                                        temperature_drift_k=temperature_drift_k)
+            display(figures.detection_limits(
+                tbl, references=references, y="limit_cabin_high_kg_day",
+                ylabel="largest undetectable net leak at station pressure (kg/day, log scale)"))
 
     for ctl in (vol, temp, res):
         ctl.observe(_draw, names="value")
