@@ -167,10 +167,8 @@ allowance = (lookup.constant_value(rec.constants, ALLOWANCE_ID, to_unit="kg/day"
 allowance_text = (f"{fmt(allowance, 3)} kg/day ({ALLOWANCE_ID})" if allowance_row is not None
                   else f"cannot be determined: its source ({ALLOWANCE_ID}) is not trusted under "
                        f"grades {grades_text}")
-if len(after):
-    peak = after.loc[after["kg_per_day"].idxmax()]
-    peak_kg_day, peak_rate_id = float(peak["kg_per_day"]), str(peak["rate_id"])
-    peak_text = f"{fmt(peak_kg_day, 3)} kg/day ({peak_rate_id}, {peak['period_reported']})"
+peak = rates.peak_rate(trusted)
+if len(after) and allowance_row is not None:
     vs_allow = after.assign(
         multiple=after["kg_per_day"] / allowance,
         multiple_low=after["kg_per_day_low"] / allowance,
@@ -179,16 +177,23 @@ if len(after):
     display(present.table(vs_allow, units={"kg_per_day": "kg/day"},
                           caption="The 2024 rates as multiples of the design allowance.",
                           sources=[ALLOWANCE_ID, *vs_allow["rate_id"]]))
+if peak is not None:
+    peak_kg_day, peak_rate_id = float(peak["kg_per_day"]), str(peak["rate_id"])
+    peak_text = f"{fmt(peak_kg_day, 3)} kg/day ({peak_rate_id}, {peak['period_reported']})"
+    peak_multiple_low = float(peak["kg_per_day_low"]) / allowance
+    peak_multiple_high = float(peak["kg_per_day_high"]) / allowance
 else:
-    peak_kg_day, peak_rate_id = math.nan, None
-    peak_text = f"cannot be determined: no 2024 rate is trusted under grades {grades_text}"
+    peak_kg_day = peak_multiple_low = peak_multiple_high = math.nan
+    peak_rate_id = None
+    peak_text = f"cannot be determined: no rate is trusted under grades {grades_text}"
 peak_multiple = peak_kg_day / allowance
-peak_multiple_text = (fmt(peak_multiple) if math.isfinite(peak_multiple)
-                      else "cannot be determined")
+peak_multiple_text = (
+    f"{fmt(peak_multiple)} ({interval_text(peak_multiple_low, peak_multiple_high)})"
+    if math.isfinite(peak_multiple) else "cannot be determined")
 
 # %% [markdown]
 # - Design allowance of the whole station: {eval}`allowance_text`.
-# - Highest 2024 rate: {eval}`peak_text`.
+# - Highest rate on record (the claims ledger's peak too): {eval}`peak_text`.
 # - That rate as a multiple of the allowance: {eval}`peak_multiple_text`.
 
 # %% [markdown]
@@ -197,14 +202,15 @@ peak_multiple_text = (fmt(peak_multiple) if math.isfinite(peak_multiple)
 # %%
 third = trusted_row(rec.other_figures, "figure_id", REDUCTION_ID, "other_figures.csv")
 risk = trusted_row(rec.other_figures, "figure_id", RISK_ID, "other_figures.csv")
-if third is not None and math.isfinite(peak_kg_day):
+if third is not None and peak is not None:
     cut = float(third["value"])
     post_repair = peak_kg_day * (1 - cut)
     post_lo = float(peak["kg_per_day_low"]) * (1 - cut * (1 + trust.approx_rel))
     post_hi = float(peak["kg_per_day_high"]) * (1 - cut * (1 - trust.approx_rel))
     reduction_words = f'"{third["value_reported"]}" ({REDUCTION_ID})'
-    post_repair_text = (f"{fmt(post_repair)} kg/day ({interval_text(post_lo, post_hi)}), "
-                        f"{fmt(post_repair / allowance)} times the allowance")
+    post_repair_text = f"{fmt(post_repair)} kg/day ({interval_text(post_lo, post_hi)})" + (
+        f", {fmt(post_repair / allowance)} times the allowance" if allowance_row is not None
+        else "")
 else:
     post_repair = post_lo = post_hi = math.nan
     reduction_words = f"the reported reduction ({REDUCTION_ID})"
@@ -297,6 +303,8 @@ findings("Findings: the 2024 escalation", {
     "peak_kg_day": peak_kg_day,
     "peak_rate_id": peak_rate_id,
     "peak_allowance_multiple": peak_multiple,
+    "peak_allowance_low": peak_multiple_low,
+    "peak_allowance_high": peak_multiple_high,
     "post_repair_kg_day": post_repair,
     "sim_break_date": (None if brk is None
                        else f"{pd.Timestamp(brk['estimate'].iloc[0]):%Y-%m-%d}"),
@@ -310,9 +318,11 @@ findings("Findings: the 2024 escalation", {
     "feb_ratio_low": "February: smallest ratio",
     "feb_ratio_high": "February: largest ratio",
     "feb_n_at_least_doubled": "February pairs that at least doubled",
-    "peak_kg_day": "highest 2024 rate (kg/day)",
+    "peak_kg_day": "highest rate on record (kg/day)",
     "peak_rate_id": "its row",
     "peak_allowance_multiple": "as a multiple of the design allowance",
+    "peak_allowance_low": "multiple, lowest the bounds allow",
+    "peak_allowance_high": "multiple, highest the bounds allow",
     "post_repair_kg_day": "after 'about one third' off (kg/day, derived)",
     "sim_break_date": "break date on SIMULATED telemetry",
 })

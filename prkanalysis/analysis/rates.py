@@ -40,6 +40,7 @@ __all__ = [
     "RATIO_COLUMNS",
     "as_of_date",
     "is_true",
+    "peak_rate",
     "rates_2024",
     "ratio_band",
     "ratios_2024",
@@ -395,6 +396,25 @@ def ratios_2024(
                 "verdict": rr.doubled,
             })
     return pd.DataFrame(rows, columns=list(RATIO_COLUMNS))
+
+
+def peak_rate(rates: pd.DataFrame) -> pd.Series | None:
+    """The highest rate: largest point value ``kg_per_day`` (ties: the larger lower bound).
+
+    The one answer to "what was the peak?" (chapter 02, claims C8, C9 and C11). Pass
+    trusted rates (:func:`trusted_rates`); ``None`` when no rate has a value.
+
+    Example:
+        >>> df = pd.DataFrame({"rate_id": ["a", "b", "c"], "kg_per_day": [1.0, 1.7, 1.7],
+        ...                    "kg_per_day_low": [0.9, 1.6, 1.65]})
+        >>> peak_rate(df)["rate_id"]
+        'c'
+    """
+    r = rates.dropna(subset=["kg_per_day"])
+    if r.empty:
+        return None
+    return r.sort_values(["kg_per_day", "kg_per_day_low"], ascending=False,
+                         kind="stable").iloc[0]
 
 
 def ratio_band(ratios: pd.DataFrame) -> Mapping[str, Any]:
