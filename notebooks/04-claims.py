@@ -85,13 +85,14 @@ present.table(ledger[["claim_id", "verdict", "evidence"]],
 c12 = by_id["C12"]
 c12_figure = next(c.args.get("figure", "") for c in table if c.claim_id == "C12")
 pairings = rec.table("volume_pairings")
-feeds_volume = c12_figure in set(pairings["divisor_figure_id"].dropna().astype(str))
+used = pairings[pairings["include"].astype(str).str.lower().eq("true")]
+feeds_volume = c12_figure in set(used["divisor_figure_id"].dropna().astype(str))
 c12_verdict = c12.verdict
 c12_volume_text = (
     f"The figure {c12_figure} also feeds a volume pairing, so the volume rests on a figure the "
     f"ledger rules {c12_verdict}." if feeds_volume and c12_verdict == "contradicted" else
-    f"The figure {c12_figure} feeds no volume pairing of data/volume_pairings.csv."
-    if not feeds_volume else f"The figure {c12_figure} feeds a volume pairing of "
+    f"Its figure {c12_figure} feeds no included volume pairing of data/volume_pairings.csv."
+    if not feeds_volume else f"Its figure {c12_figure} feeds an included volume pairing of "
     "data/volume_pairings.csv.")
 
 # %% [markdown]
@@ -123,7 +124,8 @@ display(present.figure(
 
 # %%
 side = claims.timeline(rec, params, dates=CHECK_DATES)
-side_by_side = side.pivot(index="claim_id", columns="as_of", values="verdict")
+side_by_side = side.pivot_table(index="claim_id", columns="as_of", values="verdict",
+                              aggfunc="first")
 side_by_side = side_by_side.loc[[c.claim_id for c in table]]
 side_by_side.columns = [f"{d:%Y-%m-%d}" for d in side_by_side.columns]
 c5_dates = side_by_side.loc["C5"]

@@ -208,11 +208,15 @@ def test_grade_sensitivity_columns(rec) -> None:
     assert len(g) == len(rec.table("claims"))
 
 
-def test_c2_band_agrees_with_the_judgements(rec) -> None:
-    j = defaults(rec)
-    band = next(c.band for c in claims.claims_table(rec) if c.claim_id == "C2")
-    assert (band.low, band.high) == (j.half_decade_years - j.half_decade_tolerance_years,
-                                     j.half_decade_years + j.half_decade_tolerance_years)
+def test_c2_duration_moves_with_its_band(rec) -> None:
+    r = claims.evaluate("C2", rec)
+    assert r.verdict == "supported with caveats"  # 6.3 years: outside [4, 6], inside [2.5, 7.5]
+    lo, hi = r.numbers["years_low"], r.numbers["years_high"]
+    around = _with(rec, claims=_claims(rec, "C2", band_low=str(lo - 0.5), band_high=str(hi + 0.5)))
+    assert claims.evaluate("C2", around).verdict in ("supported", "supported with caveats")
+    far = _with(rec, claims=_claims(rec, "C2", band_low="1", band_high="2", loose_low="",
+                                    loose_high=""))
+    assert claims.evaluate("C2", far).verdict == "contradicted"
 
 
 @pytest.mark.parametrize(("kw", "words"), [

@@ -1,10 +1,8 @@
 """The record as a careful investigator could have read it on a given day.
 
-:func:`as_of` is the one as-of filter: a row is public on ``day`` when its ``reported_on``
-(the earliest day it can have been public; a month or year means its first day) is on or
-before ``day``; a source is public when its ``published`` date is (undated sources count);
-each row keeps only its public sources (its grade is the best among them), and a row none of
-whose sources is public yet is dropped.
+:func:`as_of`, the one as-of filter: rows with ``reported_on`` (earliest day public; a month
+or year means its first day) on or before ``day``, each citing only its sources published by
+then (undated sources count), and no row whose sources are all unpublished.
 """
 
 from __future__ import annotations

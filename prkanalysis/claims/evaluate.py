@@ -1,8 +1,6 @@
 """One evaluator for every claim: the measure's result against the claim's band.
 
-:func:`judge` is the whole decision, and :func:`prkanalysis.claims.table.rule_text` states
-it in words (undetermined / category / best estimate in band / interval reaches band /
-qualifications and grade-A rows / superseded).
+:func:`judge` is the whole decision; :func:`prkanalysis.claims.table.rule_text` states it.
 """
 
 from __future__ import annotations
@@ -19,6 +17,7 @@ from prkanalysis.claims.asof import as_of, as_of_day
 from prkanalysis.claims.measures import MEASURES, Measured, measure, prepare
 from prkanalysis.claims.table import Band, Claim, claims_table, rule_text
 from prkanalysis.errors import PrkError
+from prkanalysis.record import load_record
 
 __all__ = ["VERDICTS", "ClaimParams", "ClaimResult", "evaluate", "evaluate_all", "judge"]
 
@@ -49,11 +48,10 @@ class ClaimParams:
     def build(cls, params: ClaimParams | None = None, **overrides: Any) -> ClaimParams:
         """``params`` (or the defaults) with overrides; an unknown name raises PrkError."""
         known = [f.name for f in dataclasses.fields(cls)]
-        for k, v in overrides.items():
-            if k not in known:
-                raise PrkError(f"unknown claims parameter {k}={v!r}; accepted: "
-                               f"{', '.join(known)} (bands and judgements are rows of "
-                               "data/claims.csv and data/judgements.csv)")
+        for k, v in ((k, v) for k, v in overrides.items() if k not in known):
+            raise PrkError(f"unknown claims parameter {k}={v!r}; accepted: {', '.join(known)} "
+                           "(bands and judgements are rows of data/claims.csv and "
+                           "data/judgements.csv)")
         return dataclasses.replace(params or cls(), **overrides)
 
     def judgements(self, record: Any) -> Defaults:
@@ -119,8 +117,6 @@ def _caveat(claim: Claim, m: Measured) -> str:
 def _load(record: Any) -> Any:
     """``None`` or a data-folder path -> the loaded record; a record is returned as is."""
     if record is None or isinstance(record, str) or hasattr(record, "__fspath__"):
-        from prkanalysis.record import load_record
-
         return load_record() if record is None else load_record(record)
     return record
 

@@ -1,4 +1,4 @@
-"""The ledger: every claim's verdict as a table, as text, and under other trust settings."""
+"""The ledger as a table, as text, under each trust setting, and as a verdict timeline."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from typing import Any
 
 import pandas as pd
 
+from prkanalysis.claims.asof import as_of_day, evidence_dates
 from prkanalysis.claims.evaluate import VERDICTS, ClaimParams, _load, evaluate_all
 from prkanalysis.errors import DataValidationError
 
-__all__ = ["GRADE_SETS", "LEDGER_COLUMNS", "format_ledger", "grade_sensitivity", "ledger",
-           "print_ledger", "render_numbers"]
+__all__ = ["GRADE_SETS", "LEDGER_COLUMNS", "VERDICT_COLOURS", "format_ledger",
+           "grade_sensitivity", "ledger", "plot_timeline", "print_ledger", "render_numbers",
+           "timeline", "timeline_changes"]
 
 LEDGER_COLUMNS = ("claim_id", "claim", "verdict", "numbers", "evidence", "caveat", "rule")
 #: Trust settings compared by :func:`grade_sensitivity`.
@@ -60,7 +62,7 @@ def grade_sensitivity(record: Any = None, params: ClaimParams | None = None,
     """Every claim's verdict (``grades P`` ...), ``stable``, and caveat (``caveat P`` ...)."""
     p, rec = ClaimParams.build(params, **overrides), _load(record)
     verdicts: dict[str, list[Any]] = {}
-    caveats: dict[str, list[str]] = {}
+    caveats: dict[str, list[Any]] = {}
     for gs in grade_sets:
         res = evaluate_all(rec, p, grades=tuple(gs))
         verdicts["claim_id"] = [r.claim_id for r in res]
@@ -73,11 +75,7 @@ def grade_sensitivity(record: Any = None, params: ClaimParams | None = None,
 
 def format_ledger(frame: pd.DataFrame, *, width: int | None = None,
                   columns: Sequence[str] = ("numbers", "caveat")) -> str:
-    """The ledger as text: per claim ``id [verdict] claim``, then ``columns`` wrapped, indented.
-
-    Raises:
-        DataValidationError: If a column is not in the frame.
-    """
+    """The ledger as text: ``id [verdict] claim``, then ``columns`` wrapped (names a bad one)."""
     for c in ("claim_id", "verdict", "claim", *columns):
         if c not in frame.columns:
             raise DataValidationError("column not in the ledger", column=c)
@@ -99,3 +97,47 @@ def print_ledger(record: Any = None, *, width: int | None = None, full: bool = F
     print("parameters: " + frame.attrs["params_text"] + "\n")
     print(format_ledger(frame, width=width, columns=cols) + "\n")
     print("verdicts: " + ", ".join(f"{v} {int(counts.get(v, 0))}" for v in VERDICTS))
+
+
+#: One colour per verdict (Okabe-Ito hues; grey for undetermined).
+VERDICT_COLOURS = dict(zip(VERDICTS, ("#009E73", "#E69F00", "#D55E00", "#CC79A7", "#BBBBBB"),
+                           strict=True))
+
+
+def timeline(record: Any = None, params: ClaimParams | None = None, *, start: Any = None,
+             dates: Any = None, **overrides: Any) -> pd.DataFrame:
+    """Each claim's verdict and caveat as of each day new evidence arrived (or of ``dates``)."""
+    p, rec = ClaimParams.build(params, **overrides), _load(record)
+    days = [as_of_day(d) for d in dates] if dates is not None else evidence_dates(rec, start)
+    return pd.DataFrame([{"as_of": d, "claim_id": r.claim_id, "verdict": r.verdict,
+                          "caveat": r.caveat} for d in days for r in evaluate_all(rec, p, as_of=d)],
+                        columns=["as_of", "claim_id", "verdict", "caveat"])
+
+
+def timeline_changes(table: pd.DataFrame) -> pd.DataFrame:
+    """Each change of a claim's verdict: ``claim_id``, ``as_of``, ``verdict``, ``previous``."""
+    t = table.sort_values(["claim_id", "as_of"], kind="stable")
+    prev = t.groupby("claim_id")["verdict"].shift()
+    out = t[prev.ne(t["verdict"]).to_numpy()].assign(previous=prev.fillna(""))
+    out = out.assign(_k=out["claim_id"].str.slice(1).astype(int)).sort_values(["_k", "as_of"])
+    return out[["claim_id", "as_of", "verdict", "previous"]].reset_index(drop=True)
+
+
+def plot_timeline(table: pd.DataFrame, ax: Any = None) -> Any:
+    """Draw :func:`timeline`: one row per claim, each span coloured by its verdict."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    ids = list(dict.fromkeys(table["claim_id"]))
+    ax = ax or plt.subplots(figsize=(10, 0.4 * len(ids) + 1.5))[1]
+    days = sorted(set(table["as_of"]))
+    ends = dict(zip(days, [*days[1:], days[-1] + pd.Timedelta(days=90)], strict=True))
+    for d, cid, v in zip(table["as_of"], table["claim_id"], table["verdict"], strict=True):
+        ax.barh(ids.index(cid), (ends[d] - d).days, left=d, height=0.7,
+                color=VERDICT_COLOURS[v], linewidth=0)
+    ax.set(yticks=range(len(ids)), yticklabels=ids, ylim=(len(ids) - 0.5, -0.5),
+           xlabel="as of (date the evidence was public)")
+    ax.legend(handles=[Patch(color=c, label=v) for v, c in VERDICT_COLOURS.items()],
+              loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=5, frameon=False)
+    ax.figure.tight_layout()
+    return ax.figure

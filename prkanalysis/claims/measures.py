@@ -1,12 +1,9 @@
 """Measures: what the evidence says about the quantity a claim is about.
 
-A measure is ``f(evidence, args) -> Measured``: an interval ``(low, point, high)`` in the
-claim's band unit or a category, the deciding rows, qualifications (``flags``) and notes, a
-reason the claim no longer holds (``superseded``), or why it cannot be formed (``missing``).
-Measures hold no numbers of their own: bands, windows and row ids come from the claim's
-``measure_args`` in ``data/claims.csv``, defaults from ``data/judgements.csv``; rates, ratios
-and the stop bound come from :mod:`prkanalysis.analysis` (the functions the chapters call).
-Rows are found by id, category or kind, never by matching free text.
+``f(evidence, args) -> Measured``: an interval or a category, deciding rows, flags, notes,
+``superseded`` or ``missing``. No numbers of their own: args come from ``data/claims.csv``,
+defaults from ``data/judgements.csv``, rates, ratios, k fits and the stop bound from the
+functions the chapters call. Rows are found by id, category or kind, never by free text.
 """
 
 from __future__ import annotations
@@ -93,7 +90,8 @@ class Evidence:
 
 
 def _graded(frame: pd.DataFrame, grades: Mapping[str, str], *dates: str) -> pd.DataFrame:
-    out = frame.assign(grade_best=[best_grade(s, grades) for s in frame["source_ids"]])
+    out = frame.assign(grade_best=pd.Series([best_grade(s, grades) for s in frame["source_ids"]],
+                                            index=frame.index, dtype=object))
     for c in (d for d in dates if d in out.columns):
         out[c] = pd.to_datetime(out[c].astype("string").str.slice(0, 10), errors="coerce")
     return out
@@ -211,7 +209,7 @@ def ratio_to_baseline(ev: Evidence, a: Args) -> Measured:
     r = ratios_2024(ev.rates, after_months=[a["after_month"]], judgements=ev.judgements)
     if r.empty:
         return ev.lack(f"both a dated baseline and a rate of {a['after_month']}")
-    best = r.loc[(r["ratio_high"] - r["ratio_low"]).idxmin()]
+    best = r.iloc[int((r["ratio_high"] - r["ratio_low"]).to_numpy().argmin())]
     lo, hi = float(r["ratio_low"].min()), float(r["ratio_high"].max())
     rows = ev.rates[ev.rates["rate_id"].isin(set(r["before_id"]) | set(r["after_id"]))]
     return Measured((lo, float(best["ratio_point"]), hi), evidence=ev.rows(rows),
@@ -241,12 +239,10 @@ def stop_confirmation(ev: Evidence, a: Args) -> Measured:
     except InsufficientDataError as exc:
         m.flags.append(f"what the hold bounds cannot be computed ({exc})")
     for _, f in after.iloc[:1].iterrows():
-        days = ((f["start"] - stop["date_end"]).days, (f["end"] - stop["date_start"]).days)
-        m.numbers.update(first_after=f"{f['id']} ({f['kind']})", days_after_low=days[0],
-                         days_after_high=days[1])
+        d = ((f["start"] - stop["date_end"]).days, (f["end"] - stop["date_start"]).days)
         m.superseded = (f"after it came {len(after)} report(s) of the leak, the first a "
-                        f"{f['kind']} ({f['id']}, {_when(f['start'], f['end'])}, "
-                        f"{days[0]}-{days[1]} days later)")
+                        f"{f['kind']} ({f['id']}, {_when(f['start'], f['end'])}, {d[0]}-{d[1]} "
+                        "days later)")
     return m
 
 
@@ -255,8 +251,7 @@ def first_event_date(ev: Evidence, a: Args) -> Measured:
     det = ev.of(a["category"])
     if det.empty:
         return ev.lack(f"a {a['category']} event", ev.of(a["category"], trusted=False))
-    d0 = det.iloc[0]
-    s, e, group = d0["date_start"], d0["date_end"], d0.get("contest_group")
+    s, e, group = (d0 := det.iloc[0])["date_start"], d0["date_end"], d0.get("contest_group")
     alt = ev.trusted(ev.events[ev.events["contest_group"] == group]) if isinstance(
         group, str) and group else det[:0]
     return Measured((s, s + (e - s) / 2, e), numbers={"first": _when(s, e)},
@@ -341,8 +336,7 @@ def renewed_leak(ev: Evidence, a: Args) -> Measured:
     stops = ev.of("stop")
     if stops.empty:
         return ev.lack("a stop confirmation", ev.of("stop", trusted=False))
-    stop = stops.iloc[-1]
-    after = _after_stop(ev, stop, a)
+    after = _after_stop(ev, stop := stops.iloc[-1], a)
     after = after[pd.to_datetime(after["start"]).dt.year == int(a["year"])]
     if after.empty:
         return ev.lack(f"a report of the leak after the stop in {a['year']} (no report is not "
@@ -352,9 +346,8 @@ def renewed_leak(ev: Evidence, a: Args) -> Measured:
                     grades=list(after["grade_best"]), notes=["first: " + ", ".join(
                         f"{r['kind']} {r['id']} ({_when(r['start'], r['end'])})"
                         for _, r in after.iloc[:3].iterrows())], numbers={
-        "stop": _when(stop["date_start"], stop["date_end"]), "reports": len(after),
-        "sources": len(srcs),
-        "trusted_sources": sum(ev.grade_of.get(s) in ("P", "T") for s in srcs)})
+        "stop": _when(stop["date_start"], stop["date_end"]), "reports": len(after), "sources":
+        len(srcs), "trusted_sources": sum(ev.grade_of.get(s) in ("P", "T") for s in srcs)})
 
 
 def peak_rate(ev: Evidence, a: Args) -> Measured:
@@ -371,10 +364,7 @@ def peak_rate(ev: Evidence, a: Args) -> Measured:
 
 
 def sealing_factor(ev: Evidence, a: Args) -> Measured:
-    """Ratio k before / k after the last sealing before the claim (sealing_comparison).
-
-    The test after it must begin after the sealing's last day and before the statement.
-    """
+    """Ratio of k before to k after the last sealing, from a test between it and the claim."""
     fig = ev.ids(ev.figures, a["figure"])
     if fig.empty:
         return ev.lack(f"the figure {a['figure']}", ev.ids(ev.figures, a["figure"],
@@ -385,14 +375,14 @@ def sealing_factor(ev: Evidence, a: Args) -> Measured:
     reps = reps[reps["date_end"] < said]
     if reps.empty:
         return ev.lack("a sealing before the statement")
-    rep = reps.iloc[-1]
-    fits = episodes.fit_episodes(episodes.trusted_readings(ev.record, ev.judgements.grades))
+    rep, fits = reps.iloc[-1], episodes.fit_episodes(episodes.trusted_readings(
+        ev.record, ev.judgements.grades))
     sc = episodes.sealing_comparison(fits, ev.record.events, str(rep["event_id"])) if len(
         fits) else None
     m = Measured(evidence=ev.rows(fig.iloc[:1]) + ev.rows(reps.iloc[-1:]), numbers={
         "repair": _when(rep["date_start"], rep["date_end"]), "statement": _g(said)})
-    if sc is None or sc.ratio is None or not fits.set_index("episode_id").loc[
-            sc.after_id, "first_time"] < said:
+    if sc is None or sc.ratio is None or not dict(zip(fits["episode_id"], fits["first_time"],
+                                                      strict=True))[sc.after_id] < said:
         m.missing = (f"no pressure test lies between the sealing {m.numbers['repair']} and "
                      f"the statement {m.numbers['statement']}, with one before the sealing")
         return m

@@ -35,10 +35,9 @@ class Band:
         lo, hi = (self.low, self.high) if low is None else (low, high)
         f = [x.strftime("%Y-%m-%d") if isinstance(x, pd.Timestamp) else f"{x:g}"
              for x in (lo, hi)]
-        if self.unit == "date":
-            return f"{f[0]} to {f[1]}"
-        return (f"at least {f[0]} {self.unit}" if hi == math.inf else f"at most {f[1]} "
-                f"{self.unit}" if lo == -math.inf else f"[{f[0]}, {f[1]}] {self.unit}")
+        return (f"{f[0]} to {f[1]}" if self.unit == "date" else f"at least {f[0]} {self.unit}"
+                if hi == math.inf else f"at most {f[1]} {self.unit}" if lo == -math.inf
+                else f"[{f[0]}, {f[1]}] {self.unit}")
 
 
 @dataclass(frozen=True)
