@@ -721,17 +721,20 @@ def hole_diameters(
     temperature_k: Interval = (295.15, 297.15),
     cd: Interval = (0.6, 1.0),
 ) -> pd.DataFrame:
-    """Equivalent round-hole diameter of every leak rate (choked flow into vacuum).
+    """Flow-equivalent diameter of every leak rate (choked flow into vacuum).
 
-    ``d_cd1_mm`` is the physics.md convention (Cd = 1, T = 295.15 K, the rate's point value);
-    ``d_low_mm``/``d_high_mm`` span the rate's bounds, ``temperature_k`` and the discharge
+    The diameter of the round orifice that would pass the rate at ``p_mmhg``: a measure of
+    the leak's size in flow terms, not the size of any opening (a crack of micrometre width
+    and centimetre length passes the same flow). ``flow_equiv_d_mm`` is the physics.md
+    convention (Cd = 1, T = 295.15 K, the rate's point value); ``flow_equiv_d_low_mm`` /
+    ``flow_equiv_d_high_mm`` span the rate's bounds, ``temperature_k`` and the discharge
     coefficient interval ``cd`` (0.6 for a sharp-edged orifice to 1 for an ideal nozzle), by
     corner evaluation.
 
     Example:
         >>> df = pd.DataFrame({"rate_id": ["x"], "kg_per_day": [1.7], "kg_per_day_low": [1.7],
         ...                    "kg_per_day_high": [1.7]})
-        >>> round(float(hole_diameters(df)["d_cd1_mm"].iloc[0]), 2)
+        >>> round(float(hole_diameters(df)["flow_equiv_d_mm"].iloc[0]), 2)
         0.32
     """
     _need(rates, _RATE_COLS, "leak_rates")
@@ -749,8 +752,8 @@ def hole_diameters(
                      "value_reported": r.get("value_reported", None), "unit": r.get("unit", None),
                      "kg_per_day": float(r["kg_per_day"]), "kg_per_day_low": m[0],
                      "kg_per_day_high": m[1],
-                     "d_cd1_mm": d_mm(float(r["kg_per_day"]), physics.T_CABIN, 1.0),
-                     "d_low_mm": lo, "d_high_mm": hi})
+                     "flow_equiv_d_mm": d_mm(float(r["kg_per_day"]), physics.T_CABIN, 1.0),
+                     "flow_equiv_d_low_mm": lo, "flow_equiv_d_high_mm": hi})
     return pd.DataFrame(rows)
 
 
@@ -1006,7 +1009,7 @@ def print_episode_fits(record: Any | None = None, resolution_mmhg: float = 0.5,
         record = load_record()
     trusted = record_rates(record, grades)
     g = "/".join(grades)
-    readings = record.pressure_readings
+    readings = trusted_readings(record, grades)
     with pd.option_context("display.width", 160, "display.max_columns", 30,
                            "display.max_colwidth", 60, "display.precision", 4):
         print("PrK decay episodes (k per day; two-point intervals by interval arithmetic, "
@@ -1015,17 +1018,24 @@ def print_episode_fits(record: Any | None = None, resolution_mmhg: float = 0.5,
         print(fits[["episode_id", "n_readings", "p_start_mmhg", "p_end_mmhg", "duration_days",
                     "k_per_day", "k_low", "k_high", "half_life_days", "method"]]
               .to_string(index=False))
-        kr = k_ratio(fits)
-        print(f"{kr.label}: [{kr.low:.3g}, {kr.high:.3g}] (point {kr.point:.3g}); "
-              f"{'slower after the March 2021 sealing' if kr.high < 1 else 'no clear change'}")
+        sc = sealing_comparison(fits, record.events)
+        for b, kr in sc.window_ratios.items():
+            print(f"{kr.label}: [{kr.low:.3g}, {kr.high:.3g}] (point {kr.point:.3g}); "
+                  f"{'slower' if kr.high < 1 else 'no clear change'} ({sc.window_after_id} began "
+                  f"within the sealing {sc.repair_id}, before {b})")
+        print(f"test wholly after the sealing: {sc.after_id or 'none'}")
         print("\nConsecutive-reading decay constants")
         print(segment_rates(readings, resolution_mmhg).to_string(index=False))
-        print("\nJuly 2021: model comparison")
-        comp = july_2021_model_comparison(readings)
-        print(comp[["model", "n_params", "rss", "k_per_day", "k_low", "k_high", "aic", "aicc",
-                    "bic", "weight_aic", "weight_bic", "p_vs_exponential", "detail"]]
-              .to_string(index=False))
-        print(july_2021_verdict(comp))
+        print(f"\nJuly 2021: model comparison (readings trusted at grades {g})")
+        try:
+            comp = july_2021_model_comparison(readings)
+        except InsufficientDataError as exc:
+            print(f"cannot be determined: {exc}")
+        else:
+            print(comp[["model", "n_params", "rss", "k_per_day", "k_low", "k_high", "aic",
+                        "aicc", "bic", "weight_aicc", "weight_bic", "p_vs_exponential",
+                        "detail"]].to_string(index=False))
+            print(july_2021_verdict(comp))
         print("\nImplied PrK free volume (m3): the volume_pairings judgement table")
         vol = pairing_volumes(record, rates=trusted, grades=grades,
                               resolution_mmhg=resolution_mmhg)
@@ -1037,10 +1047,10 @@ def print_episode_fits(record: Any | None = None, resolution_mmhg: float = 0.5,
         band = est.band
         print(f"\n2024 rates over the pre-2024 baselines (after / before; grades {g})")
         print(ratios_2024(trusted).to_string(index=False))
-        print(f"\nEquivalent hole diameters (choked flow at 760 mmHg; grades {g})")
+        print(f"\nFlow-equivalent diameters (choked flow at 760 mmHg; grades {g})")
         print(hole_diameters(trusted)[
-            ["rate_id", "value_reported", "unit", "kg_per_day", "d_cd1_mm", "d_low_mm",
-             "d_high_mm"]].to_string(index=False))
+            ["rate_id", "value_reported", "unit", "kg_per_day", "flow_equiv_d_mm",
+             "flow_equiv_d_low_mm", "flow_equiv_d_high_mm"]].to_string(index=False))
         al = cumulative_air_lost(trusted, record=record, grades=grades)
         print(f"\nCumulative air lost, {al.period} ({al.label}; grades {g})")
         print(al.epochs[["epoch_id", "start", "end", "days", "rate_ids", "evidence",

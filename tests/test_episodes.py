@@ -245,9 +245,10 @@ def test_ratios_2024_real(rates) -> None:  # type: ignore[no-untyped-def]
 
 def test_hole_diameters_real(rates) -> None:  # type: ignore[no-untyped-def]
     h = hole_diameters(rates).set_index("rate_id")
-    assert h.loc["LR12", "d_cd1_mm"] == pytest.approx(0.32, abs=0.005)  # "nearly 1.7" kg/day
-    assert (h["d_low_mm"] <= h["d_high_mm"]).all()
-    assert h.loc["LR07", "d_low_mm"] == 0.0  # "< 1 lb/day" admits no leak
+    assert h.loc["LR12", "flow_equiv_d_mm"] == pytest.approx(0.32, abs=0.005)  # "nearly 1.7"
+    assert (h["flow_equiv_d_low_mm"] <= h["flow_equiv_d_high_mm"]).all()
+    assert h.loc["LR07", "flow_equiv_d_low_mm"] == 0.0  # "< 1 lb/day" admits no leak
+    assert not any(c.startswith("d_") for c in h.columns)  # named as flow-equivalent
 
 
 def test_cumulative_air_lost_envelope(record) -> None:  # type: ignore[no-untyped-def]

@@ -147,11 +147,14 @@ def pairing_volumes(
         ``kg_per_day_low``/``high`` (after factor and background; NaN for diameters),
         ``background_low``/``high``, ``k_per_day``, ``k_low``, ``k_high``, ``p_mmhg``,
         ``volume_m3``, ``volume_low_m3``, ``volume_high_m3``, ``same_state``, ``repairs``,
-        ``trusted``, ``used``, ``status``, ``rationale``, ``source_ids``.
+        ``trusted``, ``used``, ``status``, ``rationale``, ``source_ids``. The decay of a
+        pairing is fitted on the readings trusted at ``grades``
+        (:func:`prkanalysis.episodes.trusted_readings`); an episode with no trusted reading
+        is shown with its full-record fit but not used.
     """
     from prkanalysis.analysis.judgements import defaults
     from prkanalysis.analysis.rates import trusted_rates
-    from prkanalysis.episodes import fit_episodes
+    from prkanalysis.episodes import fit_episodes, trusted_readings
 
     d = defaults(record)
     g = tuple(grades) if grades is not None else d.grades
@@ -162,6 +165,10 @@ def pairing_volumes(
     bg = background_interval(record.constants) if background is None else background
     v_station = float(_row(record.constants, "constant_id", "K12", "constants")["value"])
     fits = fit_episodes(record.pressure_readings, resolution_mmhg).set_index("episode_id")
+    tr = trusted_readings(record, g)
+    # a decay counts only from readings trusted at these grades (shown, not used, otherwise)
+    fits_tr = (fit_episodes(tr, resolution_mmhg).set_index("episode_id") if len(tr)
+               else fits.iloc[:0])
     rows = []
     for pr in table.to_dict("records"):
         rid, kind, ep = str(pr["rate_id"]), str(pr["rate_kind"]), str(pr["episode_id"])
@@ -173,7 +180,8 @@ def pairing_volumes(
         if ep not in fits.index:
             raise DataValidationError(f"episode {ep!r} not found", file="volume_pairings",
                                       column="episode_id", value=ep)
-        fit: Any = fits.loc[ep]
+        decay_trusted = ep in fits_tr.index
+        fit: Any = fits_tr.loc[ep] if decay_trusted else fits.loc[ep]
         t_ep = pd.Timestamp(fit["first_time"]) if pd.notna(fit["first_time"]) else pd.NaT
         if str(pr["rate_table"]) == "leak_rates":
             allr = record.leak_rates
@@ -223,7 +231,8 @@ def pairing_volumes(
         out.update(k_per_day=float(fit["k_per_day"]), k_low=k[0], k_high=k[1], p_mmhg=p0,
                    same_state=same, repairs=";".join(reps), trusted=trusted)
         vol = (math.nan, math.nan, math.nan)
-        if math.isfinite(k[0]) and k[0] > 0 and trusted and math.isfinite(hi) and hi > 0:
+        if (math.isfinite(k[0]) and k[0] > 0 and trusted and decay_trusted
+                and math.isfinite(hi) and hi > 0):
             if kind == "equivalent_diameter":
                 def fv(dmm: float, kk: float, tt: float) -> float:
                     area = math.pi * (dmm * 1e-3) ** 2 / 4
@@ -245,6 +254,8 @@ def pairing_volumes(
             status.append(f"spans repair {', '.join(reps)}")
         if not trusted:
             status.append("figure not trusted at these grades")
+        if not decay_trusted:
+            status.append("decay readings not trusted at these grades")
         if not math.isfinite(vol[1]):
             status.append("no volume (no decay constant or no positive rate)")
         used = not status
