@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from prkanalysis import episodes
+from prkanalysis.analysis import rates as _rates
 from prkanalysis.analysis.detection import stop_bound
 from prkanalysis.analysis.judgements import Defaults
 from prkanalysis.analysis.rates import ratios_2024, trusted_rates
@@ -128,9 +129,7 @@ def _rate(r: pd.Series) -> tuple[float, float, float]:
 
 
 def _peak(ev: Evidence) -> pd.Series | None:
-    r = ev.rates.dropna(subset=["kg_per_day"])
-    return None if r.empty else r.sort_values(["kg_per_day", "kg_per_day_low"],
-                                              ascending=False, kind="stable").iloc[0]
+    return _rates.peak_rate(ev.rates)
 
 
 def _in_month(frame: pd.DataFrame, month: str) -> pd.DataFrame:
