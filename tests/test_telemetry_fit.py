@@ -86,8 +86,10 @@ def test_noise_free_decay_exact():
     # SIMULATED, no noise and no quantisation: the fit returns k exactly
     df, truth = simulate(duration_days=6, rate_hz=0.01, closed_days=2, leak_k_per_day=0.3,
                          noise_mmhg=0.0, quant_step=0.0, seed=0)
-    fits = fit_segments(df, 5.0, 295.15)
+    with pytest.warns(RuntimeWarning, match="exactly fitted segment"):
+        fits = fit_segments(df, 5.0, 295.15)
     np.testing.assert_allclose(fits["k_per_day"], 0.3, rtol=1e-9)
+    assert fits["k_se"].isna().all()  # an exact fit has no evidence-based interval
     m_ref = air_mass_kg(760.0, 5.0, 295.15)
     np.testing.assert_allclose(fits["kg_per_day"], 0.3 * m_ref, rtol=1e-9)
     np.testing.assert_allclose(truth.segments["kg_per_day"], 0.3 * m_ref, rtol=1e-12)
@@ -98,7 +100,8 @@ def test_mass_rate_round_trip_from_history():
     # 1.7 kg/day in the history -> k -> fitted kg/day at the same V, T, p_ref
     df, truth = simulate(duration_days=4, rate_hz=0.01, closed_days=2, leak_history=[
         ("2019-01-01", 1.7)], noise_mmhg=0.0, quant_step=0.0, seed=0)
-    fits = fit_segments(df, 5.0, 295.15)
+    with pytest.warns(RuntimeWarning, match="exactly fitted"):
+        fits = fit_segments(df, 5.0, 295.15)
     np.testing.assert_allclose(fits["kg_per_day"], 1.7, rtol=1e-9)
     np.testing.assert_allclose(truth.segments["kg_per_day"], 1.7, rtol=1e-12)
 
@@ -361,3 +364,23 @@ def test_bartlett_lrv_df_matches_simulated_variance():
     est = np.array([bartlett_sum(rng.normal(size=n), s) / n for _ in range(600)])
     rel_var = float(np.var(est))  # true LRV per sample is 1
     assert rel_var == pytest.approx(2.0 / lrv_df(n, s), rel=0.2)
+
+
+def test_frozen_gauge_is_no_variation_not_no_leak():
+    """Issue 11: a constant (frozen) pressure never reads as k = 0 with zero uncertainty."""
+    df, _ = simulate(duration_days=4, rate_hz=0.01, closed_days=2, leak_k_per_day=0.2,
+                     seed=6)
+    prs = (df["channel"] == "prk_pressure").to_numpy()
+    frozen = df.copy()
+    frozen.loc[prs, "value"] = 700.0
+    with pytest.raises(InsufficientDataError, match="no variation"):
+        fit_segments(frozen, 5.0, 295.15)
+    # one frozen segment among live ones: its k is NaN, the others are untouched
+    ref = fit_segments(df, 5.0, 295.15)
+    part = df.copy()
+    first_seg = prs & (part["time"] <= ref["end"].iloc[0]).to_numpy()
+    part.loc[first_seg, "value"] = 700.0
+    with pytest.warns(RuntimeWarning, match="1 segment.s. with constant pressure"):
+        out = fit_segments(part, 5.0, 295.15)
+    assert np.isnan(out["k_per_day"].iloc[0]) and np.isnan(out["k_high"].iloc[0])
+    np.testing.assert_allclose(out["k_per_day"].iloc[1:], ref["k_per_day"].iloc[1:], rtol=1e-12)

@@ -35,6 +35,7 @@ The mass rate at a reference pressure is ``m_dot = k p_ref V M / (R T)``.
 
 from __future__ import annotations
 
+import warnings
 from typing import Final, Literal
 
 import numpy as np
@@ -42,6 +43,7 @@ import pandas as pd
 from scipy import stats
 
 from prkanalysis.errors import InsufficientDataError, TelemetryError
+from prkanalysis.models._linalg import EXACT_FIT_RTOL
 from prkanalysis.telemetry import hac
 from prkanalysis.telemetry.schema import PRK_PRESSURE
 from prkanalysis.units import MMHG_PA
@@ -410,6 +412,58 @@ def t_quantile(level: float, df: np.ndarray | float) -> np.ndarray:
         return np.asarray(stats.t.ppf(0.5 + level / 2.0, np.where(d > 0, d, np.nan)))
 
 
+def _degenerate(k: np.ndarray, k_se: np.ndarray, resid_sd: np.ndarray, logp: np.ndarray,
+                seg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`mask_degenerate` with the per-segment scale and span of ``log p``."""
+    idx = np.flatnonzero(seg >= 0)
+    s = seg[idx]
+    first = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
+    y = logp[idx]
+    scale = np.maximum.reduceat(np.abs(y), first)
+    span = np.maximum.reduceat(y, first) - np.minimum.reduceat(y, first)
+    return mask_degenerate(k, k_se, resid_sd, scale, span)
+
+
+def mask_degenerate(k: np.ndarray, k_se: np.ndarray, resid_sd: np.ndarray, scale: np.ndarray,
+                    span: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """No false certainty from degenerate segments (issue 11).
+
+    Per segment, with ``scale = max |log p|`` and ``span = max log p - min log p``: an
+    *exact* fit has ``resid_sd <= 1e-10 scale``
+    (:data:`prkanalysis.models._linalg.EXACT_FIT_RTOL`), so its standard error is 0 by
+    construction, not by evidence: ``k_se`` becomes NaN (no interval). A *constant* segment
+    also has ``span <= 1e-10 scale`` (a frozen gauge): ``k`` becomes NaN too, since ``k = 0``
+    would read as "no leak". A RuntimeWarning counts them.
+
+    Returns:
+        ``(k, k_se)`` with the degenerate rows set to NaN.
+
+    Raises:
+        InsufficientDataError: every segment is constant ("no variation").
+
+    Example:
+        >>> mask_degenerate(np.array([0.2]), np.array([0.01]), np.array([1e-3]),
+        ...                 np.array([6.6]), np.array([0.5]))
+        (array([0.2]), array([0.01]))
+    """
+    with np.errstate(invalid="ignore"):
+        exact = np.isfinite(resid_sd) & (resid_sd <= EXACT_FIT_RTOL * scale)
+    constant = exact & (span <= EXACT_FIT_RTOL * scale)
+    if constant.size and constant.all():
+        raise InsufficientDataError(
+            f"telemetry: no variation: the pressure is constant in every segment "
+            f"({constant.size}); a frozen gauge gives no leak constant")
+    if exact.any():
+        warnings.warn(
+            f"fit_segments: {int(constant.sum())} segment(s) with constant pressure (frozen "
+            f"gauge?) get k = NaN; {int((exact & ~constant).sum())} exactly fitted segment(s) "
+            f"get no interval (segment ids {np.flatnonzero(exact).tolist()[:10]})",
+            RuntimeWarning, stacklevel=3)
+        k = np.where(constant, np.nan, k)
+        k_se = np.where(exact, np.nan, k_se)
+    return k, k_se
+
+
 def _interval(x: float | tuple[float, float], name: str) -> tuple[float, float, float]:
     """(central, low, high) from a number or a (low, high) pair; central = midpoint."""
     if isinstance(x, tuple | list):
@@ -522,6 +576,7 @@ def fit_segments(
                      corr_time_s=corr_time_s)
     k = -res["slope"] * _DAY_S
     k_se = res["se"] * _DAY_S
+    k, k_se = _degenerate(k, k_se, res["resid_sd"], np.log(np.where(use, p, 1.0)), seg)
     q = t_quantile(level, res["df"])
     k_low, k_high = k - q * k_se, k + q * k_se
     m_c = air_mass_kg(ref_pressure_mmhg, v_c, t_c)

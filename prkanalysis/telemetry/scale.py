@@ -93,6 +93,7 @@ from prkanalysis.telemetry.fit import (
     air_mass_kg,
     fit_segment,
     fit_segments,
+    mask_degenerate,
     t_quantile,
 )
 from prkanalysis.telemetry.io import read_parquet
@@ -579,14 +580,15 @@ def _fit_pieces(pieces: list[Arrays], t0_ns: int, p: PipelineParams) -> pd.DataF
         t_s = (t_ns - t0_ns) / _NS
         f = fit_segment(t_s, np.log(v), cov=p.cov, maxlags=p.maxlags,
                         use_correction=p.use_correction, corr_time_s=p.corr_time_s)
+        lv = np.log(v)
         rows.append((n, f["slope"], f["se"], f["se_ols"], f["resid_sd"], int(f["maxlags"]),
-                     f["df"], f["corr_time_s"], int(t_ns[0]), int(t_ns[-1]), float(v[0]),
-                     float(v[-1])))
+                     f["df"], f["corr_time_s"], float(np.max(np.abs(lv))), float(np.ptp(lv)),
+                     int(t_ns[0]), int(t_ns[-1]), float(v[0]), float(v[-1])))
     if not rows:
         return None
     return pd.DataFrame(rows, columns=["n", "slope", "se", "se_ols", "resid_sd", "maxlags",
-                                       "df", "corr_time_s", "start_ns", "end_ns", "p_start",
-                                       "p_end"])
+                                       "df", "corr_time_s", "logp_scale", "logp_span",
+                                       "start_ns", "end_ns", "p_start", "p_end"])
 
 
 _KERNELS: dict[str, Callable[..., Any]] = {
@@ -799,6 +801,8 @@ def _engine(
 
     k_ = -res["slope"].to_numpy() * _DAY_S
     k_se = res["se"].to_numpy() * _DAY_S
+    k_, k_se = mask_degenerate(k_, k_se, res["resid_sd"].to_numpy(),
+                               res["logp_scale"].to_numpy(), res["logp_span"].to_numpy())
     nn = res["n"].to_numpy()
     q = t_quantile(p.level, res["df"].to_numpy(dtype=np.float64))
     k_low, k_high = k_ - q * k_se, k_ + q * k_se
