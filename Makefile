@@ -13,11 +13,13 @@ STAMP  := $(VENV)/.installed
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml .jupyter/labconfig/default_setting_overrides.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -e '.[notebooks,dev,scale]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (prkanalysis)"
+	mkdir -p $(VENV)/etc/jupyter/labconfig
+	cp .jupyter/labconfig/default_setting_overrides.json $(VENV)/etc/jupyter/labconfig/
 	touch $(STAMP)
 
 env: $(STAMP)  ## create .venv and install the package with notebook and dev extras
@@ -32,8 +34,8 @@ lint: $(STAMP)  ## ruff and mypy
 	$(BIN)/ruff check prkanalysis tests benchmarks notebooks
 	$(BIN)/mypy prkanalysis
 
-lab: $(STAMP)  ## open the chapters in JupyterLab
-	$(BIN)/jupyter lab notebooks/
+lab: $(STAMP)  ## open the chapters in JupyterLab (double-click opens a chapter as a notebook)
+	JUPYTER_CONFIG_PATH=$(CURDIR)/.jupyter $(BIN)/jupyter lab notebooks/
 
 validate: $(STAMP)  ## validate data/ against its descriptor and checksums
 	$(BIN)/prkanalysis validate
