@@ -49,6 +49,7 @@ __all__ = [
     "FULL_SEGMENTS",
     "MEMORIES",
     "SMALL_SEGMENTS",
+    "TARGET",
     "CoverageSettings",
     "coverage_table",
     "simulate_regime",
@@ -63,6 +64,8 @@ MEMORIES: Final[tuple[tuple[str, float], ...]] = (
 FULL_SEGMENTS: Final[int] = 300
 SMALL_SEGMENTS: Final[int] = 60
 _METHODS: Final[tuple[str, ...]] = ("NW", "HAC", "HAC-known")
+#: Acceptable coverage of nominal 95 % intervals (the project's requirement, issue 14).
+TARGET: Final[tuple[float, float]] = (0.90, 0.98)
 
 
 @dataclass(frozen=True)
