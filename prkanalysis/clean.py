@@ -772,6 +772,7 @@ def clean_leak_rates(
     keep_duplicates: bool = False,
     keep_secondary: bool | None = None,
     as_of: Any = None,
+    contest_groups: pd.DataFrame | None = None,
     **bounds: Any,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Normalise, then keep the trusted rows: the one selection, with the shared defaults.
@@ -791,6 +792,7 @@ def clean_leak_rates(
         keep_duplicates: Keep rows restating another (default False).
         keep_secondary: Keep secondary timeline rows (``None``: the judgement).
         as_of: Only rows reported on or before this day.
+        contest_groups: The ``contest_groups`` table: non-preferred alternatives are dropped.
         **bounds: Passed to :func:`normalize_leak_rates` (``approx_rel``, ``nearly_rel``,
             ``lt_floor``, ``rounding``).
 
@@ -819,7 +821,7 @@ def clean_leak_rates(
     kept, drops = select_trusted(out, grades=grades, include_derived=keep_derived,
                                  include_secondary=keep_secondary,
                                  keep_duplicates=keep_duplicates, as_of=as_of, sources=sources,
-                                 judgements=j)
+                                 judgements=j, contest_groups=contest_groups)
     full = concat_audits(audit, drops)
     _check_accounting(len(df), kept, full, "clean_leak_rates")
     return kept, full

@@ -49,6 +49,7 @@ class Code(StrEnum):
     DROP_DUPLICATE = "DROP_DUPLICATE"
     DROP_SECONDARY = "DROP_SECONDARY"
     DROP_AS_OF = "DROP_AS_OF"
+    DROP_ALTERNATIVE = "DROP_ALTERNATIVE"
 
     @property
     def action(self) -> str:
@@ -138,6 +139,11 @@ _INFO: dict[str, tuple[str, str]] = {
     "DROP_AS_OF": (
         "dropped",
         "not yet reported on the as-of date (reported_on later, or no source published by then)",
+    ),
+    "DROP_ALTERNATIVE": (
+        "dropped",
+        "alternative report of a contested value (contest group with a preferred row): shown, "
+        "not counted",
     ),
 }
 

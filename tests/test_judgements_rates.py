@@ -102,11 +102,24 @@ def test_selection_accounting_and_rules(rec, grades) -> None:  # type: ignore[no
     assert not rates.is_true(kept["secondary"]).any()
     assert kept["duplicate_of"].isna().all()
     # every other path to "the trusted rates" is this selection
-    old, _ = clean.clean_leak_rates(rec.leak_rates, sources=rec.sources, grades=grades)
+    old, _ = clean.clean_leak_rates(rec.leak_rates, sources=rec.sources, grades=grades,
+                                    contest_groups=rec.extra.get("contest_groups"))
     pd.testing.assert_frame_equal(old, kept)
     norm, _ = clean.normalize_leak_rates(rec.leak_rates, sources=rec.sources)
     assert list(story.select_rates(norm, grades=grades).index) == list(
         rates.select_trusted(norm, grades=grades, keep_duplicates=True)[0].index)
+
+
+def test_contest_alternatives_count_once() -> None:
+    df = pd.DataFrame({"rate_id": ["a", "b", "c", "d"], "grade_best": ["T", "A", "T", "T"],
+                       "contest_group": ["CG1", "CG1", "CG2", None]})
+    cg = pd.DataFrame({"group_id": ["CG1", "CG2"], "preferred_ids": ["a", None]})
+    kept, audit = rates.select_trusted(df, grades="PTA", contest_groups=cg)
+    # b is CG1's alternative (a preferred); CG2 is undecided, so c stays
+    assert kept["rate_id"].tolist() == ["a", "c", "d"]
+    assert audit["code"].tolist() == ["DROP_ALTERNATIVE"] and audit["row_id"].tolist() == ["b"]
+    kept, _ = rates.select_trusted(df, grades="PTA", contest_groups=cg, keep_alternatives=True)
+    assert len(kept) == 4
 
 
 def test_select_trusted_as_of_regrades() -> None:

@@ -142,6 +142,8 @@ def select_trusted(
     as_of: Any = None,
     sources: pd.DataFrame | None = None,
     judgements: Defaults | None = None,
+    contest_groups: pd.DataFrame | None = None,
+    keep_alternatives: bool = False,
     table: str = "leak_rates",
     id_column: str = "rate_id",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -153,8 +155,10 @@ def select_trusted(
     rest are regraded from the sources out by then; a month or year date counts from its
     first day), ``derived`` unless ``include_derived``,
     ``duplicate_of`` unless ``keep_duplicates``, ``secondary`` unless
-    ``include_secondary``, then ``grade_best`` must be in ``grades`` (rows without a grade
-    are dropped). Values and bounds are not changed.
+    ``include_secondary``, contest alternatives unless ``keep_alternatives`` (a row of a
+    ``contest_group`` whose ``preferred_ids`` name other rows: one contested value counts
+    once; groups without a preferred row keep all their members), then ``grade_best`` must
+    be in ``grades`` (rows without a grade are dropped). Values and bounds are not changed.
 
     Args:
         normalised: Output of :func:`prkanalysis.clean.normalize_leak_rates` (needs
@@ -166,6 +170,8 @@ def select_trusted(
         as_of: Only evidence reported on or before this day (``None``: all).
         sources: The ``sources`` table (regrading under ``as_of``).
         judgements: Defaults to use instead of ``data/judgements.csv``.
+        contest_groups: The ``contest_groups`` table (``group_id``, ``preferred_ids``).
+        keep_alternatives: Keep the non-preferred members of contest groups.
         table: Table name in the audit.
         id_column: Column naming the row in the audit.
 
@@ -209,6 +215,16 @@ def select_trusted(
         out, a = _audit_drop(out, is_true(out["secondary"]), Code.DROP_SECONDARY, "secondary",
                              table, id_column)
         audits.append(a)
+    if (not keep_alternatives and contest_groups is not None and "contest_group" in out.columns
+            and {"group_id", "preferred_ids"} <= set(contest_groups.columns)):
+        pref = contest_groups["preferred_ids"].astype("string").fillna("").str.strip()
+        decided = set(contest_groups.loc[pref.ne("").to_numpy(), "group_id"].astype(str))
+        preferred = {i.strip() for ids in pref for i in ids.split(";") if i.strip()}
+        grp = out["contest_group"].astype("string").str.strip()
+        alt = grp.isin(sorted(decided)).fillna(False) & ~out[id_column].astype(str).isin(
+            preferred)
+        out, a = _audit_drop(out, alt, Code.DROP_ALTERNATIVE, "contest_group", table, id_column)
+        audits.append(a)
     grade = out["grade_best"].astype("string").str.upper()
     out, a = _audit_drop(out, ~grade.isin(g).fillna(False), Code.DROP_GRADE, "grade_best",
                          table, id_column)
@@ -218,6 +234,12 @@ def select_trusted(
         raise PrkError(f"select_trusted: {len(normalised)} rows in, {len(out)} kept, "
                        f"{len(audit)} dropped: accounting broken")
     return out, audit
+
+
+def _contest_groups(record: Any) -> pd.DataFrame | None:
+    extra = getattr(record, "extra", None)
+    table = extra.get("contest_groups") if isinstance(extra, Mapping) else None
+    return table if isinstance(table, pd.DataFrame) else None
 
 
 def trusted_rates(
@@ -234,8 +256,9 @@ def trusted_rates(
     """The leak rates a reader trusts, normalised to kg/day with bounds, and the audit.
 
     :func:`prkanalysis.clean.normalize_leak_rates` (with the "about"/"nearly" widths of the
-    judgements unless given) followed by :func:`select_trusted`. Every ``None`` argument
-    takes its value from ``data/judgements.csv`` (of ``record`` if it has the table).
+    judgements unless given) followed by :func:`select_trusted` with the record's
+    ``contest_groups`` (an alternative report counts once). Every ``None`` argument takes its
+    value from ``data/judgements.csv`` (of ``record`` if it has the table).
 
     Args:
         record: A :class:`prkanalysis.record.Record` (``None``: the evidence base).
@@ -263,7 +286,8 @@ def trusted_rates(
     kept, audit_s = select_trusted(norm, grades=grades, include_derived=include_derived,
                                    include_secondary=include_secondary,
                                    keep_duplicates=keep_duplicates, as_of=as_of,
-                                   sources=record.sources, judgements=j)
+                                   sources=record.sources, judgements=j,
+                                   contest_groups=_contest_groups(record))
     return kept, clean.concat_audits(audit_n, audit_s)
 
 
