@@ -828,6 +828,46 @@ DOMAIN_RULES: dict[str, list[Callable[[pd.DataFrame, str], None]]] = {
 }
 
 
+def _check_contest_groups(tables: Mapping[str, pd.DataFrame], files: Mapping[str, str],
+                          schemas: Mapping[str, Mapping[str, Any]]) -> None:
+    """Contested values (``contest_groups``): each group has at least two member rows.
+
+    Members are the rows of any table whose ``contest_group`` names the group (the foreign key
+    itself is declared in the descriptor); ``preferred_ids`` must name members only, at most
+    one per table. Skipped when the package has no ``contest_groups`` resource.
+    """
+    groups = tables.get("contest_groups")
+    if groups is None or groups.empty:
+        return
+    members: dict[str, list[tuple[str, str]]] = {str(g): [] for g in groups["group_id"]}
+    for name, table in tables.items():
+        if "contest_group" not in table.columns:
+            continue
+        key = _primary_key(schemas[name])[0]
+        for gid, rid in zip(table["contest_group"], table[key], strict=True):
+            if not pd.isna(gid):
+                members.setdefault(str(gid), []).append((name, str(rid)))
+    fname = files["contest_groups"]
+    prefs = groups["preferred_ids"] if "preferred_ids" in groups.columns else None
+    for i, gid in enumerate(groups["group_id"].astype(str)):
+        rows = members[gid]
+        if len(rows) < 2:
+            raise DataValidationError(
+                f"contest group has {len(rows)} member row(s); a contest needs at least two",
+                file=fname, row=i + 1, column="group_id", value=gid)
+        cell = prefs.iloc[i] if prefs is not None else None
+        pref = split_ids(cell) if cell is not None and not pd.isna(cell) else []
+        ids = {rid: name for name, rid in rows}
+        for one in pref:
+            if one not in ids:
+                raise DataValidationError(
+                    f"preferred id {one!r} is not a member of {gid} (members: "
+                    f"{sorted(ids)})", file=fname, row=i + 1, column="preferred_ids", value=one)
+        if len({ids[p] for p in pref}) < len(pref):
+            raise DataValidationError("at most one preferred row per table", file=fname,
+                                      row=i + 1, column="preferred_ids", value=cell)
+
+
 # --------------------------------------------------------------------------------------
 # the record
 # --------------------------------------------------------------------------------------
@@ -1066,6 +1106,7 @@ def _load_record(
                                    "foreignKeys": r["schema"].get("foreignKeys", [])}
     tables = {n: _typed_table(texts[n], schemas[n], files[n]) for n in texts}
     _check_foreign_keys(tables, files, schemas)
+    _check_contest_groups(tables, files, schemas)
     for name, rules in DOMAIN_RULES.items():
         if name in tables:
             for rule in rules:

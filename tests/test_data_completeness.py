@@ -799,3 +799,36 @@ def test_reported_on_follows_the_earliest_source_when_the_record_gives_no_date(t
     k = t["constants"].set_index("constant_id")
     assert k.loc["K27", "reported_on"] == "2024-09-26"    # the OIG's planned rate
     assert k.loc["K23", "reported_on_precision"] == "undated"
+
+
+@pytest.mark.parametrize(("old", "new", "match"), [
+    ("CG01,PrK re-pressurization target announced on 31 July 2021,PR15,",
+     "CG01,PrK re-pressurization target announced on 31 July 2021,PR14,", "not a member"),
+    ("CG04,Time the crew spent in the safe haven on 5 June 2026,OF33,",
+     "CG04,Time the crew spent in the safe haven on 5 June 2026,OF33;OF39,", "one preferred"),
+])
+def test_loader_rejects_a_broken_contest_group(tmp_path: Path, old, new, match):
+    from prkanalysis.record import load_record
+    dst = tmp_path / "data"
+    shutil.copytree(config.DATA_DIR, dst)
+    p = dst / "contest_groups.csv"
+    text = p.read_text(encoding="utf-8")
+    assert old in text
+    p.write_text(text.replace(old, new), encoding="utf-8")
+    update_hashes(dst / "datapackage.json")
+    with pytest.raises(DataValidationError, match=match):
+        load_record(dst)
+
+
+def test_loader_rejects_a_contest_of_one(tmp_path: Path):
+    from prkanalysis.record import load_record
+    dst = tmp_path / "data"
+    shutil.copytree(config.DATA_DIR, dst)
+    p = dst / "other_figures.csv"
+    lines = p.read_text(encoding="utf-8").split("\n")
+    lines = [ln.replace(",S142,CG04,", ",S142,,") if ln.startswith("OF39,") else ln
+             for ln in lines]
+    p.write_text("\n".join(lines), encoding="utf-8")
+    update_hashes(dst / "datapackage.json")
+    with pytest.raises(DataValidationError, match="at least two"):
+        load_record(dst)
