@@ -57,6 +57,19 @@ __all__ = [
 EXACT_FIT_RTOL = 1e-10
 
 
+#: Largest magnitude accepted in a series: beyond it sums of squares overflow float64.
+MAX_ABS_VALUE = 1e150
+
+
+def _check_magnitude(arr: np.ndarray, name: str) -> None:
+    if arr.size and float(np.max(np.abs(arr))) > MAX_ABS_VALUE:
+        big = float(np.max(np.abs(arr)))
+        raise ArgumentError(name, f"<values up to {big:.3g}>",
+                            f"magnitudes up to {MAX_ABS_VALUE:g}",
+                            "sums of squares would overflow: rescale (change units)",
+                            type_name="array")
+
+
 def _is_datetime_like(obj: object) -> bool:
     if isinstance(obj, (pd.Timestamp, _dt.date, np.datetime64, pd.Timedelta, _dt.timedelta)):
         return True
@@ -240,6 +253,7 @@ def as_response(
         )
     if arr.size < min_len:
         raise InsufficientDataError(f"{name}: {arr.size} observation(s), at least {min_len} needed")
+    _check_magnitude(arr, name)
     return arr
 
 
@@ -297,6 +311,7 @@ def as_design(
     if bad.any():
         r, c = (int(v[0]) for v in np.nonzero(bad))
         raise InsufficientDataError(f"X: non-finite value (NaN/inf) at row {r}, column {c}")
+    _check_magnitude(XX, "X")
     if np.linalg.matrix_rank(XX) < XX.shape[1]:
         raise InsufficientDataError(
             f"X: singular design (rank {np.linalg.matrix_rank(XX)} < {XX.shape[1]} columns)"

@@ -955,7 +955,7 @@ def breakpoints(
     ms = rss_s.index.to_numpy()
     # a partition fitting exactly (a noiseless step) is floored at the exact-fit level so
     # that BIC stays finite and prefers the fewest breaks that reach it
-    floor = n * (EXACT_FIT_RTOL * float(np.max(np.abs(yy)))) ** 2
+    floor = n * float(np.square(EXACT_FIT_RTOL * np.max(np.abs(yy))))
     bic = (
         n * np.log(np.maximum(rss_s.to_numpy(), floor) / n)
         + n * (1 + math.log(2 * math.pi))
