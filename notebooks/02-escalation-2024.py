@@ -145,17 +145,16 @@ if len(ratios_raw):
 # - Had it doubled by February? {eval}`feb_answer`.
 
 # %%
-undated = trusted[pd.to_datetime(trusted["period_start"], errors="coerce").isna()
-                  & ~trusted["rate_id"].isin(base["rate_id"])]
-base_text = ", ".join(f'"{r.value_reported} {r.unit_reported}" ({r.rate_id})'
+undated = trusted[rates.dated_period_end(trusted).isna().to_numpy()]
+base_text = ", ".join(f'"{r.value_reported}" {r.unit} ({r.rate_id})'
                       for r in base.itertuples()) or "none"
-undated_text = ", ".join(f'"{r.value_reported} {r.unit_reported}" ({r.rate_id})'
+undated_text = ", ".join(f'"{r.value_reported}" {r.unit} ({r.rate_id})'
                          for r in undated.itertuples()) or "none"
 
 # %% [markdown]
 # **Caveat.** The baseline figures ({eval}`base_text`) are "before the increase": their
-# start is unknown, only their end is dated. Trusted figures with no dated period near the
-# increase are not baselines: {eval}`undated_text`.
+# start is unknown, only their end is dated. Trusted figures whose period has no dated end
+# are never baselines, whatever the window: {eval}`undated_text`.
 
 # %% [markdown]
 # ## Against the design allowance

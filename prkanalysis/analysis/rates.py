@@ -39,6 +39,7 @@ from prkanalysis.models.growth import rate_ratio
 __all__ = [
     "RATIO_COLUMNS",
     "as_of_date",
+    "dated_period_end",
     "is_true",
     "peak_rate",
     "rates_2024",
@@ -291,8 +292,17 @@ def trusted_rates(
     return kept, clean.concat_audits(audit_n, audit_s)
 
 
-def _dated_end(r: pd.DataFrame) -> pd.Series:
-    """Period ends that are dates: known, and the period's precision is not ``unknown``."""
+def dated_period_end(r: pd.DataFrame) -> pd.Series:
+    """Period ends that are dates: known, and the period's precision is not ``unknown``.
+
+    NaT where a rate has no dated end: such a figure cannot be "within N days" of anything.
+
+    Example:
+        >>> df = pd.DataFrame({"period_end": ["2024-02-06", None, "2024-01-31"],
+        ...                    "period_precision": ["before", "before", "unknown"]})
+        >>> dated_period_end(df).notna().tolist()
+        [True, False, False]
+    """
     pe = pd.to_datetime(r["period_end"], errors="coerce")
     if "period_precision" in r.columns:
         pe = pe.where(r["period_precision"].astype("string").str.lower().ne("unknown")
@@ -312,7 +322,7 @@ def _split_2024(rates: pd.DataFrame, increase_start: str | None, increase_end: s
         dup = rates["duplicate_of"].astype("string").str.strip()
         rates = rates[~(dup.notna() & dup.ne("")).fillna(False).to_numpy()]
     ps = pd.to_datetime(rates["period_start"], errors="coerce")
-    pe = _dated_end(rates)
+    pe = dated_period_end(rates)
     is_after = ((ps >= t0) & (ps <= t1)).fillna(False)
     after_mask = is_after
     if after_months is not None:
@@ -398,7 +408,7 @@ def ratios_2024(
                                       file="leak_rates", column=c)
     after, before = _split_2024(rates, increase_start, increase_end, baseline_days,
                                 onset_slack_days, after_months, judgements or defaults())
-    pe = _dated_end(before)
+    pe = dated_period_end(before)
     rows = []
     ends = pe.tolist()
     for (_, a), a_end in zip(before.iterrows(), ends, strict=True):

@@ -163,6 +163,8 @@ class _Findings:
     def _show(self, v: Any) -> str:
         if v is None:
             return "cannot be determined"
+        if v in ("inf", "-inf"):
+            return "unbounded"
         if isinstance(v, bool):
             return "yes" if v else "no"
         if isinstance(v, float):
