@@ -195,3 +195,24 @@ def test_ratios_missing_column_named() -> None:
     with pytest.raises(DataValidationError, match="period_end"):
         rates.ratios_2024(pd.DataFrame({"rate_id": [], "kg_per_day": [], "kg_per_day_low": [],
                                         "kg_per_day_high": [], "period_start": []}))
+
+
+def test_changing_a_judgement_row_moves_the_numbers(rec) -> None:  # type: ignore[no-untyped-def]
+    """A reader edits data/judgements.csv and re-runs: the selection and ratios follow."""
+    def edited(**values: str):  # type: ignore[no-untyped-def]
+        table = judgements.table(rec)
+        for name, value in values.items():
+            table.loc[table["name"] == name, "value"] = value
+        return SimpleNamespace(leak_rates=rec.leak_rates, sources=rec.sources,
+                               extra={**rec.extra, "judgements": table})
+
+    all_grades = edited(trusted_grades="P;T;A")
+    wide, _ = rates.trusted_rates(all_grades)
+    assert set(wide["grade_best"].astype(str)) <= {"P", "T", "A"}
+    assert len(wide) == len(rates.trusted_rates(rec, ("P", "T", "A"))[0])
+    narrow, _ = rates.trusted_rates(edited(trusted_grades="P"))
+    assert len(narrow) == len(rates.trusted_rates(rec, ("P",))[0])
+    # a zero-day baseline window leaves no baseline, so no ratio
+    j0 = judgements.defaults(edited(baseline_days="0", onset_slack_days="0"))
+    trusted, _ = rates.trusted_rates(rec)
+    assert rates.ratios_2024(trusted, judgements=j0).empty
