@@ -17,9 +17,9 @@
 # grades those sources (P primary, T trade or wire press relaying a primary, A aggregator),
 # shows the analyst's judgements that every chapter and the claims ledger share, shows what the
 # cleaning step did to each reported figure and why (rounding and "less than" become
-# intervals, dates become periods, derived and duplicated figures are set aside), counts the
-# rows that went in and came out, and lists what was never published. Later chapters build on
-# the trusted rates selected here, with the same selection.
+# intervals, dates become periods, derived, duplicated and contested figures are set aside),
+# counts the rows that went in and came out, and lists what was never published. Later
+# chapters build on the trusted rates selected here, with the same selection.
 
 # %% tags=["parameters"]
 GRADES = None  # source grades to trust, e.g. ("P", "T"); None: the shared judgement J01
@@ -94,8 +94,9 @@ display(present.figure(figures.sources_by_grade(rec.sources),
 #
 # The raw tables are never modified. Normalisation adds columns (`kg_per_day`, `_low`,
 # `_high`, period bounds, `grade_best`); each change is one audit row with a code. Selection
-# then drops rows (derived figures, restatements, secondary restatements, grades not trusted),
-# and each drop is also an audit row, so rows in = rows out + rows dropped.
+# then drops rows (derived figures, restatements, secondary restatements, the non-preferred
+# reports of a contested value, grades not trusted), and each drop is also an audit row, so
+# rows in = rows out + rows dropped.
 
 # %%
 by_code = (
