@@ -55,8 +55,11 @@ _KAPPA: Final[float] = 1.0
 _ITERS: Final[int] = 2
 #: Fewest blocks in step 2.
 MIN_BLOCKS: Final[int] = 8
-#: Above this many lags the kernel sums use an FFT autocovariance instead of dot products.
+#: Up to this many lags, series longer than :data:`_FFT_N` use dot products, not an FFT.
 _FFT_LAGS: Final[int] = 32
+#: Series up to this length use an FFT beyond :data:`_FEW_LAGS` lags (fewer Python calls).
+_FFT_N: Final[int] = 65536
+_FEW_LAGS: Final[int] = 4
 
 
 def _dot(a: np.ndarray, b: np.ndarray) -> float:
@@ -67,7 +70,8 @@ def _dot(a: np.ndarray, b: np.ndarray) -> float:
 def autocov_sums(z: np.ndarray, max_lag: int) -> np.ndarray:
     """``c_j = sum_{t>=j} z_t z_{t-j}`` for ``j = 0..max_lag`` (no demeaning, no 1/n).
 
-    Dot products up to 32 lags, an FFT of length ``2 n`` beyond.
+    Dot products for up to 4 lags, and for up to 32 lags when ``n > 65536``; otherwise one
+    FFT of length ``>= 2 n``.
 
     Example:
         >>> autocov_sums(np.array([1.0, 2.0, 3.0]), 2).tolist()
@@ -77,7 +81,7 @@ def autocov_sums(z: np.ndarray, max_lag: int) -> np.ndarray:
     max_lag = int(min(max_lag, n - 1))
     if max_lag < 0:
         return np.zeros(0)
-    if max_lag <= _FFT_LAGS:
+    if max_lag <= _FEW_LAGS or (max_lag <= _FFT_LAGS and n > _FFT_N):
         return np.array([_dot(z, z)] + [_dot(z[j:], z[:-j]) for j in range(1, max_lag + 1)])
     nfft = 1 << int(np.ceil(np.log2(2 * n)))
     f = np.fft.rfft(z, nfft)
@@ -122,8 +126,9 @@ def _efold_iterated(g0: np.ndarray, n: int) -> float | None:
 def efold_time(e: np.ndarray) -> float:
     """Correlation time of residuals ``e`` in samples (step 1 of the module docstring).
 
-    The autocovariances are first computed for 32 lags by dot products; all lags by an FFT
-    only when the e-folding point (or three times it) lies beyond.
+    Up to 65536 samples all lags come from one FFT; longer series first get 32 lags by dot
+    products, and all lags by an FFT only when the e-folding point (or three times it) lies
+    beyond.
 
     Args:
         e: OLS residuals of one segment (mean zero), regularly sampled.
@@ -143,7 +148,7 @@ def efold_time(e: np.ndarray) -> float:
     n = z.size
     if n < 4:
         return 0.0
-    tau = _efold_iterated(autocov_sums(z, min(_FFT_LAGS, n - 1)) / n, n)
+    tau = _efold_iterated(autocov_sums(z, min(_FFT_LAGS, n - 1) if n > _FFT_N else n - 1) / n, n)
     if tau is None:
         tau = _efold_iterated(autocov_sums(z, n - 1) / n, n)
     return float(tau) if tau is not None else float(n - 2)
