@@ -258,3 +258,13 @@ def test_print_and_cli(rec, capsys) -> None:
     assert main(["ledger", "--as-of", "2019-08-01", "--grades", "P/T"]) == 0
     out = capsys.readouterr().out
     assert "as_of=2019-08-01" in out and "undetermined 12" in out
+
+
+def test_timeline_starts_at_the_first_detection(rec) -> None:
+    early = claims.as_of(rec, "2020-12-31")  # a short record keeps the run quick
+    t = claims.timeline(early)
+    first = pd.Timestamp(early.events.loc[early.events["category"] == "detection",
+                                          "date_start"].astype(str).min())
+    assert t["as_of"].min() == first
+    assert set(t.loc[t["as_of"] == first, "verdict"]) == {"undetermined"}
+    assert t["as_of"].nunique() >= 4 and t["as_of"].is_monotonic_increasing

@@ -116,9 +116,8 @@ def _caveat(claim: Claim, m: Measured) -> str:
 
 def _load(record: Any) -> Any:
     """``None`` or a data-folder path -> the loaded record; a record is returned as is."""
-    if record is None or isinstance(record, str) or hasattr(record, "__fspath__"):
-        return load_record() if record is None else load_record(record)
-    return record
+    path = record is None or isinstance(record, str) or hasattr(record, "__fspath__")
+    return (load_record() if record is None else load_record(record)) if path else record
 
 
 def evaluate_all(record: Any = None, params: ClaimParams | None = None,

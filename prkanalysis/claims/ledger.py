@@ -106,9 +106,12 @@ VERDICT_COLOURS = dict(zip(VERDICTS, ("#009E73", "#E69F00", "#D55E00", "#CC79A7"
 
 def timeline(record: Any = None, params: ClaimParams | None = None, *, start: Any = None,
              dates: Any = None, **overrides: Any) -> pd.DataFrame:
-    """Each claim's verdict and caveat as of each day new evidence arrived (or of ``dates``)."""
+    """Verdicts as of ``dates``, or of ``start`` (the first detection) and each new evidence day."""
     p, rec = ClaimParams.build(params, **overrides), _load(record)
-    days = [as_of_day(d) for d in dates] if dates is not None else evidence_dates(rec, start)
+    det = rec.events.loc[rec.events["category"] == "detection", "date_start"].astype(str)
+    first = as_of_day(start if start is not None or det.empty else min(det))
+    days = [as_of_day(d) for d in dates] if dates is not None else sorted(
+        {d for d in (first, *evidence_dates(rec, first)) if d is not None})
     return pd.DataFrame([{"as_of": d, "claim_id": r.claim_id, "verdict": r.verdict,
                           "caveat": r.caveat} for d in days for r in evaluate_all(rec, p, as_of=d)],
                         columns=["as_of", "claim_id", "verdict", "caveat"])

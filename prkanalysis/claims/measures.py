@@ -119,9 +119,8 @@ def _g(x: Any, digits: int = 3) -> str:
 
 def _when(start: Any, end: Any) -> str:
     s, e = pd.Timestamp(start), pd.Timestamp(end)
-    if s.day == 1 and e.is_month_end and (s.year, s.month) == (e.year, e.month):
-        return s.strftime("%Y-%m")
-    return _g(s) if s == e else f"{_g(s)} to {_g(e)}"
+    month = s.day == 1 and e.is_month_end and (s.year, s.month) == (e.year, e.month)
+    return s.strftime("%Y-%m") if month else _g(s) if s == e else f"{_g(s)} to {_g(e)}"
 
 
 def _rate(r: pd.Series) -> tuple[float, float, float]:
