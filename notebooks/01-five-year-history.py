@@ -14,200 +14,383 @@
 # **What this chapter shows.** The reported leak rates on one timeline with the events that
 # explain them; the crew's PrK pressure readings from the hatch-closed episodes of 2020-2021,
 # each fitted with an exponential decay whose constant k carries an interval; whether the
-# March 2021 sealing changed k; what PrK volume and hole size the rates and decays imply
-# together; and how much air the leak cost from its first registration (September 2019) to the
-# end of the record (June 2026: through the January 2026 "stop" and the May-June 2026
-# recurrence), as a band, against the make-up gas delivered and the station's design
-# allowance. The PrK free volume was never published: it is a parameter here, and its effect
-# is shown across its plausible range. Every number comes from the same functions as the command
-# `prkanalysis episodes` (module `prkanalysis.episodes`), so they always agree.
+# March 2021 sealing changed k; whether a single exponential describes the long July 2021
+# decay; what PrK volume and flow-equivalent diameter the rates and decays imply together;
+# and how much air the leak cost from its first registration (September 2019) to the end of
+# the record (June 2026), as a scenario envelope, against the make-up gas delivered and the
+# design allowances. Only evidence whose best source grade the reader trusts decides a
+# number (the `GRADES` parameter; by default the shared judgement J01); where a setting
+# leaves a result without evidence, the chapter says it cannot be determined.
 
 # %% tags=["parameters"]
-VOLUME_M3 = 5.0  # assumed PrK free volume, m3 (unpublished; plausible range 3-8)
-VOLUME_RANGE = (3.0, 8.0)  # range shown in the sensitivity figure, m3
-TEMPERATURE_K = 295.15  # cabin temperature, K (22 C), for point values
-TEMPERATURE_RANGE_K = (295.15, 297.15)  # cabin temperature interval for the implied volume, K
-GRADES = ("P", "T")  # source grades trusted; add "A" to include aggregator relays
-INCLUDE_DERIVED = False  # keep figures an outlet computed rather than reported
+GRADES = None  # source grades trusted, e.g. ("P", "T"); None: the shared judgement J01
+INCLUDE_DERIVED = None  # keep outlet-computed figures; None: judgement J02
+APPROX_REL = None  # relative half-width for "about" figures; None: judgement J04
+TEMPERATURE_K = 295.15  # cabin temperature for point values, K (22 C)
+TEMPERATURE_RANGE_K = (295.15, 297.15)  # gas temperature interval for intervals, K
 GAUGE_RESOLUTION_MMHG = 0.5  # half-width of a crew pressure reading, mmHg
-APPROX_REL = 0.25  # relative half-width for "about"/"a little over" figures
-AIR_LOST_METHOD = "epochs"  # air lost: "epochs" (evidence epochs, default) or "daily"
+VOLUME_RANGE_M3 = (1.0, 8.0)  # PrK volumes drawn in the sensitivity figure, m3 (unpublished)
+CD_RANGE = (0.6, 1.0)  # discharge coefficient: sharp-edged orifice to ideal nozzle
+SEALING_ID = "EV15"  # events row: the March 2021 sealing of both cracks
+ALLOWANCE_ID = "K23"  # constants row: whole-station design leak allowance
+MODULE_ALLOWANCE_ID = "K24"  # constants row: per-module design leak allowance
+AIR_LOST_METHOD = "epochs"  # air lost: "epochs" (judgement table, default) or "daily"
 AIR_LOST_END = None  # None: end of the record (30 Jun 2026, incl. the recurrence); or a date
 
 # %%
+import math
+
 import numpy as np
 import pandas as pd
 from IPython.display import display
 
 import prkanalysis
-from prkanalysis import clean, episodes, figures, physics, story
+from prkanalysis import clean, episodes, figures, physics, present
+from prkanalysis.analysis import air_lost as air_lost_mod
+from prkanalysis.analysis import judgements, lookup, rates, volume
+from prkanalysis.analysis.flow import trusted_flow
+from prkanalysis.errors import InsufficientDataError
+from prkanalysis.present import widgets
+from prkanalysis.present.text import count_word, findings, fmt, interval_text
 
-params = story.validate_params(volume_m3=VOLUME_M3, temperature_k=TEMPERATURE_K, grades=GRADES,
-                               gauge_resolution_mmhg=GAUGE_RESOLUTION_MMHG)
+params = judgements.check_params(temperature_k=TEMPERATURE_K, grades=GRADES,
+                                 gauge_resolution_mmhg=GAUGE_RESOLUTION_MMHG)
 rec = prkanalysis.load_record()
+trust = judgements.defaults(rec).replace(grades=params["grades"],
+                                         include_derived=INCLUDE_DERIVED,
+                                         approx_rel=APPROX_REL)
+grades_text = "/".join(trust.grades)
 rates_all, _ = clean.normalize_leak_rates(rec.leak_rates, sources=rec.sources,
-                                          approx_rel=APPROX_REL)
-rates, audit = clean.clean_leak_rates(rec.leak_rates, sources=rec.sources,
-                                      grades=params["grades"], keep_derived=INCLUDE_DERIVED,
-                                      approx_rel=APPROX_REL)
-allowance = story.constant(rec.constants, r"total leak-rate requirement", to_unit="kg/day")
-background_2011 = story.constant(rec.constants, r"background.*2011", to_unit="kg/day")
+                                          approx_rel=trust.approx_rel)
+trusted, _ = rates.trusted_rates(rec, trust.grades, trust.include_derived,
+                                 approx_rel=trust.approx_rel)
+grade_of = {str(k): str(v) for k, v in zip(rec.sources["source_id"], rec.sources["grade"],
+                                           strict=True)}
+
+
+def is_trusted(source_ids: object) -> bool:
+    """Whether the best grade of a row's sources is trusted in this run."""
+    return clean.best_grade(source_ids, grade_of) in trust.grades
+
+
+def trusted_constant(constant_id: str) -> float:
+    """A constant in kg/day if its source is trusted in this run, else NaN."""
+    row = lookup.row_by_id(rec.constants, "constant_id", constant_id, table="constants.csv")
+    if not is_trusted(row["source_ids"]):
+        return math.nan
+    return lookup.constant_value(rec.constants, constant_id, to_unit="kg/day")
+
+
+allowance = trusted_constant(ALLOWANCE_ID)
+module_allowance = trusted_constant(MODULE_ALLOWANCE_ID)
+allowance_text = (f"{fmt(allowance, 3)} kg/day ({ALLOWANCE_ID})" if math.isfinite(allowance)
+                  else f"not trusted under grades {grades_text}")
 events = rec.events.copy()
 events["date_start"] = pd.to_datetime(events["date_start"], errors="coerce")
-detected = events.loc[events["category"] == "detection", "date_start"].min()
-stopped = events.loc[events["category"] == "stop", "date_start"].min()
-print(f"{len(rates)} trusted rates (grades {'/'.join(params['grades'])}); "
-      f"detection {detected:%b %Y}, stop confirmed {stopped:%b %Y}")
+events["date_end"] = pd.to_datetime(events["date_end"], errors="coerce")
+t_events = events[[is_trusted(s) for s in events["source_ids"]]]
+detected = t_events.loc[t_events["category"] == "detection", "date_start"].min()
+stopped = t_events.loc[t_events["category"] == "stop", "date_start"].min()
+n_trusted = len(trusted)
+n_trusted_text = count_word(n_trusted)
+print(f"grades {grades_text}: {n_trusted} trusted rates of {len(rates_all)}")
 
 # %% [markdown]
 # ## The timeline
 #
-# Rates are drawn on a log scale because they span an order of magnitude. Each point is one
-# observation, however many outlets relayed it; its colour is the best source grade. A dotted
-# line means "before this date": the figure held at some unknown time earlier.
+# With grades {eval}`grades_text`, {eval}`n_trusted_text` leak-rate rows are trusted. Rates are
+# drawn on a log scale because they span an order of magnitude; each point is one
+# observation, however many outlets relayed it, coloured by its best source grade. A dotted
+# line means "before this date": the figure held at some unknown time earlier. The
+# whole-station design allowance: {eval}`allowance_text`.
 
 # %%
-display(figures.rate_timeline(rates, events, allowance_kg_day=allowance,
-                              allowance_label="whole-station design allowance"))
+if n_trusted:
+    display(present.figure(
+        figures.rate_timeline(trusted, t_events,
+                              allowance_kg_day=allowance if math.isfinite(allowance) else None,
+                              allowance_label="whole-station design allowance"),
+        caption=f"The leak rates trusted under grades {grades_text}, with the trusted events.",
+        sources=sorted(trusted["rate_id"].astype(str))))
+    timeline_text = (f"The trusted rates run from {fmt(trusted['kg_per_day'].min())} to "
+                     f"{fmt(trusted['kg_per_day'].max())} kg/day.")
+else:
+    timeline_text = (f"The timeline cannot be determined under grades {grades_text}: no "
+                     "leak-rate row has a trusted source (NASA published no rate of its own "
+                     "before 2024; the early rates come through news outlets).")
 
 # %% [markdown]
-# Investigators can change the grade filter and the derived-figure toggle here (the chapter
-# itself runs with the parameters above):
+# {eval}`timeline_text` Investigators can change the grade filter and the derived-figure
+# toggle here (the chapter itself runs with the parameters above):
 
 # %%
-_ = story.interactive_timeline(rates_all, events, allowance_kg_day=allowance,
-                               grades=params["grades"], include_derived=INCLUDE_DERIVED)
+_ = widgets.interactive_timeline(rates_all, t_events,
+                                 allowance_kg_day=allowance if math.isfinite(allowance) else None,
+                                 grades=trust.grades, include_derived=trust.include_derived)
 
-# %% tags=["remove-input"]
-early = rates_all[(rates_all["period_end"] < "2021-01-01") & ~rates_all["secondary"].astype(bool)
-                  & ~rates_all["derived"].astype(bool)]
-early_text = ", ".join(f"{r.value_reported} {r.unit_reported}" for r in early.itertuples())
-early_years = f"{early['period_start'].min():%Y}-{early['period_end'].max():%Y}"
-story.prose(f"**Caveat.** The {early_years} mass rates ({early_text}) come from a single "
-            "unnamed source to Sputnik; NASA published no number for that period. They are "
-            "whole-station air-loss figures, not PrK-only measurements.")
+# %%
+early = trusted[(pd.to_datetime(trusted["period_end"], errors="coerce") < "2021-01-01")
+                & ~trusted["secondary"].astype(bool)]
+if len(early):
+    early_caveat = (
+        f"The {pd.to_datetime(early['period_start']).min():%Y}-"
+        f"{pd.to_datetime(early['period_end']).max():%Y} mass rates ("
+        + ", ".join(f"{r.value_reported} {r.unit_reported} ({r.rate_id})"
+                    for r in early.itertuples())
+        + ") are whole-station air-loss figures from a single unnamed source to Sputnik, "
+        "not PrK-only measurements; NASA published no number for that period.")
+else:
+    early_caveat = (f"No rate before 2021 is trusted under grades {grades_text}, so the early "
+                    "history cannot be determined from rates.")
+
+# %% [markdown]
+# **Caveat.** {eval}`early_caveat`
 
 # %% [markdown]
 # ## The hatch-closed episodes and their decay constants
 #
 # With the PrK hatch closed, the crew read the PrK pressure hours or days apart. A hole into
 # vacuum passes a mass flow proportional to pressure, so the pressure decays as
-# p(t) = p0 exp(-k t).
+# p(t) = p0 exp(-k t). Only readings whose best source grade is trusted enter a fit.
+# Intervals of different kinds are labelled in the table: an episode of a pair of readings
+# gets the **interval-arithmetic bounds** of the precision read from the printed digits (each
+# reading within the rounding of its last digit, `GAUGE_RESOLUTION_MMHG`) and the
+# bounds of the elapsed time; the long
+# July 2021 series gets a **Wald interval** of its least-squares fit (t quantile).
 
 # %%
-readings, _ = clean.normalize_pressure_readings(rec.pressure_readings)
-fits = episodes.fit_episodes(readings, resolution_mmhg=params["gauge_resolution_mmhg"])
-fitted = fits[np.isfinite(fits["k_per_day"])]
-curves = episodes.decay_curves(fitted)
-display(figures.decay_episodes(readings[readings["kind"] == "reading"], curves))
+readings_t = episodes.trusted_readings(rec, trust.grades)
+fits = (episodes.fit_episodes(readings_t, resolution_mmhg=params["gauge_resolution_mmhg"])
+        if len(readings_t) else pd.DataFrame(columns=["episode_id", "k_per_day"]))
+fitted = fits[np.isfinite(pd.to_numeric(fits["k_per_day"], errors="coerce"))]
+all_eps = sorted(set(rec.pressure_readings.loc[rec.pressure_readings["kind"] == "reading",
+                                               "episode_id"].astype(str)))
+left_out = [e for e in all_eps if e not in set(fitted["episode_id"].astype(str))]
+n_fitted_text = count_word(len(fitted))
+left_out_text = ", ".join(left_out) or "none"
+if len(fitted):
+    curves = episodes.decay_curves(fitted)
+    shown = readings_t[(readings_t["kind"] == "reading")
+                       & readings_t["episode_id"].isin(fitted["episode_id"])]
+    display(present.figure(
+        figures.decay_episodes(shown, curves),
+        caption="Trusted PrK pressure readings of each hatch-closed episode, with the fitted "
+                "single exponential and its k interval.",
+        sources=sorted(shown["reading_id"].astype(str))))
+    k_table = fitted.assign(interval=[
+        "Wald 95 % (NLS, t)" if "nls" in str(m).lower()
+        else "printed digits ± half-width, time bounds (interval arithmetic)"
+        for m in fitted["method"]])
+    display(present.table(
+        k_table[["episode_id", "n_readings", "p_start_mmhg", "p_end_mmhg", "duration_days",
+                 "k_per_day", "k_low", "k_high", "interval"]],
+        units={"p_start_mmhg": "mmHg", "p_end_mmhg": "mmHg", "duration_days": "days",
+               "k_per_day": "1/day", "k_low": "1/day", "k_high": "1/day"},
+        labels={"p_start_mmhg": "first reading", "p_end_mmhg": "last reading",
+                "k_per_day": "k", "k_low": "k low", "k_high": "k high",
+                "interval": "kind of interval"},
+        caption="Decay constant of each episode fitted on trusted readings.",
+        sources=sorted(set(";".join(fitted["reading_ids"].astype(str)).split(";")))))
 
-# %% tags=["remove-input"]
-_n_min = int(fitted["n_readings"].min())
-_nls = fitted[fitted["method"].astype(str).str.contains("nls", case=False)]
-story.prose(
-    f"An episode of {story.count_word(_n_min)} readings gives k by interval arithmetic over the "
-    "rounding of the readings and the uncertainty of the elapsed time; "
-    + "; ".join(f"the {story.count_word(r.n_readings)} readings of {r.episode_id} give an NLS "
-                "fit" for r in _nls.itertuples()) + ".")
-
-# %%
-fits[["episode_id", "n_readings", "p_start_mmhg", "p_end_mmhg", "duration_days", "k_per_day",
-      "k_low", "k_high", "half_life_days", "method"]]
+# %% [markdown]
+# Under grades {eval}`grades_text`, {eval}`n_fitted_text` episodes have a decay constant.
+# Episodes whose readings are not trusted enough for a fit (or whose elapsed time was lost):
+# {eval}`left_out_text`.
 
 # %% [markdown]
 # ## Did the March 2021 sealing change k?
 #
-# Compare the last episode before the sealing of both cracks with the one just after it. The
-# ratio of the k intervals is computed by interval arithmetic.
+# The episodes before the sealing are those after the previous repair; the question "after"
+# needs a test that began after the sealing's last day and from the same starting pressure
+# (k depends on pressure, see July 2021 below). The March 2021 test began on the last day of
+# the sealing work, so it is compared as a test **within the sealing window**.
+# Ratios of k intervals are by interval arithmetic.
 
 # %%
-repair_dates = events.loc[events["category"] == "repair", "date_start"].dropna().sort_values()
-fits_t = fitted.dropna(subset=["first_time"]).sort_values("first_time")
-mar_repair = repair_dates[(repair_dates >= "2021-03-01") & (repair_dates < "2021-04-01")].min()
-before = fits_t[fits_t["first_time"] < mar_repair - pd.Timedelta(days=30)].iloc[-1]
-after = fits_t[fits_t["first_time"] >= mar_repair].iloc[0]
-k_ratio = episodes.k_ratio(fits, before=before["episode_id"], after=after["episode_id"])
-k_ratio_text = (f"{k_ratio.label} in [{story.fmt(k_ratio.low, 3)}, "
-                f"{story.fmt(k_ratio.high, 3)}] (point {story.fmt(k_ratio.point, 3)})")
-print(k_ratio_text)
+sealing = lookup.row_by_id(rec.events, "event_id", SEALING_ID, table="events.csv")
+sealing_text = (f"{sealing['summary']} ({SEALING_ID}, "
+                f"{pd.Timestamp(sealing['date_start']):%d %b} to "
+                f"{pd.Timestamp(sealing['date_end']):%d %b %Y})")
+sc = (episodes.sealing_comparison(fitted, rec.events, SEALING_ID) if len(fitted)
+      else None)
+if sc is not None and sc.window_ratios:
+    wr = pd.DataFrame([{"before": b, "after": sc.window_after_id, "ratio_low": r.low,
+                        "ratio_point": r.point, "ratio_high": r.high,
+                        "reading": ("k fell" if r.high < 1 else "k rose" if r.low > 1
+                                    else "no change can be shown")}
+                       for b, r in sc.window_ratios.items()])
+    display(present.table(wr, labels={"ratio_low": "k ratio low", "ratio_point": "k ratio",
+                                      "ratio_high": "k ratio high"},
+                          caption="k of the test within the sealing window over k of each "
+                                  "episode before the sealing.",
+                          sources=[SEALING_ID, *fitted["episode_id"]]))
+    last_b = sc.before[-1]
+    k_window = sc.window_ratios[last_b]
+    window_text = (f"{sc.window_after_id} over the last episode before it ({last_b}): "
+                   f"{interval_text(k_window.low, k_window.high, 3)}; over every episode "
+                   "before it: " + "; ".join(f"{b} {interval_text(r.low, r.high, 3)}"
+                                             for b, r in sc.window_ratios.items()))
+    if all(r.high < 1 for r in sc.window_ratios.values()):
+        window_answer = "every comparison says k fell"
+    elif any(r.high < 1 for r in sc.window_ratios.values()):
+        window_answer = ("the comparisons disagree: against one episode k fell beyond the "
+                         "readings' precision, against another no change can be shown")
+    else:
+        window_answer = "no comparison shows a change"
+else:
+    k_window = None
+    window_text = f"cannot be determined under grades {grades_text}"
+    window_answer = "no trusted episode brackets the sealing"
+if sc is not None and sc.ratio is not None:
+    k_ratio_low, k_ratio_high = sc.ratio.low, sc.ratio.high
+    after_text = (f"{sc.after_id} over {sc.before[-1]}: "
+                  f"{interval_text(k_ratio_low, k_ratio_high, 3)}")
+else:
+    k_ratio_low = k_ratio_high = None
+    after_text = ("cannot be determined: no trusted test began after the sealing's last day "
+                  "from the same starting pressure")
 
-# %% tags=["remove-input"]
-_p0 = (before["p_start_mmhg"], after["p_start_mmhg"])
-_n_pair = sorted({int(before["n_readings"]), int(after["n_readings"])})
-_n_text = " and ".join(story.count_word(n, capital=i == 0) for i, n in enumerate(_n_pair))
-_p0_text = (f"Both episodes started at {story.fmt(_p0[0], 3)} mmHg"
-            if story.fmt(_p0[0], 3) == story.fmt(_p0[1], 3) else
-            f"The episodes started at {story.fmt(_p0[0], 3)} and {story.fmt(_p0[1], 3)} mmHg")
-story.prose(
-    f"**Caveat.** {_p0_text}, so pressure does not explain the change; temperature and the "
-    f"unknown timing of the sealing layers could. {_n_text} readings per episode make this a "
-    "comparison of intervals, not a test.")
+# %% [markdown]
+# The sealing: {eval}`sealing_text`. Within the sealing window, the ratios of k are
+# {eval}`window_text`; {eval}`window_answer`. A test wholly after the sealing (the question
+# the claims ledger asks of claim C12): {eval}`after_text`.
+#
+# **Caveat.** The ratios compare intervals from a pair of readings each; temperature and the
+# unknown timing of the sealing layers could move k as much as the sealing did.
 
 # %% [markdown]
 # ## July 2021: does a single exponential fit?
 #
-# The July 2021 series slows as the pressure falls. The models compared by information
-# criterion are pure outflow (exponential), outflow plus inflow across the hatch seal (decay
-# towards an equilibrium pressure), and a pressure-dependent crack opening.
+# The July 2021 series slows as the pressure falls. These models are fitted by least
+# squares: pure outflow (a single exponential), outflow plus inflow across the hatch seal
+# (decay towards an equilibrium pressure) and a pressure-dependent leak (k proportional to
+# a power of p). Each richer model contains the single exponential as a special case, so
+# the exact nested F test of each against it decides whether pure outflow is rejected; the
+# information-criterion weights (AICc, BIC) are shown beside the tests, not instead of them.
 
 # %%
-cmp = episodes.july_2021_model_comparison(readings)
-jul_verdict = episodes.july_2021_verdict(cmp)
-n_jul = len(episodes.episode_readings(readings, "E2021-07").dropna(subset=["t_d"]))
-print(jul_verdict)
-cmp
-
-# %% tags=["remove-input"]
-_rich = cmp[cmp["model"] != "exponential"]
-_df = int(_rich["df_resid"].min())
-story.prose(
-    f"**Caveat.** {story.count_word(n_jul, capital=True)} readings "
-    f"({story.count_word(int((_rich['n'] - _rich['df_resid']).max()))} parameters for the richer "
-    f"models) leave {story.count_word(_df)} degree{'s' if _df != 1 else ''} of freedom: the "
-    "information criteria rank the models, but weakly.")
+july = episodes.episode_readings(readings_t, "E2021-07") if len(readings_t) else readings_t
+n_jul = int(july["t_d"].notna().sum()) if len(july) else 0
+n_jul_all = int(episodes.episode_readings(rec.pressure_readings, "E2021-07")["t_d"]
+                .notna().sum())
+n_jul_text = f"{count_word(n_jul)} of {count_word(n_jul_all)}"
+try:
+    cmp = episodes.july_2021_model_comparison(readings_t)
+except (InsufficientDataError, KeyError):
+    cmp = None
+flow = trusted_flow(rec, trust.grades)
+if cmp is not None:
+    jv = episodes.july_2021_tests(cmp)
+    jul_verdict = jv.text
+    display(present.table(
+        cmp[["model", "n_params", "rss", "k_per_day", "f_vs_exponential", "p_vs_exponential",
+             "weight_aicc", "weight_bic", "detail"]],
+        labels={"n_params": "parameters", "rss": "RSS (mmHg²)", "k_per_day": "k (1/day)",
+                "f_vs_exponential": "F vs exponential", "p_vs_exponential": "p (F test)",
+                "weight_aicc": "AICc weight", "weight_bic": "BIC weight"},
+        missing="—", caption="July 2021: the models fitted to the trusted readings; the F "
+                             "tests decide between nested models.",
+        sources=sorted(july["reading_id"].astype(str))))
+    flow_text = flow.summary() if flow is not None else "cannot be determined"
+else:
+    jv = None
+    _jul_all = episodes.trusted_readings(rec, ("P", "T", "A"))
+    _jul_grades = _jul_all.loc[_jul_all["episode_id"] == "E2021-07", "grade_best"]
+    _untrusted = _jul_grades[~_jul_grades.isin(trust.grades)].value_counts()
+    jul_verdict = (f"cannot be determined under grades {grades_text}: the richer models need "
+                   "at least four timed readings; the July 2021 rows not trusted here have "
+                   "best grade " + ", ".join(f"{g} ({count_word(n)})"
+                                             for g, n in _untrusted.items()))
+    flow_text = ("cannot be determined; chapter 03 and the air-lost envelope then carry the "
+                 "pressure scaling over the bracket from a choked orifice to viscous flow")
 
 # %% [markdown]
-# ## What the rates and the decays imply together: PrK volume and hole size
+# Trusted July 2021 readings: {eval}`n_jul_text`. {eval}`jul_verdict`
 #
-# A mass rate and a decay constant from the same epoch imply the PrK volume:
-# V = m_dot / (k rho(p)). Which rate goes with which decay is a choice. The default
-# ("pairings") pairs a rate with a decay of the same leak state, between the events that
-# changed it (the crack found in October 2020, the March 2021 sealing whose effect enters
-# through the reported April 2021 reduction factor). The alternative ("window") pairs every
-# trusted rate within a time window of an episode, blind to the repairs in between. Both bands
-# are shown; the primary-rate band (secondary relays left out) is the one used downstream.
+# What the fit says about the flow regime and the seal inflow: {eval}`flow_text`
+#
+# **Caveat.** A handful of readings leave few degrees of freedom: the F tests are exact only
+# if the reading errors are independent and equal, and the dates of the readings carry their
+# own uncertainty.
+
+# %% [markdown]
+# ## What the rates and the decays imply together: PrK volume and flow-equivalent diameter
+#
+# A mass rate and a decay constant of the same leak state imply the PrK free volume,
+# V = m_dot / (k rho(p)). The pairings are a judgement table (`data/volume_pairings.csv`, each
+# row with its rationale and sources): only a figure and a decay with no repair in between
+# count, whole-station figures lose the station background, each figure carries its
+# source-level uncertainty, and the division by the contradicted April 2021 reduction
+# figure (OF15, claim C12) is dropped. Pairings that disagree
+# are reported as an inconsistency, not merged.
 
 # %%
-vol_est = episodes.volume_estimate(rec, grades=params["grades"],
-                                   temperature_k=TEMPERATURE_RANGE_K,
-                                   resolution_mmhg=params["gauge_resolution_mmhg"])
-vols = vol_est.pairings
+vol_est = volume.volume_estimate(rec, grades=trust.grades, rates=trusted,
+                                 temperature_k=TEMPERATURE_RANGE_K,
+                                 resolution_mmhg=params["gauge_resolution_mmhg"])
 vol_band = vol_est.band
 volume_text = vol_est.describe()
-vols[["pairing_id", "label", "rate_id", "episode_id", "volume_m3", "volume_low_m3",
-      "volume_high_m3", "status"]]
+vols = vol_est.pairings
+display(present.table(
+    vols[["pairing_id", "label", "episode_id", "volume_low_m3", "volume_high_m3", "status"]],
+    units={"volume_low_m3": "m³", "volume_high_m3": "m³"},
+    labels={"volume_low_m3": "V low", "volume_high_m3": "V high"}, missing="—",
+    caption=f"Every pairing of the judgement table and whether it counts under grades "
+            f"{grades_text}.",
+    sources=sorted(set(";".join(vols["source_ids"].astype(str)).split(";")) - {"", "nan"})))
+volume_low_m3, volume_high_m3 = (vol_band if vol_band is not None else (None, None))
 
 # %% [markdown]
-# The pairings are a judgement table (`data/volume_pairings.csv`, each row with its rationale
-# and sources): only a figure and a decay of the same leak state count (no repair in
-# between), whole-station figures lose the station background, each figure carries its
-# source-level uncertainty, and the "threefold" division is dropped. {eval}`volume_text`
+# {eval}`volume_text`
+#
+# The flow-equivalent diameter of a rate is the round orifice that would pass it at cabin
+# pressure (choked flow). It measures the leak in flow terms, not the size of any opening:
+# a crack micrometres wide and centimetres long passes the same flow.
 
 # %%
-CD_RANGE = (0.6, 1.0)  # discharge coefficient: sharp-edged orifice to ideal nozzle
-hole = episodes.hole_diameters(rates, temperature_k=TEMPERATURE_RANGE_K, cd=CD_RANGE)
-hole[["rate_id", "value_reported", "unit", "kg_per_day", "d_cd1_mm", "d_low_mm", "d_high_mm"]]
+if n_trusted:
+    hole = episodes.hole_diameters(trusted, temperature_k=TEMPERATURE_RANGE_K, cd=CD_RANGE)
+    display(present.table(
+        hole[["rate_id", "value_reported", "unit", "kg_per_day", "flow_equiv_d_mm",
+              "flow_equiv_d_low_mm", "flow_equiv_d_high_mm"]],
+        units={"kg_per_day": "kg/day", "flow_equiv_d_mm": "mm",
+               "flow_equiv_d_low_mm": "mm", "flow_equiv_d_high_mm": "mm"},
+        labels={"flow_equiv_d_mm": "flow-equivalent diameter, Cd 1",
+                "flow_equiv_d_low_mm": "flow-equivalent diameter low",
+                "flow_equiv_d_high_mm": "flow-equivalent diameter high"},
+        caption="Flow-equivalent diameter of each trusted rate at cabin pressure.",
+        sources=sorted(hole["rate_id"].astype(str))))
+    d_pos = hole.loc[hole["flow_equiv_d_low_mm"] > 0, "flow_equiv_d_low_mm"]
+    flow_equiv_low_mm = float(hole["flow_equiv_d_mm"].min())
+    flow_equiv_high_mm = float(hole["flow_equiv_d_mm"].max())
+    d_bounds = (d_pos.min() if len(d_pos) else 0.0, hole["flow_equiv_d_high_mm"].max())
+    hole_text = (f"{interval_text(flow_equiv_low_mm, flow_equiv_high_mm)} mm across the "
+                 f"trusted rates at Cd 1 and {fmt(physics.T_CABIN - 273.15)} C "
+                 f"({interval_text(*d_bounds)} mm with their bounds, "
+                 f"Cd {CD_RANGE[0]:g}-{CD_RANGE[1]:g})")
+else:
+    flow_equiv_low_mm = flow_equiv_high_mm = None
+    hole_text = f"cannot be determined under grades {grades_text}: no trusted rate"
 
 # %% [markdown]
-# Because the volume is unknown, every mass rate derived from a pressure decay scales with
-# it. The sensitivity figure shows the mass rate and hole size implied by each episode's k
-# across the plausible volumes.
+# Flow-equivalent diameter: {eval}`hole_text`. Because the volume was never published, every
+# mass rate derived from a pressure decay scales with it; the figure below shows the mass
+# rate and flow-equivalent diameter implied by each episode's k across a range of volumes.
 
 # %%
-sens = episodes.volume_sensitivity(fitted, np.linspace(*VOLUME_RANGE, 11),
-                                   temperature_k=params["temperature_k"])
-display(figures.volume_sensitivity(sens, hue="episode_id", chosen=params["volume_m3"],
-                                   units={"mass rate": "kg/day", "hole diameter": "mm"}))
+if len(fitted):
+    sens = episodes.volume_sensitivity(fitted, np.linspace(*VOLUME_RANGE_M3, 15),
+                                       temperature_k=params["temperature_k"])
+    sens["quantity"] = sens["quantity"].replace({"hole diameter":
+                                                 "flow-equivalent diameter"})
+    display(present.figure(
+        figures.volume_sensitivity(sens, hue="episode_id",
+                                   units={"mass rate": "kg/day",
+                                          "flow-equivalent diameter": "mm"}),
+        caption="Mass rate and flow-equivalent diameter implied by each episode's k, against "
+                "the unpublished PrK volume; the estimated band (if determined) is quoted "
+                "in the text.",
+        sources=sorted(fitted["episode_id"].astype(str))))
 
 # %% [markdown]
 # ## How much air did the leak cost?
@@ -215,79 +398,124 @@ display(figures.volume_sensitivity(sens, hue="episode_id", chosen=params["volume
 # The period runs from the first registration (September 2019) to the end of the record
 # (June 2026), so it includes the May-June 2026 recurrence; the loss up to the January 2026
 # stop confirmation is given as well. The default method ("epochs") splits the period at the
-# events that changed the leak (crack found, sealing, the low-pressure hold from June 2025) and
-# gives each epoch the interval of its evidence rows; the hold epoch scales the rate by
-# pressure (choked flow). The alternative ("daily") integrates the trusted rates day by day,
-# taking the widest neighbouring bounds where the record is silent: it ignores the hold and
-# the repairs, so its band is wider. Both are shown; the difference is the cost of the choice.
+# events that changed the leak and gives each epoch the interval of its trusted evidence rows
+# (the judgement table `data/air_lost_epochs.csv`); the station background is subtracted; the
+# low-pressure hold scales by the flow exponent with the hatch open for cargo part of the
+# time; the no-data years 2021-2024 are their own band. The alternative ("daily") integrates
+# the trusted rates day by day and ignores the hold and the repairs. The total is a
+# **scenario envelope**, not a probability band: each end keeps every epoch at its lowest or
+# highest allowed rate.
 
 # %%
-AIR_RATES = {"epochs": rates, "daily": rates}
-air_kw = dict(record=rec, grades=params["grades"])
-air = episodes.cumulative_air_lost(AIR_RATES[AIR_LOST_METHOD], method=AIR_LOST_METHOD,
-                                   end=AIR_LOST_END, **air_kw)
-air_alt = {m: episodes.cumulative_air_lost(AIR_RATES[m], method=m, end=AIR_LOST_END, **air_kw)
-           for m in episodes.AIR_LOST_METHODS}
-air_to_stop = episodes.cumulative_air_lost(AIR_RATES[AIR_LOST_METHOD], method=AIR_LOST_METHOD,
-                                           end=stopped, **air_kw)
-deliv = rec.gas_deliveries.rename(columns={"launch_date": "date", "gas_mass_kg": "mass_kg"})
-loss = figures.cumulative_loss(air.daily, deliveries=deliv, allowance_kg_day=allowance)
-display(loss)
+air_kw = dict(record=rec, grades=trust.grades)
+air = air_lost_mod.cumulative_air_lost(trusted, method=AIR_LOST_METHOD, end=AIR_LOST_END,
+                                       **air_kw)
+air_alt = {m: air_lost_mod.cumulative_air_lost(trusted, method=m, end=AIR_LOST_END, **air_kw)
+           for m in air_lost_mod.AIR_LOST_METHODS}
+air_to_stop = (air_lost_mod.cumulative_air_lost(trusted, method=AIR_LOST_METHOD, end=stopped,
+                                                **air_kw)
+               if not pd.isna(stopped) else None)
 air_text = air.summary()
-print(air_text)
-display(pd.DataFrame([{"method": m, "start": a.start, "end": a.end, "kg_low": a.total_kg[0],
-                       "kg_high": a.total_kg[1]} for m, a in air_alt.items()]))
-air.epochs
+deliv = rec.gas_deliveries.rename(columns={"launch_date": "date", "gas_mass_kg": "mass_kg"})
+if air.determined:
+    loss = figures.cumulative_loss(air.daily, deliveries=deliv,
+                                   allowance_kg_day=allowance if math.isfinite(allowance)
+                                   else None)
+    display(present.figure(
+        loss, caption=f"Air lost as a scenario envelope ({AIR_LOST_METHOD} method, grades "
+                      f"{grades_text}) against the recorded Progress gas deliveries and the "
+                      "whole-station allowance.",
+        sources=sorted(set(";".join(air.epochs["rate_ids"].astype(str)).split(";"))
+                       - {"", "nan"}) or sorted(trusted["rate_id"].astype(str))))
+if air.determined and len(air.epochs):
+    display(present.table(
+        air.epochs[["epoch_id", "start", "end", "days", "rate_ids", "evidence",
+                    "kg_per_day_low", "kg_per_day_high", "kg_low", "kg_high"]],
+        units={"days": "days", "kg_per_day_low": "kg/day", "kg_per_day_high": "kg/day",
+               "kg_low": "kg", "kg_high": "kg"}, missing="—",
+        caption="The epochs of the envelope and the trusted rows that bound each.",
+        sources=sorted(air.epochs["epoch_id"].astype(str))))
+if air.determined:
+    display(present.table(
+        pd.DataFrame([{"method": m, "start": a.start, "end": a.end, "kg_low": a.total_kg[0],
+                       "kg_high": a.total_kg[1]} for m, a in air_alt.items()]),
+        units={"kg_low": "kg", "kg_high": "kg"}, missing="cannot be determined",
+        missing_note="no trusted rate bounds the period under these grades.",
+        caption="The cost of the method choice.", sources=sorted(trusted["rate_id"])))
+other = next(m for m in air_lost_mod.AIR_LOST_METHODS if m != AIR_LOST_METHOD)
+if air.determined:
+    air_alt_text = (f"the '{other}' method gives {interval_text(*air_alt[other].total_kg, 3)} "
+                    "kg")
+    stop_text = (f"up to the stop confirmation ({air_to_stop.end:%d %b %Y}): "
+                 f"{interval_text(*air_to_stop.total_kg, 3)} kg"
+                 if air_to_stop is not None and air_to_stop.determined
+                 else "up to the stop confirmation: cannot be determined")
+else:
+    air_alt_text = "no method can bound it under these grades"
+    stop_text = "up to the stop confirmation: cannot be determined"
 
 # %% [markdown]
-# This total is a **scenario envelope**, not a probability band: each end keeps every epoch at
-# its lowest or highest allowed rate. The epochs are a judgement table
-# (`data/air_lost_epochs.csv`); only the rows the reader trusts bound them, the station
-# background is subtracted, the 100 mmHg hold scales by the July 2021 flow exponent with the
-# hatch open for cargo part of the time, and the no-data years 2021-2024 are their own band.
-# {eval}`air_text`
+# {eval}`air_text` For comparison, {eval}`air_alt_text`; {eval}`stop_text`.
 
-# %% tags=["remove-input"]
+# %%
 _gas = pd.to_numeric(rec.gas_deliveries["gas_mass_kg"], errors="coerce")
-story.prose(
-    "**Caveat.** The delivery table lists only the Progress flights whose gas mass was found "
-    f"({story.fmt(_gas.min())}-{story.fmt(_gas.max())} kg each); Dragon, Cygnus and NORS gas "
-    "masses were never published per flight, so the make-up line is a floor, not the total.")
+gas_range_text = interval_text(_gas.min(), _gas.max())
+
+# %% [markdown]
+# **Caveat.** The delivery table lists only the Progress flights whose gas mass was found
+# ({eval}`gas_range_text` kg each); Dragon, Cygnus and NORS gas masses were never published
+# per flight, so the make-up line is a floor, not the total.
 
 # %% tags=["findings", "remove-input"]
-undetermined = fits[~np.isfinite(fits["k_per_day"]) & (fits["n_readings"] >= 2)]
-other_air = next(m for m in episodes.AIR_LOST_METHODS if m != AIR_LOST_METHOD)
-items = [
-    f"{len(rates)} trusted rates span {detected:%b %Y} to "
-    f"{rates['period_end'].max():%b %Y}, from {story.fmt(rates['kg_per_day'].min())} to "
-    f"{story.fmt(rates['kg_per_day'].max())} kg/day; the whole-station design allowance is "
-    f"{story.fmt(allowance, 3)} kg/day.",
-    "Decay constants of the hatch-closed episodes: "
-    + "; ".join(f"{r.episode_id} k = {story.fmt(r.k_per_day)}/day "
-                f"[{story.fmt(r.k_low)}, {story.fmt(r.k_high)}]" for r in fitted.itertuples())
-    + (f"; {', '.join(undetermined['episode_id'])}: undetermined (elapsed time unknown)"
-       if len(undetermined) else "") + ".",
-    f"Across the March 2021 sealing, {k_ratio_text}"
-    + (" — the interval excludes 1, so k changed." if not k_ratio.low <= 1.0 <= k_ratio.high
-       else " — the interval includes 1: no change can be shown."),
-    f"July 2021 ({n_jul} readings): {jul_verdict}",
-    f"PrK free volume from same-state pairings: {volume_text}",
-    f"Flow-equivalent diameter at cabin pressure (ideal nozzle, "
-    f"{story.fmt(physics.T_CABIN - 273.15)} C): {story.fmt(hole['d_cd1_mm'].min())} to "
-    f"{story.fmt(hole['d_cd1_mm'].max())} mm across the trusted rates "
-    f"({story.fmt(hole['d_low_mm'][hole['d_low_mm'] > 0].min())} to "
-    f"{story.fmt(hole['d_high_mm'].max())} mm with their bounds, Cd {CD_RANGE[0]:g}-"
-    f"{CD_RANGE[1]:g}, {story.fmt(TEMPERATURE_RANGE_K[0] - 273.15)}-"
-    f"{story.fmt(TEMPERATURE_RANGE_K[1] - 273.15)} C).",
-    f"From {air.period} — through the May-June 2026 recurrence — the leak cost between "
-    f"{story.fmt(air.total_kg[0])} and {story.fmt(air.total_kg[1])} kg of air "
-    f"('{AIR_LOST_METHOD}' method; '{other_air}' gives {story.fmt(air_alt[other_air].total_kg[0])}"
-    f" to {story.fmt(air_alt[other_air].total_kg[1])} kg); up to the stop confirmation "
-    f"({air_to_stop.end:%d %b %Y}) {story.fmt(air_to_stop.total_kg[0])} to "
-    f"{story.fmt(air_to_stop.total_kg[1])} kg. That is {story.fmt(air.progress_equivalents[0])}"
-    f" to {story.fmt(air.progress_equivalents[1])} Progress gas loads; the recorded Progress "
-    f"deliveries in the period carried {story.fmt(loss.notes.get('deliveries_total_kg', 0.0))}"
-    f" kg, and the design allowance accumulates to {story.fmt(air.allowance_kg)} kg (2011 "
-    f"background: {story.fmt(background_2011, 3)} kg/day, {story.fmt(air.background_kg)} kg).",
-]
-story.findings_markdown("Findings: five years of a leak", items)
+# the findings as a Markdown list for readers and as JSON for the tests (present.text)
+findings("Findings: five years of a leak", {
+    "grades": list(trust.grades),
+    "n_trusted": n_trusted,
+    "n_episodes_fitted": len(fitted),
+    "k_ratio_low": k_ratio_low,
+    "k_ratio_high": k_ratio_high,
+    "k_ratio_window_low": None if k_window is None else k_window.low,
+    "k_ratio_window_high": None if k_window is None else k_window.high,
+    "july_n_readings": n_jul,
+    "july_exponential_rejected": None if jv is None else jv.rejected,
+    "july_f_p_equilibrium": None if jv is None else jv.f_p.get("equilibrium"),
+    "july_f_p_pressure_dependent": None if jv is None else jv.f_p.get("pressure_dependent"),
+    "flow_exponent_low": None if flow is None else flow.n_ci[0],
+    "flow_exponent_high": None if flow is None else flow.n_ci[1],
+    "volume_low_m3": volume_low_m3,
+    "volume_high_m3": volume_high_m3,
+    "volume_consistent": vol_est.consistent if vol_est.determined else None,
+    "flow_equiv_d_low_mm": flow_equiv_low_mm,
+    "flow_equiv_d_high_mm": flow_equiv_high_mm,
+    "air_lost_low_kg": air.total_kg[0] if air.determined else None,
+    "air_lost_high_kg": air.total_kg[1] if air.determined else None,
+    "air_lost_no_data_low_kg": air.no_data_kg[0] if air.determined else None,
+    "air_lost_no_data_high_kg": air.no_data_kg[1] if air.determined else None,
+    "nitrogen_lost_low_kg": air.nitrogen_kg[0] if air.determined else None,
+    "nitrogen_lost_high_kg": air.nitrogen_kg[1] if air.determined else None,
+}, {
+    "grades": "trusted grades",
+    "n_trusted": "trusted leak-rate rows",
+    "n_episodes_fitted": "episodes with a decay constant",
+    "k_ratio_low": "k after / before the March 2021 sealing, low (test wholly after it)",
+    "k_ratio_high": "k after / before the March 2021 sealing, high",
+    "k_ratio_window_low": "k within the sealing window / last k before, low",
+    "k_ratio_window_high": "k within the sealing window / last k before, high",
+    "july_n_readings": "trusted July 2021 readings",
+    "july_exponential_rejected": "July 2021: single exponential rejected by the F tests",
+    "july_f_p_equilibrium": "F test p, equilibrium vs exponential",
+    "july_f_p_pressure_dependent": "F test p, pressure-dependent vs exponential",
+    "flow_exponent_low": "mass-flow pressure exponent, low (July 2021 fit)",
+    "flow_exponent_high": "mass-flow pressure exponent, high",
+    "volume_low_m3": "PrK free volume, low (m³)",
+    "volume_high_m3": "PrK free volume, high (m³)",
+    "volume_consistent": "same-state pairings agree",
+    "flow_equiv_d_low_mm": "flow-equivalent diameter, smallest trusted rate (mm, Cd 1)",
+    "flow_equiv_d_high_mm": "flow-equivalent diameter, largest trusted rate (mm, Cd 1)",
+    "air_lost_low_kg": "air lost 2019-2026, scenario envelope low (kg)",
+    "air_lost_high_kg": "air lost 2019-2026, scenario envelope high (kg)",
+    "air_lost_no_data_low_kg": "of which the no-data years, low (kg)",
+    "air_lost_no_data_high_kg": "of which the no-data years, high (kg)",
+    "nitrogen_lost_low_kg": "nitrogen in it, low (kg)",
+    "nitrogen_lost_high_kg": "nitrogen in it, high (kg)",
+})

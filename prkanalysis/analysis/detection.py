@@ -37,6 +37,7 @@ from prkanalysis.units import convert
 __all__ = [
     "StopBound",
     "detection_sensitivity",
+    "rates_after_stop",
     "stop_bound",
     "stop_detection_limits",
     "temperature_drift_range",
@@ -383,6 +384,10 @@ def detection_sensitivity(record: Any = None, *, grades: Sequence[str] | None = 
     tol_f = _const(record, "K10", "degF")[0]
     tol_k = tol_f * 5.0 / 9.0
     band = temperature_drift_range(record)[1]
+    from prkanalysis.analysis.flow import trusted_flow
+
+    fitted_label = ("July 2021 fit (default)" if trusted_flow(record, grades) is not None else
+                    "fitted (default): no trusted July 2021 fit, choked-to-viscous bracket")
     cases: list[tuple[str, str, dict[str, Any]]] = [
         ("baseline", "defaults", {}),
         ("temperature drift", "0 K", {"temperature_drift_k": 0.0}),
@@ -399,7 +404,7 @@ def detection_sensitivity(record: Any = None, *, grades: Sequence[str] | None = 
         ("seal inflow", "linear in 760 - p", {"inflow": "linear"}),
         ("seal inflow", "choked (default)", {"inflow": "choked"}),
         ("flow exponent", "choked orifice (n = 1)", {"exponent": "choked"}),
-        ("flow exponent", "July 2021 fit (default)", {"exponent": "fitted"}),
+        ("flow exponent", fitted_label, {"exponent": "fitted"}),
         ("flow exponent", "viscous gap (n = 2)", {"exponent": "viscous"}),
     ]
     rows: list[dict[str, Any]] = []
@@ -415,3 +420,24 @@ def detection_sensitivity(record: Any = None, *, grades: Sequence[str] | None = 
                      "hidden_outflow_station_high": b.hidden_outflow_station_kg_day[1],
                      "excludes_module_allowance": b.excludes_module_allowance})
     return pd.DataFrame(rows)
+
+
+def rates_after_stop(rates: pd.DataFrame, stop_end: Any) -> pd.DataFrame:
+    """Rates that show the leak active after a stop, earliest first.
+
+    A rate counts when its ``period_start`` is after the stop's last day and its lower bound
+    ``kg_per_day_low`` is positive (a "less than" figure does not show a leak): the rule of
+    the claims ledger's C5 (``n_rates_after_stop``).
+
+    Example:
+        >>> r = pd.DataFrame({"rate_id": ["a", "b", "c"],
+        ...                   "period_start": ["2025-12-01", "2026-05-01", "2026-06-05"],
+        ...                   "kg_per_day_low": [0.4, 0.3, 0.0]})
+        >>> rates_after_stop(r, "2026-01-02")["rate_id"].tolist()
+        ['b']
+    """
+    start = pd.to_datetime(rates["period_start"], errors="coerce")
+    low = pd.to_numeric(rates["kg_per_day_low"], errors="coerce")
+    keep = (start > pd.Timestamp(stop_end)) & (low > 0)
+    return rates[keep.fillna(False)].assign(_s=start[keep.fillna(False)]).sort_values(
+        "_s", kind="stable").drop(columns="_s")
