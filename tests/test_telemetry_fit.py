@@ -384,3 +384,20 @@ def test_frozen_gauge_is_no_variation_not_no_leak():
         out = fit_segments(part, 5.0, 295.15)
     assert np.isnan(out["k_per_day"].iloc[0]) and np.isnan(out["k_high"].iloc[0])
     np.testing.assert_allclose(out["k_per_day"].iloc[1:], ref["k_per_day"].iloc[1:], rtol=1e-12)
+
+
+def test_partitioned_pipeline_passes_corr_time_and_df(tmp_path):
+    """run_pipeline_fast (partitioned) equals the in-memory fit with a given corr_time_s."""
+    from prkanalysis.telemetry import write_parquet
+    from prkanalysis.telemetry.scale import compare_fits, run_pipeline_fast, run_pipeline_memory
+
+    df, _ = simulate(start="2019-09-20", duration_days=20, rate_hz=1 / 60, closed_days=3,
+                     open_hours=1.0, leak_k_per_day=0.2, ar1_phi=np.exp(-1 / 30),
+                     noise_mmhg=0.2, seed=9)
+    path = write_parquet(df, tmp_path)
+    mem = run_pipeline_memory(path, 5.0, 295.15, corr_time_s=1800.0)
+    fast = run_pipeline_fast(path, 5.0, 295.15, corr_time_s=1800.0, workers=1)
+    assert list(fast.columns) == list(mem.columns)
+    rel = compare_fits(mem, fast)
+    assert max(rel.values()) < 1e-9
+    np.testing.assert_allclose(fast["corr_time_s"], 1800.0, rtol=1e-9)
