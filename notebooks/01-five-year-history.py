@@ -242,9 +242,11 @@ else:
     window_text = f"cannot be determined under grades {grades_text}"
     window_answer = "no trusted episode brackets the sealing"
 if sc is not None and sc.ratio is not None:
-    k_ratio_low, k_ratio_high = sc.ratio.low, sc.ratio.high
+    # the claims ledger's convention for C12: k before / k after (a reduction factor)
+    k_ratio_low, k_ratio_high = 1 / sc.ratio.high, 1 / sc.ratio.low
     after_text = (f"{sc.after_id} over {sc.before[-1]}: "
-                  f"{interval_text(k_ratio_low, k_ratio_high, 3)}")
+                  f"{interval_text(sc.ratio.low, sc.ratio.high, 3)} (a reduction by a factor "
+                  f"of {interval_text(k_ratio_low, k_ratio_high, 3)})")
 else:
     k_ratio_low = k_ratio_high = None
     after_text = ("cannot be determined: no trusted test began after the sealing's last day "
@@ -474,8 +476,8 @@ findings("Findings: five years of a leak", {
     "n_episodes_fitted": len(fitted),
     "k_ratio_low": k_ratio_low,
     "k_ratio_high": k_ratio_high,
-    "k_ratio_window_low": None if k_window is None else k_window.low,
-    "k_ratio_window_high": None if k_window is None else k_window.high,
+    "k_window_after_over_before_low": None if k_window is None else k_window.low,
+    "k_window_after_over_before_high": None if k_window is None else k_window.high,
     "july_n_readings": n_jul,
     "july_exponential_rejected": None if jv is None else jv.rejected,
     "july_f_p_equilibrium": None if jv is None else jv.f_p.get("equilibrium"),
@@ -497,10 +499,11 @@ findings("Findings: five years of a leak", {
     "grades": "trusted grades",
     "n_trusted": "trusted leak-rate rows",
     "n_episodes_fitted": "episodes with a decay constant",
-    "k_ratio_low": "k after / before the March 2021 sealing, low (test wholly after it)",
-    "k_ratio_high": "k after / before the March 2021 sealing, high",
-    "k_ratio_window_low": "k within the sealing window / last k before, low",
-    "k_ratio_window_high": "k within the sealing window / last k before, high",
+    "k_ratio_low": "reduction factor k before / k after the March 2021 sealing, low (a test "
+                   "wholly after it; claim C12)",
+    "k_ratio_high": "reduction factor k before / k after the sealing, high",
+    "k_window_after_over_before_low": "k within the sealing window / last k before, low",
+    "k_window_after_over_before_high": "k within the sealing window / last k before, high",
     "july_n_readings": "trusted July 2021 readings",
     "july_exponential_rejected": "July 2021: single exponential rejected by the F tests",
     "july_f_p_equilibrium": "F test p, equilibrium vs exponential",

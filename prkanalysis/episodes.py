@@ -49,7 +49,6 @@ from prkanalysis.units import MMHG_PA
 
 __all__ = [
     "AIR_LOST_METHODS",
-    "DEFAULT_GRADES",
     "VOLUME_METHODS",
     "AirLost",
     "FlowEvidence",
@@ -973,40 +972,39 @@ def sealing_comparison(fits: pd.DataFrame, events: pd.DataFrame,
                              window_ratios=wr)
 
 
-#: Source grades the CLI and the chapters trust by default for the rate-based results that
-#: do not name their rows (the 2024 ratios, the hole sizes, the daily air-lost band).
-DEFAULT_GRADES: tuple[str, ...] = ("P", "T")
-
-
 def record_rates(record: Any, grades: Sequence[str] | None = None) -> pd.DataFrame:
     """The normalised leak rates of a record; with ``grades``, only the trusted ones.
 
     ``grades=None``: every row (:func:`prkanalysis.clean.normalize_leak_rates`; the epoch
-    and pairing tables name rows of any grade). Otherwise
-    :func:`prkanalysis.clean.clean_leak_rates` with those grades, derived figures and
-    restatements dropped: the selection the chapters use.
+    and pairing tables name rows of any grade). Otherwise the one trusted-rate selection,
+    :func:`prkanalysis.analysis.rates.trusted_rates` with those grades and the judgement
+    defaults: the selection the chapters and the ledger use.
     """
-    from prkanalysis.clean import clean_leak_rates, normalize_leak_rates
+    from prkanalysis.analysis.rates import trusted_rates
+    from prkanalysis.clean import normalize_leak_rates
 
     if grades is None:
         out, _ = normalize_leak_rates(record.leak_rates, sources=record.sources)
     else:
-        out, _ = clean_leak_rates(record.leak_rates, sources=record.sources,
-                                  grades=tuple(grades))
+        out, _ = trusted_rates(record, tuple(grades))
     return out
 
 
 def print_episode_fits(record: Any | None = None, resolution_mmhg: float = 0.5,
-                       grades: Sequence[str] = DEFAULT_GRADES) -> None:
+                       grades: Sequence[str] | None = None) -> None:
     """Print every result of this module for the record (the ``prkanalysis episodes`` CLI).
 
     The numbers are those the chapters report for the same parameters (the defaults of each
-    function; ``grades`` for the trusted-rate results).
+    function; ``grades`` for the trusted rates and readings, ``None``: the judgement default
+    J01 of :func:`prkanalysis.analysis.judgements.defaults`).
     """
+    from prkanalysis.analysis.judgements import check_grades, defaults
+
     if record is None:
         from prkanalysis import load_record
 
         record = load_record()
+    grades = defaults(record).grades if grades is None else check_grades(grades)
     trusted = record_rates(record, grades)
     g = "/".join(grades)
     readings = trusted_readings(record, grades)
