@@ -26,7 +26,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 #: Exit codes (see the module description and ``prkanalysis --help``).
 EXIT_OK = 0
@@ -88,9 +88,16 @@ def _cmd_episodes(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _common(suppress: bool) -> argparse.ArgumentParser:
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line (and exit code 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _common(suppress: bool) -> _Parser:
     """``--debug`` and ``--data``, accepted before or after the command."""
-    p = argparse.ArgumentParser(add_help=False)
+    p = _Parser(add_help=False)
     default: Any = argparse.SUPPRESS if suppress else None
     p.add_argument("--debug", action="store_true",
                    default=argparse.SUPPRESS if suppress else False,
@@ -102,7 +109,7 @@ def _common(suppress: bool) -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with one sub-command per action."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="prkanalysis", description=(__doc__ or "").splitlines()[0], epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter, parents=[_common(False)])
     sub = parser.add_subparsers(dest="command", required=True)

@@ -178,3 +178,124 @@ def test_parquet_round_trip(tmp_path):
     assert len(via_csv_reader) == len(df)
     with pytest.raises(TelemetryError, match="not found"):
         read_parquet(tmp_path / "nope")
+
+
+# ------------------------------------------------ impossible input and frozen gauges
+
+
+def _write_isslive(tmp_path, lines):
+    path = tmp_path / "USLAB000058_test.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+GOOD = [f"{6845 + i / 60:.5f} {742.0 + 0.01 * (i % 3):.2f} " for i in range(20)]
+
+
+def test_unit_switch_halfway_is_an_error(tmp_path):
+    switch = GOOD + [f"{6846 + i / 60:.5f} {14.35 + 0.001 * i:.3f} " for i in range(20)]
+    path = _write_isslive(tmp_path, switch)
+    before = path.read_bytes()
+    for unit in (None, "mmHg", "psi"):
+        with pytest.raises(TelemetryError, match=r"switch from mmHg .* to psi") as info:
+            read_isslive(path, 2018, "elapsed", unit=unit)
+        err = info.value
+        assert (err.file, err.row, err.column) == (path.name, 21, "value")
+    assert path.read_bytes() == before
+    # one glitch in the other range is not a switch (cleaning removes glitches)
+    ok = read_isslive(_write_isslive(tmp_path, [*GOOD[:10], "6845.2 14.3 ", *GOOD[10:]]),
+                      2018, "elapsed")
+    assert len(ok) == 21 and set(ok["unit"]) == {"mmHg"}
+
+
+def test_unit_switch_in_a_wide_csv_column(tmp_path):
+    t = pd.date_range("2020-01-01", periods=12, freq="min", tz="UTC")
+    vals = [742.0] * 6 + [14.3] * 6
+    path = tmp_path / "wide.csv"
+    pd.DataFrame({"time": t.strftime("%Y-%m-%dT%H:%M:%SZ"), "USLAB000058": vals}).to_csv(
+        path, index=False)
+    with pytest.raises(TelemetryError, match="line 8, column 'value'"):
+        read_csv_telemetry(path, "wide")
+
+
+@pytest.mark.parametrize(("line", "year", "convention", "bad"), [
+    ("9000 742.0", 2018, "elapsed", True),    # 2018 has 8760 h
+    ("8783.5 742.0", 2019, "elapsed", True),
+    ("8783.5 742.0", 2020, "elapsed", False),  # leap year: 8784 h
+    ("-3 742.0", 2018, "elapsed", True),
+    ("10 742.0", 2018, "gmt_doy", True),       # day 001 starts at 24 h
+    ("8783.5 742.0", 2018, "gmt_doy", False),  # GMT day 365, 23:30
+    ("8784.5 742.0", 2018, "gmt_doy", True),   # GMT day 366 does not exist in 2018
+])
+def test_hours_outside_the_year(tmp_path, line, year, convention, bad):
+    path = _write_isslive(tmp_path, [*GOOD[:4], line])
+    if bad:
+        with pytest.raises(TelemetryError, match="outside the year") as info:
+            read_isslive(path, year, convention)
+        assert (info.value.file, info.value.row, info.value.column) == (path.name, 5, "hours")
+    else:
+        assert len(read_isslive(path, year, convention)) == 5
+
+
+@pytest.mark.parametrize(("kwargs", "word"), [
+    ({"year": "2018"}, "'year'"), ({"year": 1969}, "'year'"),
+    ({"day_convention": "doy"}, "day_convention"), ({"unit": "bar"}, "'unit'"),
+])
+def test_reader_arguments_are_checked(tmp_path, kwargs, word):
+    path = _write_isslive(tmp_path, GOOD)
+    args = {"year": 2018, "day_convention": "elapsed", **kwargs}
+    with pytest.raises(TelemetryError, match=word):
+        read_isslive(path, args.pop("year"), args.pop("day_convention"), **args)
+
+
+def test_nul_byte_is_an_error(tmp_path):
+    path = _write_isslive(tmp_path, [*GOOD[:3], "6845.1\x00 742.0"])
+    with pytest.raises(TelemetryError, match="NUL") as info:
+        read_isslive(path, 2018, "elapsed")
+    assert info.value.row == 4
+
+
+def _frozen(n, value, start="2020-01-01"):
+    from prkanalysis.telemetry import make_frame
+    from prkanalysis.telemetry.schema import PRK_PRESSURE
+
+    t = pd.Timestamp(start, tz="UTC").value + np.arange(n) * 60_000_000_000
+    return make_frame(t, PRK_PRESSURE, np.full(n, float(value)), "mmHg")
+
+
+def test_frozen_gauge_through_clean_and_fit_is_no_variation():
+    from prkanalysis.errors import InsufficientDataError
+    from prkanalysis.telemetry import fit_segments, make_frame
+    from prkanalysis.telemetry.schema import PRK_HATCH
+
+    hatch = make_frame(np.array([pd.Timestamp("2020-01-01", tz="UTC").value]), PRK_HATCH,
+                       np.array([1.0]), "1")
+    df = pd.concat([_frozen(500, 700.0), hatch], ignore_index=True)
+    cleaned, _ = clean(df)
+    with pytest.raises(InsufficientDataError, match="no variation"):
+        fit_segments(cleaned, 5.0, 295.0)
+
+
+def test_frozen_segment_beside_a_real_one_gets_no_k():
+    from prkanalysis.telemetry import fit_segments
+
+    # SIMULATED: a leaking closed segment, then the gauge freezes for a second closure
+    sim, _ = simulate(duration_days=4, rate_hz=0.01, closed_days=2, leak_k_per_day=0.15,
+                          seed=3)
+    fits_real = fit_segments(sim, 5.0, 295.15)
+    assert np.isfinite(fits_real["k_per_day"]).all()
+    pressure = sim[sim["channel"] == "prk_pressure"]
+    frozen = pressure.copy()
+    frozen["time"] = frozen["time"] + pd.Timedelta(days=10)
+    frozen["value"] = float(pressure["value"].iloc[0])
+    hatch = sim[sim["channel"] != "prk_pressure"].copy()
+    hatch2 = hatch.copy()
+    hatch2["time"] = hatch2["time"] + pd.Timedelta(days=10)
+    both = pd.concat([sim, frozen, hatch2], ignore_index=True).sort_values(
+        "time", kind="stable").reset_index(drop=True)
+    both.attrs.update(sim.attrs)
+    with pytest.warns(RuntimeWarning, match="frozen"):
+        fits = fit_segments(both, 5.0, 295.15)
+    late = fits["start"] >= pressure["time"].iloc[0] + pd.Timedelta(days=10)
+    assert late.any() and fits.loc[late, "k_per_day"].isna().all()
+    assert np.isfinite(fits.loc[~late, "k_per_day"]).all()

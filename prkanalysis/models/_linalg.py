@@ -70,6 +70,13 @@ def _check_magnitude(arr: np.ndarray, name: str) -> None:
                             type_name="array")
 
 
+def _is_complex(obj: object) -> bool:
+    try:
+        return bool(np.iscomplexobj(obj))
+    except (TypeError, ValueError):  # ragged or odd input: the float conversion will say so
+        return False
+
+
 def _is_datetime_like(obj: object) -> bool:
     if isinstance(obj, (pd.Timestamp, _dt.date, np.datetime64, pd.Timedelta, _dt.timedelta)):
         return True
@@ -234,8 +241,12 @@ def as_response(
     _reject_datetimes(y, name)
     if ordered:
         _check_order(y, name)
-    if isinstance(y, (str, bytes)):
+    if isinstance(y, (str, bytes, dict)):
         raise ArgumentError(name, y, "a 1-D array-like of numbers")
+    if _is_complex(y):
+        raise ArgumentError(name, _preview(y), "real numbers",
+                            "complex values are not cut to their real part silently",
+                            type_name="complex array")
     try:
         arr = np.asarray(y, dtype=float)
     except (TypeError, ValueError) as exc:
@@ -244,15 +255,18 @@ def as_response(
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
     if arr.ndim != 1:
-        raise InsufficientDataError(f"{name}: expected a 1-D series, got shape {arr.shape}")
+        raise InsufficientDataError(
+            f"argument {name!r}: expected a 1-D series, got shape {arr.shape}")
     bad = ~np.isfinite(arr)
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
         raise InsufficientDataError(
-            f"{name}: {int(bad.sum())} non-finite value(s) (NaN/inf), first at position {first}"
+            f"argument {name!r}: {int(bad.sum())} non-finite value(s) (NaN/inf or missing), "
+            f"first at position {first}"
         )
     if arr.size < min_len:
-        raise InsufficientDataError(f"{name}: {arr.size} observation(s), at least {min_len} needed")
+        raise InsufficientDataError(
+            f"argument {name!r}: {arr.size} observation(s), at least {min_len} needed")
     _check_magnitude(arr, name)
     return arr
 
@@ -288,6 +302,8 @@ def as_design(
     if X is None:
         return yy, np.ones((n, 1))
     _reject_datetimes(X, "X")
+    if _is_complex(X):
+        raise ArgumentError("X", "<complex array>", "real numbers", type_name="complex array")
     if ordered:
         _check_order(X, "X")
         if (isinstance(y, pd.Series) and isinstance(X, (pd.Series, pd.DataFrame))
@@ -302,15 +318,18 @@ def as_design(
     if XX.ndim == 1:
         XX = XX[:, None]
     if XX.ndim != 2:
-        raise InsufficientDataError(f"X: expected a 2-D regressor matrix, got shape {XX.shape}")
+        raise InsufficientDataError(
+            f"argument 'X': expected a 2-D regressor matrix, got shape {XX.shape}")
     if XX.shape[0] != n:
-        raise InsufficientDataError(f"X has {XX.shape[0]} rows but y has {n} observations")
+        raise InsufficientDataError(
+            f"argument 'X' has {XX.shape[0]} rows but 'y' has {n} observations")
     if XX.shape[1] == 0:
-        raise InsufficientDataError("X has no column")
+        raise InsufficientDataError("argument 'X' has no column")
     bad = ~np.isfinite(XX)
     if bad.any():
         r, c = (int(v[0]) for v in np.nonzero(bad))
-        raise InsufficientDataError(f"X: non-finite value (NaN/inf) at row {r}, column {c}")
+        raise InsufficientDataError(
+            f"argument 'X': non-finite value (NaN/inf) at row {r}, column {c}")
     _check_magnitude(XX, "X")
     if np.linalg.matrix_rank(XX) < XX.shape[1]:
         raise InsufficientDataError(

@@ -197,7 +197,7 @@ def tost_mean(x: npt.ArrayLike, low: float, upp: float, alpha: float = 0.05) -> 
         >>> r.equivalent, round(r.pvalue, 6)
         (True, 0.000115)
     """
-    xv = as_response(np.ravel(x) if np.ndim(x) > 1 else x, "x", min_len=2)
+    xv = as_response(x, "x", min_len=2)
     low, upp = _margins(low, upp)
     require_variation(float(np.sum((xv - xv.mean()) ** 2)), xv, "the mean")
     se = float(np.std(xv, ddof=1) / math.sqrt(xv.size))
