@@ -14,9 +14,20 @@ than ``--slack`` seconds: a reply that reached the client socket but was not rea
 cell costs up to ``--timeout`` seconds; the whole script stops starting new runs after
 ``--max-seconds``.
 
-Run: ``python benchmarks/stall_repro.py --runs 8 --timeout 20`` (and ``--sliced`` to compare).
+Run: ``python benchmarks/stall_repro.py --runs 8 --timeout 20`` (and ``--sliced`` to compare;
+``--long`` adds multi-second and big-output cells, ``--parallel 2`` runs kernels at once as
+the report does, ``--chapter notebooks/00-evidence.py`` executes a real chapter).
 Output: one line per run (cells, stalls, seconds) and a total. Exit code 0 always (a
 measurement, not a test).
+
+Tried (29 Nov 2026; nbclient 0.11.0, ipykernel 7.4.0, jupyter_client 8.10.0, pyzmq 27.3.0,
+libzmq 4.3.5, TCP transport, plain ``NotebookClient``): 10 runs x 33 synthetic cells, 8 runs x
+34 cells with ``--long --parallel 2``, 6 runs of chapter 00 with ``--parallel 2``: 734 cells,
+no stall. What the original stalls show (the wait ended exactly at the poll timeout, and the
+reply was then read at once) points to a missed wake-up of the client's ``zmq.asyncio`` poll
+on the edge-triggered ``ZMQ_FD`` (the class of pyzmq issue 2173); reading pyzmq 27.3's
+``zmq/_future.py`` found no path that loses a wake-up within one event loop, so the cause is
+not pinned down. The sliced waits of ``prkanalysis.report.execute`` bound its cost.
 """
 
 from __future__ import annotations
