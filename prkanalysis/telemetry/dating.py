@@ -8,8 +8,13 @@ machinery of :func:`prkanalysis.models.breakpoints` and Bai's (1997) interval:
 * response ``log k`` (a step by a factor is a shift of the same size at any level, and
   its standard error ``se(k) / k`` is nearly free of the level), or ``k`` itself;
 * weighted least squares by transformation: ``y_j / w_j`` on the single regressor
-  ``1 / w_j`` with ``w_j`` the segment's standard error (a break in that regressor's
-  coefficient is a break in the weighted mean); unweighted: a constant;
+  ``1 / w_j`` (a break in that regressor's coefficient is a break in the weighted mean).
+  ``weights="random"`` (default): ``w_j^2 = se_j^2 + tau^2``, ``tau^2`` the
+  closure-to-closure variance of the response beyond its standard errors (k differs
+  between closures for reasons a segment's fit cannot see: temperature, seal, crew
+  activity), estimated from the residuals of an unweighted one-break fit as
+  ``max(0, mean(r^2) - mean(se^2))`` (method of moments); ``"se"``: ``w_j = se_j``;
+  ``"none"``: a constant;
 * the interval in break counts ``(low, high)`` is mapped to dates: a break after ``c``
   segments means the change happened after the start of segment ``c - 1`` and no later
   than the start of segment ``c`` (k is constant within a closure), so the date interval
@@ -35,7 +40,7 @@ def date_break(
     level: float = 0.95,
     h: float = 0.15,
     log: bool = True,
-    weighted: bool = True,
+    weights: str = "random",
 ) -> dict[str, Any]:
     """One change in the per-segment k, its date and a ``level`` confidence interval.
 
@@ -46,13 +51,15 @@ def date_break(
         h: Minimum regime length (fraction of the segments, or a count), as in
             :func:`prkanalysis.models.breakpoints`.
         log: Date the change in ``log k`` (default) rather than in ``k``.
-        weighted: Weight each segment by its inverse standard error.
+        weights: ``"random"`` (standard error and between-closure variance), ``"se"``
+            (standard error only) or ``"none"``.
 
     Returns:
         dict: ``index`` (segments before the change), ``ci_index`` ``(low, high)``,
         ``date`` (start of the first segment after the change), ``low``, ``high`` (the
         date interval ``(low, high]``), ``width_days``, ``ratio`` (k after / k before,
-        weighted regime means), ``n`` (segments used).
+        weighted regime means), ``n`` (segments used), ``tau`` (between-closure sd of the
+        response, 0 unless ``weights="random"``).
 
     Raises:
         InsufficientDataError: too few segments, or non-positive k with ``log=True``.
@@ -82,9 +89,20 @@ def date_break(
         y, w = np.log(k), se / k
     else:
         y, w = k, se
-    if not weighted:
-        w = np.ones_like(y)
+    if weights not in ("random", "se", "none"):
+        raise TelemetryError(f"date_break: weights must be 'random', 'se' or 'none', "
+                             f"got {weights!r}")
     n = y.size
+    if n < 4:
+        raise InsufficientDataError(f"date_break: {n} usable segments; need at least 4")
+    tau2 = 0.0
+    if weights == "none":
+        w = np.ones_like(y)
+    elif weights == "random":
+        b0 = breaks.breakpoints(y, None, h=h, max_breaks=1)
+        resid = y - (b0.fitted(m=1) if 1 in b0.partitions else b0.fitted(m=0))
+        tau2 = max(0.0, float(np.mean(resid**2) - np.mean(w**2)))
+        w = np.sqrt(w**2 + tau2)
     bp = breaks.breakpoints(y / w, (1.0 / w)[:, None], h=h, max_breaks=1)
     if 1 not in bp.partitions:
         raise InsufficientDataError(f"date_break: {n} segments leave no room for a break "
@@ -98,4 +116,5 @@ def date_break(
     ratio = float(np.exp(m2 - m1)) if log else m2 / m1
     low, high = start[lo - 1], start[hi]
     return {"index": int(c), "ci_index": (lo, hi), "date": start[c], "low": low, "high": high,
-            "width_days": (high - low).total_seconds() / 86400.0, "ratio": ratio, "n": n}
+            "width_days": (high - low).total_seconds() / 86400.0, "ratio": ratio, "n": n,
+            "tau": float(np.sqrt(tau2))}

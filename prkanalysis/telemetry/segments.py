@@ -18,7 +18,7 @@ smoothly and one decay constant describes it. Two ways to find them:
 
 from __future__ import annotations
 
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -350,8 +350,11 @@ ONSET_DEFAULTS: Final[dict[str, float]] = {
     "rise_min": 0.5,
     "guard_start_s": 900.0,
     "guard_end_s": 300.0,
+    "rise_q": 4.0,
     "onset_z": 4.0,
     "diurnal_period_s": 86400.0,
+    "min_duration_s": 3600.0,
+    "set_c": 20.0,
 }
 
 
@@ -366,19 +369,22 @@ def _med3(v: np.ndarray) -> np.ndarray:
 
 def rise_events(
     t_ns: np.ndarray, p: np.ndarray, *, scale: float, rise_window_s: float = 1800.0,
-    rise_k: float = 10.0, rise_min: float = 0.5, gap_s: float = 3600.0,
+    rise_k: float = 10.0, rise_min: float = 0.5, rise_q: float = 4.0, gap_s: float = 3600.0,
 ) -> np.ndarray:
     """Repressurisations: stretches where the pressure rises far beyond noise and drift.
 
     With ``m`` the running median of three of ``p`` (a missed glitch cannot rise), sample
     ``i`` *rises* when ``m[j] - m[i] > thr`` for ``j`` the last sample at or before
-    ``t_i + rise_window_s``, ``thr = max(rise_min, rise_k x scale)``. (A leak only lowers the
-    pressure; a diurnal temperature swing of +-1 K raises 760 mmHg by at most 0.9 mmHg per
-    half hour.) Rising samples closer than ``rise_window_s`` form one event; a rise across a
-    gap longer than ``gap_s`` (``m`` after the gap above ``m`` before by ``thr``) is an event
-    too. For each event the ramp start ``rs`` is the sample of least ``m`` in the event (the
-    bottom of the decay; noise can only move it earlier), and the ramp end ``re`` the first
-    sample at which ``m`` reaches ``top - max(3 scale, 0.02 x rise)``, ``top`` being the
+    ``t_i + rise_window_s``, ``thr = max(rise_min, rise_k x scale, rise_q x q95)`` with
+    ``q95`` the 95th percentile of those differences over the whole series (a leak only
+    lowers the pressure, and ramps are far rarer than 5 % of samples, so ``q95`` measures
+    the rises a temperature swing causes: a diurnal +-0.5 K about 0.2 mmHg per half
+    hour, an orbital +-1 K cycle several mmHg). Rising samples closer than
+    ``rise_window_s`` form one event; a rise across a gap longer than ``gap_s`` (``m``
+    after the gap above ``m`` before by ``thr``) is an event too. For each event the ramp
+    start ``rs`` is the sample of least ``m`` in the event (the bottom of the decay; noise
+    can only move it earlier), and the ramp end ``re`` the first sample at which ``m``
+    reaches ``top - 3 scale``, ``top`` being the
     largest ``m`` within the event and ``rise_window_s`` after it.
 
     Args:
@@ -388,26 +394,29 @@ def rise_events(
         rise_window_s: Longest ramp the test looks across, seconds.
         rise_k: Rise threshold in noise scales.
         rise_min: Smallest rise, mmHg.
+        rise_q: Rise threshold in multiples of the series' 95th-percentile rise.
         gap_s: Gap threshold, seconds.
 
     Returns:
         int64 array ``(events, 2)`` of ``(rs, re)`` sample indices, in time order.
 
     Example:
-        >>> t = np.arange(200) * 30 * 10**9
-        >>> p = np.r_[np.linspace(700, 690, 100), np.linspace(692, 760, 20), np.full(80, 760)]
-        >>> rise_events(t, p, scale=0.1).tolist()
-        [[98, 119]]
+        >>> t = np.arange(2000) * 30 * 10**9
+        >>> p = np.r_[np.linspace(700, 690, 1000), np.linspace(692, 760, 20), np.full(980, 760)]
+        >>> rise_events(t, p, scale=0.1).tolist()  # last closed sample 999, ramp to 1019
+        [[998, 1019]]
     """
     t = np.asarray(t_ns, dtype=np.int64)
     m = _med3(np.asarray(p, dtype=np.float64))
     n = t.size
     if n < 3:
         return np.zeros((0, 2), dtype=np.int64)
-    thr = max(float(rise_min), float(rise_k) * float(scale))
     w_ns = int(rise_window_s * 1e9)
     j = np.searchsorted(t, t + w_ns, side="right") - 1
-    rising = np.flatnonzero(m[j] - m > thr)
+    dm = m[j] - m
+    background = float(np.quantile(dm, 0.95)) if n >= 20 else 0.0
+    thr = max(float(rise_min), float(rise_k) * float(scale), rise_q * background)
+    rising = np.flatnonzero(dm > thr)
     gap = np.flatnonzero((np.diff(t) > gap_s * 1e9) & (np.diff(m) > thr))
     if rising.size == 0 and gap.size == 0:
         return np.zeros((0, 2), dtype=np.int64)
@@ -423,55 +432,77 @@ def rise_events(
     out = []
     for a0, b0 in zip(ev_a.tolist(), ev_b.tolist(), strict=True):
         rs = a0 + int(np.argmin(m[a0:b0 + 1]))
-        base = m[rs]
         hi = int(np.searchsorted(t, t[b0] + w_ns, side="right"))
         top = float(m[a0:hi].max())
-        reach = np.flatnonzero(m[rs:hi] >= top - max(3.0 * scale, 0.02 * (top - base)))
+        reach = np.flatnonzero(m[rs:hi] >= top - 3.0 * scale)
         re = rs + (int(reach[0]) if reach.size else hi - 1 - rs)
         out.append((rs, re))
     return np.asarray(out, dtype=np.int64).reshape(-1, 2)
 
 
+class Onset(NamedTuple):
+    """Result of :func:`hinge_onset` (``index == -1``: no decay found)."""
+
+    index: int
+    kappa_per_s: float
+    rss: float
+    latest: int
+    s2: float
+    corr_len: float
+
+
 def hinge_onset(
     t_s: np.ndarray, logp: np.ndarray, *, period_s: float | None = 86400.0,
-    min_tail: int = 10,
-) -> tuple[int, float, float]:
-    """Least-squares onset of a decay: flat, then falling from an unknown sample on.
+    min_tail: int = 10, trend: bool = True, step: bool = True, set_c: float = 20.0,
+) -> Onset:
+    """Least-squares onset of a decay: open (level or drifting), then falling faster.
 
-    Fits ``log p = a + b sin(w t) + c cos(w t) - kappa (t - tau)_+`` (``w = 2 pi /
-    period_s``: a diurnal temperature swing; no sine terms when ``period_s`` is None) for
-    every sample time ``tau`` leaving at least ``min_tail`` samples after it, and returns
-    the ``tau`` with the least residual sum of squares among those with ``kappa > 0``.
-    For fixed ``tau`` the regressor ``h = (t - tau)_+`` enters through its cross-products,
-    which are suffix sums (``h'y = sum_{t>=tau} t y - tau sum y`` and alike), so every
-    candidate costs O(1): ``RSS(tau) = RSS_Z - (h' M_Z y)^2 / (h' M_Z h)`` with ``M_Z`` the
-    residual maker of ``[1, sin, cos]``.
+    Fits ``log p = a + b sin(w t) + c cos(w t) + g t + d 1(t >= tau) - kappa (t - tau)_+``
+    for every sample time ``tau`` leaving at least ``min_tail`` samples after it, and
+    returns the ``tau`` with the least residual sum of squares among those with
+    ``kappa > 0``. The sine and cosine (``w = 2 pi / period_s``; none when ``period_s`` is
+    None) absorb a temperature swing, the trend ``g t`` (``trend``) a drifting station
+    pressure before the closure, the step ``d`` (``step``) a jump at the closure. For fixed
+    ``tau`` the regressors ``H = [1(t >= tau), (t - tau)_+]`` enter through cross-products
+    that are suffix sums (``sum_{t>=tau} (t - tau) y = sum t y - tau sum y`` and alike), so
+    every candidate costs O(1): with ``M`` the residual maker of the fixed regressors
+    ``Z``, ``RSS(tau) = RSS_Z - b' A^-1 b``, ``A = H'MH``, ``b = H'My``.
 
     Args:
         t_s: Times, seconds (any origin), sorted.
         logp: Natural log of pressure.
         period_s: Period of the nuisance swing, or None.
         min_tail: Fewest samples after the onset.
+        trend: Allow a linear drift before the onset (the decay is then a change of slope).
+        step: Allow a jump at the onset.
+        set_c: Width of the confidence set of the onset, in residual variances times the
+            residuals' correlation length (smooth misfit, e.g. an unmodelled temperature
+            cycle, widens the set).
 
     Returns:
-        ``(index, kappa_per_s, rss_gain)``: the onset sample, the decay rate there, and the
-        drop of the residual sum of squares against no onset (``(-1, nan, 0)`` when no
-        candidate has ``kappa > 0``).
+        :class:`Onset`: ``index`` (the onset sample), ``kappa_per_s`` (the decay rate
+        there: the change of slope), ``rss`` (residual sum of squares), ``latest`` (the
+        latest onset inside the confidence set), ``s2`` (residual variance) and
+        ``corr_len`` (the residuals' correlation length, samples); ``index = -1`` when no
+        candidate has ``kappa > 0``.
 
     Example:
         >>> t = np.arange(400) * 60.0
         >>> y = np.log(np.where(t < 6000, 760.0, 760.0 * np.exp(-2e-6 * (t - 6000))))
-        >>> hinge_onset(t, y, period_s=None)[0]
+        >>> hinge_onset(t, y, period_s=None, step=False).index
         100
     """
     t = np.asarray(t_s, dtype=np.float64)
     n = t.size
-    if n < min_tail + 3:
-        return -1, float("nan"), 0.0
+    none = Onset(-1, float("nan"), float("nan"), -1, float("nan"), float("nan"))
+    if n < min_tail + 5:
+        return none
     x = (t - t[0]) / _DAY
     y = np.asarray(logp, dtype=np.float64)
     y = y - y.mean()
     cols = [np.ones(n)]
+    if trend:
+        cols.append(x - x.mean())
     if period_s:
         ph = 2.0 * np.pi * (t % period_s) / period_s
         cols += [np.sin(ph), np.cos(ph)]
@@ -486,18 +517,63 @@ def hinge_onset(
     st, stt = suffix(x), suffix(x * x)
     sy, sty = suffix(y), suffix(x * y)
     sz, stz = suffix(Z), suffix(x[:, None] * Z)
-    hy = sty - x * sy
-    hh = stt - 2.0 * x * st + x * x * s0
+    # hinge h = (t - tau)_+ and step u = 1(t >= tau), projected off Z
     hz = stz - x[:, None] * sz
-    num = hy - hz @ bz
-    den = hh - np.einsum("ij,jk,ik->i", hz, G, hz)
-    ok = (den > 1e-12 * max(float(hh[0]), 1e-300)) & (num < 0)
+    hy = sty - x * sy - hz @ bz
+    hh = stt - 2.0 * x * st + x * x * s0 - np.einsum("ij,jk,ik->i", hz, G, hz)
+    scale = max(float(hh[0]), 1e-300)
+    if step:
+        uy = sy - sz @ bz
+        uu = s0 - np.einsum("ij,jk,ik->i", sz, G, sz)
+        uh = (st - x * s0) - np.einsum("ij,jk,ik->i", sz, G, hz)
+        det = uu * hh - uh * uh
+        ok = det > 1e-9 * np.maximum(uu * hh, 1e-300)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            c_h = (uu * hy - uh * uy) / det  # coefficient of h
+            gain = (hh * uy * uy - 2.0 * uh * uy * hy + uu * hy * hy) / det
+    else:
+        ok = hh > 1e-12 * scale
+        with np.errstate(invalid="ignore", divide="ignore"):
+            c_h = hy / hh
+            gain = hy * hy / hh
+    ok &= c_h < 0
     ok[n - min_tail:] = False
+    ok[0] &= not trend  # with a free drift, an onset at the first sample is no onset
     if not ok.any():
-        return -1, float("nan"), 0.0
-    gain = np.where(ok, num * num / np.where(ok, den, 1.0), -1.0)
+        return none
+    gain = np.where(ok, gain, -1.0)
     i = int(np.argmax(gain))
-    return i, float(-num[i] / den[i] / _DAY), float(gain[i])
+    # residuals of the best fit: their variance and correlation length set the
+    # confidence set {tau : RSS(tau) - RSS(best) <= set_c sigma^2 m}
+    H = [np.maximum(x - x[i], 0.0)]
+    if step:
+        H.append((x >= x[i]).astype(np.float64))
+    X = np.column_stack([Z, *H])
+    e = y - X @ np.linalg.lstsq(X, y, rcond=None)[0]
+    rss = float(e @ e)
+    s2 = rss / max(n - X.shape[1], 1)
+    m = _corr_length(e)
+    inside = np.flatnonzero(ok & (gain[i] - gain <= set_c * s2 * m))
+    return Onset(i, float(-c_h[i] / _DAY), rss, int(inside.max()) if inside.size else i, s2, m)
+
+
+def _corr_length(e: np.ndarray, max_lag: int = 2000) -> float:
+    """``1 + 2 sum rho_l`` over the lags before the first ``rho_l <= 0.05`` (>= 1).
+
+    The number of samples that carry one sample's worth of independent information in
+    residuals ``e``; autocorrelations by FFT.
+    """
+    n = e.size
+    if n < 8:
+        return 1.0
+    f = np.fft.rfft(e - e.mean(), 2 * n)
+    ac = np.fft.irfft(f * np.conj(f))[: min(max_lag, n // 2) + 1]
+    if ac[0] <= 0:
+        return 1.0
+    rho = ac[1:] / ac[0]
+    stop = np.flatnonzero(rho <= 0.05)
+    k = int(stop[0]) if stop.size else rho.size
+    return float(max(1.0, 1.0 + 2.0 * rho[:k].sum()))
 
 
 def onset_ranges(
@@ -511,8 +587,13 @@ def onset_ranges(
     rise_min: float = 0.5,
     guard_start_s: float = 900.0,
     guard_end_s: float = 300.0,
+    rise_q: float = 4.0,
     onset_z: float = 4.0,
     diurnal_period_s: float | None = 86400.0,
+    trend: bool = True,
+    step: bool = True,
+    min_duration_s: float = 3600.0,
+    set_c: float = 20.0,
     min_samples: int = 3,
 ) -> np.ndarray:
     """Closures found from the pressure alone: sample ranges ``[a, b)`` (no hatch channel).
@@ -523,16 +604,20 @@ def onset_ranges(
     1. :func:`rise_events` finds the ramps ``(rs, re)``; a closure ends before ``rs`` and
        nothing after ``re`` up to the next onset is closed.
     2. Between a ramp end (or the first sample) and the next ramp start (or the last
-       sample) :func:`hinge_onset` finds where the flat open period turns into a decay, on
-       ``log p`` with a diurnal sine and cosine as nuisance terms.
-    3. The closure is then ``[onset + guard, rs - guard_end_s]``, with the start guard the
-       larger of ``guard_start_s`` and the time the fitted decay needs to fall
-       ``onset_z`` noise scales (``onset_z scale / (kappa p)``): before that the onset
-       cannot be told from noise, so those samples may be open.
+       sample) :func:`hinge_onset` finds where the open period (level, or drifting with
+       the station) turns into a decay, on ``log p`` with a diurnal sine and cosine as
+       nuisance terms and a possible jump at the closure.
+    3. The closure is then ``[start, rs - guard_end_s]``: ``start`` is the later of the
+       latest onset in the fit's confidence set and the onset plus a guard, the larger of
+       ``guard_start_s`` and the time the fitted decay needs to fall ``onset_z`` noise
+       scales (``onset_z scale / (kappa p)``): before that the onset cannot be told from
+       noise, so those samples may be open.
 
-    Without a visible ramp (a leak so small that a closure loses less than ``rise_min`` or
-    ``rise_k`` noise scales) two closures cannot be told apart; windows with no decay
-    (``kappa <= 0``) are returned whole, minus the guards.
+    A window whose fitted decay loses less than ``max(rise_min, rise_k scale)`` between the
+    onset and the window's end is not a closure that can be told from an open period
+    (the last open period of a record, or a hold with no leak) and gives no segment.
+    Without a visible ramp (a leak so small that a closure loses less than that) two
+    closures cannot be told apart.
 
     Args:
         t_ns: int64 ns times, sorted, without dropped samples.
@@ -542,12 +627,19 @@ def onset_ranges(
         rise_window_s: Longest ramp looked across, seconds (:func:`rise_events`).
         rise_k: Rise threshold in noise scales.
         rise_min: Smallest rise, mmHg.
+        rise_q: Rise threshold in multiples of the 95th-percentile rise.
         guard_start_s: Least time kept out after a found onset, seconds.
         guard_end_s: Time kept out before a ramp start, seconds.
         onset_z: Noise scales the decay must fall before the closure is trusted.
         diurnal_period_s: Period of the temperature swing modelled by the onset fit (None:
             no swing).
-        min_samples: Smallest closure returned.
+        trend: Also try an open period that drifts (station pressure is not constant); the
+            drift is kept when it lowers the residual sum of squares by more than the
+            confidence-set width.
+        step: Let the pressure jump at the closure.
+        min_duration_s: Shortest closure returned, seconds.
+        set_c: Width of the onset's confidence set (:func:`hinge_onset`).
+        min_samples: Smallest closure returned, samples.
 
     Returns:
         int64 array ``(closures, 2)`` of ``[a, b)`` sample ranges, in time order.
@@ -560,7 +652,7 @@ def onset_ranges(
         >>> p = np.r_[open_, dec, ramp, np.full(128, 760.0), 760.0 * np.exp(
         ...     -0.05 * np.arange(1382) / 1440)]
         >>> onset_ranges(t, p, scale=0.05, diurnal_period_s=None).tolist()  # true 100, 1618
-        [[115, 1474], [1633, 3000]]
+        [[116, 1474], [1634, 3000]]
     """
     t = np.asarray(t_ns, dtype=np.int64)
     v = np.asarray(p, dtype=np.float64)
@@ -573,7 +665,8 @@ def onset_ranges(
         raise TelemetryError("onset_ranges: pressures must be finite and > 0 (clean first)")
     s = robust_scale(v) if scale is None else float(scale)
     ev = rise_events(t, v, scale=s, rise_window_s=rise_window_s, rise_k=rise_k,
-                     rise_min=rise_min, gap_s=gap_s)
+                     rise_min=rise_min, rise_q=rise_q, gap_s=gap_s)
+    visible = max(float(rise_min), float(rise_k) * s)
     win_a = np.r_[0, ev[:, 1]]
     win_b = np.r_[ev[:, 0] + 1, n]  # exclusive: the ramp start sample is the last closed one
     logp = np.log(v)
@@ -584,17 +677,31 @@ def onset_ranges(
             continue
         t_end = int(t[b - 1]) - (ge_ns if b < n else 0)
         ts = (t[a:b] - t[a]) / 1e9
-        i, kappa, _ = hinge_onset(ts, logp[a:b], period_s=diurnal_period_s,
-                                  min_tail=max(min_samples, 10))
+        # a window at the record's start or right after a gap may begin inside a closure:
+        # there the onset may be the first sample, which a free drift would absorb
+        blind = a == 0 or int(t[a] - t[a - 1]) > gap_s * 1e9
+        kw = {"period_s": diurnal_period_s, "min_tail": max(min_samples, 10), "step": step,
+              "set_c": set_c}
+        fit = hinge_onset(ts, logp[a:b], trend=False, **kw)
+        if trend and not blind:
+            # a drifting open period, kept only if it fits better by more than the set width
+            alt = hinge_onset(ts, logp[a:b], trend=True, **kw)
+            if alt.index >= 0 and (fit.index < 0 or fit.rss - alt.rss > set_c * alt.s2
+                                   * alt.corr_len):
+                fit = alt
+        i, kappa, late = fit.index, fit.kappa_per_s, fit.latest
         if i < 0:
-            start_ns = int(t[a]) + int(guard_start_s * 1e9)
-        else:
-            lag = onset_z * s / (kappa * float(np.median(v[a + i:b]))) if kappa > 0 else 0.0
-            start_ns = int(t[a + i]) + int(max(guard_start_s, min(lag, 0.25 * ts[-1])) * 1e9)
-            if i == 0 and a == 0:  # the record begins inside a closure
-                start_ns = int(t[0])
+            continue  # no decay: open (or a closure that cannot be told from open)
+        p_mid = float(np.median(v[a + i:b]))
+        if kappa * p_mid * (ts[-1] - ts[i]) < visible:
+            continue  # the decay is not visible above the noise
+        lag = onset_z * s / (kappa * p_mid)
+        start_ns = max(int(t[a + i]) + int(max(guard_start_s, min(lag, 0.25 * ts[-1])) * 1e9),
+                       int(t[a + late]))
+        if blind and i == late == 0:  # closed from the window's first sample: no guard
+            start_ns = int(t[a])
         aa = int(np.searchsorted(t, start_ns, side="left"))
         bb = int(np.searchsorted(t, t_end, side="right"))
-        if bb - aa >= min_samples:
+        if bb - aa >= min_samples and (t[bb - 1] - t[aa]) / 1e9 >= min_duration_s:
             out.append((aa, bb))
     return np.asarray(out, dtype=np.int64).reshape(-1, 2)

@@ -291,6 +291,7 @@ def simulate_arrays(
     n_gaps: int = 0,
     gap_len_s: float = 7200.0,
     n_duplicates: int = 0,
+    k_jitter: float = 0.0,
     seed: int = 0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, SimTruth]:
     """Simulate PrK pressure as arrays (no DataFrame overhead); SIMULATED data.
@@ -328,6 +329,9 @@ def simulate_arrays(
         gap_len_s: Length of each gap.
         n_duplicates: Rows repeated right after their original (same time): half exact
             copies, half a second reading of the gauge (fresh noise).
+        k_jitter: Closure-to-closure variation of the leak constant: each closure's k is
+            multiplied by ``exp(N(0, k_jitter^2))`` (drawn from a generator seeded by
+            ``(seed, 3)``; 0 = none).
         seed: Seed of :func:`numpy.random.default_rng`.
 
     Returns:
@@ -405,6 +409,10 @@ def simulate_arrays(
     else:
         k_day = np.full(n_cyc, 0.2 if leak_k_per_day is None else float(leak_k_per_day))
         kg_day = k_day * m_ref
+    k_jitter = _num("k_jitter", k_jitter, 0.0, 3.0)
+    if k_jitter > 0:
+        jit = np.exp(k_jitter * np.random.default_rng([seed, 3]).standard_normal(n_cyc))
+        k_day, kg_day = k_day * jit, kg_day * jit
     kin = float(inflow_k_per_day)
     ktot_s = (k_day + kin) / _DAY_S
     p_eq = np.where(k_day + kin > 0, kin * station_mmhg / np.where(k_day + kin > 0,
@@ -525,7 +533,8 @@ def simulate_arrays(
                   temp_amplitude_k=temp_amplitude_k, quant_step=quant_step,
                   noise_mmhg=noise_mmhg, ar1_phi=ar1_phi, n_glitches=n_glitches,
                   glitch_mmhg=glitch_mmhg, n_stale=n_stale, stale_s=stale_s, n_gaps=n_gaps,
-                  gap_len_s=gap_len_s, n_duplicates=n_duplicates, seed=seed)
+                  gap_len_s=gap_len_s, n_duplicates=n_duplicates, k_jitter=k_jitter,
+                  seed=seed)
     keep = _keep_ranges(n, gap_rows)
     p = _compact(p, keep)
     hatch = _compact(hatch, keep)

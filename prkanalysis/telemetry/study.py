@@ -7,7 +7,8 @@ channel, one step in k on a known date), passes it through the public API
 (:mod:`prkanalysis.telemetry.truth`): segment boundaries, no open or ramp sample fitted, no
 segment spanning two closures, cleaning flags, break-date interval coverage and width,
 per-segment k interval coverage. Cases are drawn across :data:`REGIMES`; inside a regime
-each seed draws the leak constant, the step factor (1.2x to 3x) and the step date.
+each seed draws the leak constant, the step factor (1.2x to 3x), the step date and the
+closure-to-closure variation of k (log-normal, sd 0 to 0.15).
 
 Command line (the full study; the test suite runs a small grid)::
 
@@ -70,6 +71,7 @@ class Regime:
         temp_amplitude_k: Diurnal temperature amplitude.
         ar1_phi: AR(1) coefficient of the noise.
         glitches_per_100d: Single-sample glitches per 100 days.
+        k_jitter: Range of the closure-to-closure sd of log k (drawn per case).
     """
 
     name: str
@@ -85,6 +87,7 @@ class Regime:
     temp_amplitude_k: float
     ar1_phi: float = 0.0
     glitches_per_100d: float = 10.0
+    k_jitter: tuple[float, float] = (0.0, 0.15)
 
 
 #: The regimes: the reviewer's case and variations in noise, leak size, open periods
@@ -111,9 +114,11 @@ def _case_params(reg: Regime, seed: int, quick: bool) -> dict[str, Any]:
     days = reg.quick_days if quick else reg.duration_days
     k0 = float(np.exp(rng.uniform(*np.log(reg.k_range))))
     factor = float(rng.uniform(1.2, 3.0))
+    jitter = float(rng.uniform(*reg.k_jitter))
     start = pd.Timestamp("2024-01-01", tz="UTC")
     step = start + pd.Timedelta(days=float(rng.uniform(0.35, 0.65)) * days)
-    return {"days": days, "k0": k0, "factor": factor, "start": start, "step": step}
+    return {"days": days, "k0": k0, "factor": factor, "start": start, "step": step,
+            "jitter": jitter}
 
 
 def run_case(reg: Regime, seed: int, *, quick: bool = True) -> dict[str, Any]:
@@ -144,10 +149,10 @@ def run_case(reg: Regime, seed: int, *, quick: bool = True) -> dict[str, Any]:
         noise_mmhg=reg.noise_mmhg, quant_step=reg.quant_step,
         temp_amplitude_k=reg.temp_amplitude_k, ar1_phi=reg.ar1_phi, n_glitches=n_g,
         n_stale=1, stale_s=3600.0, n_gaps=1, gap_len_s=7200.0, n_duplicates=5,
-        hatch_channel=False, seed=seed)
+        k_jitter=c["jitter"], hatch_channel=False, seed=seed)
     row: dict[str, Any] = {"regime": reg.name, "seed": seed, "label": SIM_LABEL,
                            "k0": c["k0"], "factor": c["factor"], "step": c["step"],
-                           "error": ""}
+                           "jitter": c["jitter"], "error": ""}
     row.update({f"flag_{k}": v for k, v in score_flags(df, truth).items()})
     try:
         out, _ = clean(df)
@@ -168,6 +173,7 @@ def run_case(reg: Regime, seed: int, *, quick: bool = True) -> dict[str, Any]:
         "break_covered": bool(b["low"] < step <= b["high"]),
         "break_width_days": b["width_days"],
         "break_ratio": b["ratio"],
+        "break_tau": b["tau"],
     })
     return row
 
