@@ -39,7 +39,11 @@ params = claims.ClaimParams(grades=GRADES, as_of=AS_OF, include_derived=INCLUDE_
 results = claims.evaluate_all(rec, params)
 ledger = claims.ledger(rec, params)
 by_id = {r.claim_id: r for r in results}
-params_text = ledger.attrs["params_text"]
+trust = params.judgements(rec)
+grades_text = "/".join(trust.grades)
+derived_text = "outlet-computed rates " + ("included" if trust.include_derived else "set aside")
+as_of_text = ("all the evidence" if params.as_of is None else
+              f"only the evidence public on {params.as_of:%Y-%m-%d}")
 n_claims = len(results)
 counts = ledger["verdict"].value_counts()
 counts_text = ", ".join(f"{int(counts.get(v, 0))} {v}" for v in claims.VERDICTS)
@@ -47,9 +51,10 @@ counts_text = ", ".join(f"{int(counts.get(v, 0))} {v}" for v in claims.VERDICTS)
 # %% [markdown]
 # ## The ledger
 #
-# This ledger judges {eval}`n_claims` claims with {eval}`params_text`. Its verdicts:
-# {eval}`counts_text`. Each row gives the deciding numbers, the evidence rows with their
-# sources and grades, and the caveat that qualifies the verdict.
+# This ledger judges {eval}`n_claims` claims on {eval}`as_of_text`, trusting sources of grade
+# {eval}`grades_text` ({eval}`derived_text`). Its verdicts: {eval}`counts_text`. Each row gives
+# the deciding numbers and the caveat that qualifies the verdict; the evidence rows behind each
+# verdict, with their sources and grades, follow the rules below.
 
 # %%
 present.table(ledger[["claim_id", "claim", "verdict", "numbers", "caveat"]],
