@@ -72,7 +72,7 @@ def _check_magnitude(arr: np.ndarray, name: str) -> None:
 
 def _is_complex(obj: object) -> bool:
     try:
-        return bool(np.iscomplexobj(obj))
+        return bool(np.iscomplexobj(cast(Any, obj)))
     except (TypeError, ValueError):  # ragged or odd input: the float conversion will say so
         return False
 
@@ -517,7 +517,7 @@ def coef_table(
         lags = default_maxlags(n) if maxlags is None else int(maxlags)
         c = hac_cov(X, fit.resid, maxlags=lags)
     else:
-        raise ValueError(f"cov must be 'nonrobust' or 'HAC', got {cov!r}")
+        raise ArgumentError("cov", cov, "'nonrobust' or 'HAC'")
     return CoefTable(
         params=fit.beta,
         bse=np.sqrt(np.diag(c)),

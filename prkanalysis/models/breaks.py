@@ -452,7 +452,7 @@ def sup_bessel_pvalue(x: float, k: int, pi1: float, pi2: float, functional: str 
         return _mc_pvalue(_bessel_simulation(k, round(pi1, 6), round(pi2, 6))[0], x)
     idx = {"ave": 1, "exp": 2}.get(functional)
     if idx is None:
-        raise ValueError(f"functional must be 'sup', 'ave' or 'exp', got {functional!r}")
+        raise ArgumentError("functional", functional, "'sup', 'ave' or 'exp'")
     return _mc_pvalue(_bessel_simulation(k, round(pi1, 6), round(pi2, 6))[idx], x)
 
 
@@ -616,7 +616,8 @@ def argmax_v_cdf(x: float, xi: float = 1.0, phi: float = 1.0) -> float:
         (0.5, 1.0)
     """
     if xi <= 0 or phi <= 0:
-        raise ValueError(f"xi and phi must be > 0 (xi={xi}, phi={phi})")
+        raise ArgumentError("xi" if not xi > 0 else "phi", xi if not xi > 0 else phi,
+                            "a number > 0")
     c = xi / phi
     if x < 0:
         return min(1.0, max(0.0, _g_left(-x, c)))
@@ -636,7 +637,7 @@ def argmax_v_quantile(p: float, xi: float = 1.0, phi: float = 1.0) -> float:
         11.03
     """
     if not 0 < p < 1:
-        raise ValueError(f"p must be in (0, 1), got {p}")
+        raise ArgumentError("p", p, "a probability in (0, 1)")
     g0 = argmax_v_cdf(0.0, xi, phi)
     if p == g0:
         return 0.0
@@ -696,9 +697,10 @@ class BreakpointsResult:
         return int(self.rss.index.max())
 
     def _m(self, m: int | None) -> int:
-        mm = self.n_breaks if m is None else int(m)
+        mm = self.n_breaks if m is None else as_count(m, "m", 0, self.max_breaks)
         if mm not in self.partitions:
-            raise ValueError(f"m={m}: breaks computed for m = 0..{self.max_breaks} only")
+            raise ArgumentError("m", m, f"a number of breaks in [0, {self.max_breaks}] (those "
+                                "computed), or None for the BIC choice")
         return mm
 
     def breaks_for(self, m: int) -> tuple[int, ...]:
@@ -778,8 +780,8 @@ class BreakpointsResult:
         Returns:
             List of ``(low, break, high)`` tuples, in observations (left-segment sizes).
         """
-        if not 0 < level < 1:
-            raise ValueError(f"level must be in (0, 1), got {level}")
+        if not (isinstance(level, (int, float)) and 0 < level < 1):
+            raise ArgumentError("level", level, "a confidence level in (0, 1)")
         mm = self._m(m)
         bps = self.partitions[mm]
         if not bps:
@@ -942,7 +944,7 @@ def breakpoints(
     cap = n // hh - 1
     mmax = cap if max_breaks is None else min(int(max_breaks), cap)
     if mmax < 0:
-        raise ValueError(f"max_breaks must be >= 0, got {max_breaks}")
+        raise ArgumentError("max_breaks", max_breaks, "an integer >= 0")
     require_variation(ols(yy, XX).rss, yy, "the no-break model")
     partitions = _dp_partitions(yy, XX, hh, mmax)
     rss: dict[int, float] = {}
