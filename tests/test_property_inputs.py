@@ -243,3 +243,31 @@ def test_csv_reader_raises_only_project_errors(tmp_path: Path, header: list[str]
     with only_project_errors():
         read_csv_telemetry(path, layout)  # type: ignore[arg-type]
     assert digests(tmp_path) == before
+
+
+# ------------------------------------------------------------------ telemetry cleaning
+
+
+@FAST
+@given(values=st.lists(FLOATS, min_size=0, max_size=40),
+       steps=st.lists(st.integers(-120, 3600), min_size=0, max_size=40),
+       channel=st.sampled_from(["prk_pressure", "USLAB000058", "prk_hatch", "nosuch"]),
+       unit=st.sampled_from(["mmHg", "psi", "1", "bar"]))
+def test_telemetry_clean_raises_only_project_errors(values: list[float], steps: list[int],
+                                                    channel: str, unit: str) -> None:
+    import pandas as pd
+
+    from prkanalysis.telemetry import clean as clean_telemetry
+
+    n = min(len(values), len(steps))
+    t = pd.Timestamp("2020-01-01", tz="UTC").value + np.cumsum(
+        np.asarray(steps[:n], dtype=np.int64)) * 1_000_000_000
+    df = pd.DataFrame({"time": pd.to_datetime(t, utc=True), "channel": [channel] * n,
+                       "value": np.asarray(values[:n], dtype=float), "unit": [unit] * n})
+    with only_project_errors():
+        out, audit = clean_telemetry(df)
+        # every dropped row is accounted for
+        assert audit.rows_in == len(df) and audit.rows_out == len(out)
+        drops = audit.counts[audit.counts["action"] == "drop"]["n"].sum() if len(
+            audit.counts) else 0
+        assert audit.rows_in - audit.rows_out == drops
