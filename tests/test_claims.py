@@ -82,6 +82,14 @@ def test_rule_text_is_written_from_the_band(rec) -> None:
     assert r2.verdict == "contradicted"  # the peak (1.66-1.70 kg/day) is far below the band
 
 
+def test_every_rule_states_its_band(rec) -> None:
+    rules = {r.claim_id: r.rule for r in claims.evaluate_all(rec)}
+    for c in claims.claims_table(rec):
+        want = f"'{c.band.category}'" if c.band.category else c.band.text()
+        assert want in rules[c.claim_id], (c.claim_id, want)
+        assert rules[c.claim_id].startswith(f"measure {c.measure}: ")
+
+
 def test_c3_doubling_moves_with_its_band(rec) -> None:
     r = claims.evaluate("C3", rec)
     assert r.verdict == "supported"
@@ -169,7 +177,9 @@ def test_as_of_restricts_rows_and_sources(rec) -> None:
 def test_ledger_as_of_dates(rec) -> None:
     early = _verdicts(rec, as_of="2019-08-01")
     assert set(early.values()) == {"undetermined"}
-    assert _verdicts(rec, as_of="2026-01-10")["C5"] in ("supported", "supported with caveats")
+    jan = claims.evaluate("C5", rec, as_of="2026-01-10")
+    assert jan.verdict in ("supported", "supported with caveats")
+    assert "net flow" in jan.caveat  # what a steady hold bounds (analysis.detection.stop_bound)
     assert _verdicts(rec, as_of="2026-06-06")["C5"] == "superseded"
 
 
