@@ -297,7 +297,8 @@ if cmp is not None:
 else:
     jv = None
     _jul_all = episodes.trusted_readings(rec, ("P", "T", "A"))
-    _jul_grades = _jul_all.loc[_jul_all["episode_id"] == "E2021-07", "grade_best"]
+    _jul_grades = _jul_all.loc[(_jul_all["episode_id"] == "E2021-07")
+                               & (_jul_all["kind"] == "reading"), "grade_best"]
     _untrusted = _jul_grades[~_jul_grades.isin(trust.grades)].value_counts()
     jul_verdict = (f"cannot be determined under grades {grades_text}: the richer models need "
                    "at least four timed readings; the July 2021 rows not trusted here have "

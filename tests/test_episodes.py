@@ -381,3 +381,38 @@ def test_stop_detection_limits_scale_with_volume() -> None:
     b = episodes.stop_detection_limits((6.0, 6.0), gauge_resolution_mmhg=(0.5, 0.5),
                                        temperature_drift_k=(0.0, 0.0))
     assert (b["kg_per_day"] / a["kg_per_day"]).to_numpy() == pytest.approx(2.0)
+
+
+def test_detection_grid_carries_the_exponent_and_drift() -> None:
+    from prkanalysis.analysis.detection_grid import detection_limit_table
+
+    base = detection_limit_table([24.0], [1.0], [2.0], temperature_drift_k=0.0)
+    fit = detection_limit_table([24.0], [1.0], [2.0], temperature_drift_k=0.0,
+                                exponent=(1.5, 2.3))
+    warm = detection_limit_table([24.0], [1.0], [2.0], temperature_drift_k=(0.0, 8.0))
+    lim = float(base["limit_kg_day"].iloc[0])
+    # choked (n = 1) is the old x7.6; an exponent interval scales each end by (760/100)^n
+    assert base["limit_cabin_kg_day"].iloc[0] == pytest.approx(lim * 7.6)
+    assert fit["limit_cabin_low_kg_day"].iloc[0] == pytest.approx(lim * 7.6 ** 1.5)
+    assert fit["limit_cabin_high_kg_day"].iloc[0] == pytest.approx(lim * 7.6 ** 2.3)
+    # the drift range adds p dT/T to the undetectable drop (the high end of the range)
+    drop = 1.0 + 100.0 * 8.0 / 295.15
+    k = -math.log(1 - drop / 100.0)
+    assert warm["k_per_day"].iloc[0] == pytest.approx(k, rel=1e-9)
+
+
+@pytest.mark.parametrize("grades", [("P",), ("P", "T"), ("P", "T", "A")])
+def test_rates_after_stop_is_the_ledgers_rule(record, grades) -> None:  # type: ignore[no-untyped-def]
+    from prkanalysis import claims
+    from prkanalysis.analysis.detection import rates_after_stop
+    from prkanalysis.analysis.rates import trusted_rates
+
+    c5 = claims.evaluate("C5", record, grades=grades)
+    if "n_rates_after_stop" not in c5.numbers:
+        pytest.skip(f"C5 undetermined under {grades}")
+    trusted, _ = trusted_rates(record, grades)
+    ev = record.events
+    stop = ev[ev["event_id"] == "EV49"].iloc[0]
+    after = rates_after_stop(trusted, stop["date_end"])
+    assert len(after) == c5.numbers["n_rates_after_stop"]
+    assert (pd.to_numeric(after["kg_per_day_low"]) > 0).all()
