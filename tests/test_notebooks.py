@@ -37,9 +37,53 @@ def test_chapter_structure(name: str) -> None:
     assert "What this chapter shows" in cells[0].source
     tags = [set(c.metadata.get("tags", [])) for c in cells]
     assert "parameters" in tags[1]
-    assert "findings" in tags[-1]
-    assert "Markdown" in cells[-1].source or "findings_markdown" in cells[-1].source
+    found = [c for c, t in zip(cells, tags, strict=True) if "findings" in t]
+    assert found, "no cell tagged findings"
     assert all(not c.get("outputs") for c in cells if c.cell_type == "code")
+
+
+def test_summary_notebook_structure() -> None:
+    nb = _read_path(config.NOTEBOOKS_DIR / "summary.py")
+    tags = [set(c.metadata.get("tags", [])) for c in nb.cells]
+    md = {t for c, ts in zip(nb.cells, tags, strict=True) if c.cell_type == "markdown" for t in ts}
+    assert {"bottom-line", "limitations"} <= md
+    bottom = next(c.source for c, t in zip(nb.cells, tags, strict=True) if "bottom-line" in t)
+    sentences = [s for s in bottom.replace("\n", " ").split(". ") if s.strip()]
+    assert 5 <= len(sentences) <= 8, sentences  # five to eight sentences
+
+
+def _read_path(path):
+    jupytext = pytest.importorskip("jupytext")
+    return jupytext.read(path, fmt="py:percent")
+
+
+RAW_TABLE_MARKERS = ('class="dataframe"', "rows × ", "NaN", "&lt;NA&gt;", "<NA>")
+
+
+def check_executed(nb) -> None:
+    """What every executed chapter must show: no error, no unresolved inline value, findings,
+    tables for readers (no raw DataFrame), figures without overlapping labels and with a
+    caption and a source line."""
+    from prkanalysis.report.inline import problems
+
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors, errors
+    assert not problems(nb.cells), problems(nb.cells)
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            data = out.get("data", {}) or {}
+            html = "".join(data.get("text/html", ""))
+            for marker in RAW_TABLE_MARKERS:
+                assert marker not in html or "prk-figure" in html, (
+                    f"cell {i}: a raw table is displayed ({marker!r}); use present.table")
+            meta = (out.get("metadata", {}) or {}).get("prkanalysis")
+            if meta:
+                overlaps = meta["overlaps"]
+                assert not overlaps, f"cell {i}: {meta['figure']} overlaps {overlaps}"
+                assert meta["caption"], f"cell {i}: {meta['figure']} has no caption"
+                assert meta["sources"], f"cell {i}: {meta['figure']} has no source line"
+            elif "image/png" in data:
+                pytest.fail(f"cell {i}: a bare image without caption/source line (present.figure)")
 
 
 @pytest.mark.slow
@@ -52,12 +96,25 @@ def test_chapter_executes(name: str) -> None:
     outcome = execute_chapter(config.NOTEBOOKS_DIR / name, timeout=300)
     assert outcome.ok, outcome.failure.summary() if outcome.failure else "failed"
     nb = outcome.notebook
-    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    assert not errors, errors
-    findings = nb.cells[-1].outputs
-    assert any("text/markdown" in o.get("data", {}) for o in findings)
-    md = next(o["data"]["text/markdown"] for o in findings if "text/markdown" in o.get("data", {}))
-    assert md.startswith("### Findings")
+    check_executed(nb)
+    from prkanalysis.report.render import findings_outputs
+
+    md = [o["data"]["text/markdown"] for o in findings_outputs(nb)
+          if "text/markdown" in o.get("data", {})]
+    assert md and md[0].lstrip().startswith("### Findings"), md[:1]
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("nb")
+def test_summary_notebook_executes_with_every_value() -> None:
+    from prkanalysis.report.execute import execute_chapter
+    from prkanalysis.report.render import tagged_markdown_html
+
+    outcome = execute_chapter(config.NOTEBOOKS_DIR / "summary.py", timeout=300)
+    assert outcome.ok, outcome.failure.summary() if outcome.failure else "failed"
+    check_executed(outcome.notebook)
+    html = tagged_markdown_html(outcome.notebook, "bottom-line")
+    assert "{eval}" not in html and "eval-error" not in html and 'class="eval"' in html
 
 
 # ---------------------------------------------------------------------------------------------
