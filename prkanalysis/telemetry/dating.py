@@ -48,8 +48,8 @@ def date_break(
         fits: Table of :func:`~prkanalysis.telemetry.fit_segments` (``start``,
             ``k_per_day``, ``k_se``), in time order.
         level: Confidence level of Bai's interval.
-        h: Minimum regime length (fraction of the segments, or a count), as in
-            :func:`prkanalysis.models.breakpoints`.
+        h: Minimum regime length: a fraction of the segments (at least 2), or a count,
+            as in :func:`prkanalysis.models.breakpoints`.
         log: Date the change in ``log k`` (default) rather than in ``k``.
         weights: ``"random"`` (standard error and between-closure variance), ``"se"``
             (standard error only) or ``"none"``.
@@ -95,6 +95,7 @@ def date_break(
     n = y.size
     if n < 4:
         raise InsufficientDataError(f"date_break: {n} usable segments; need at least 4")
+    h = max(2, int(np.floor(h * n))) if h < 1 else int(h)  # at least 2 per regime
     tau2 = 0.0
     if weights == "none":
         w = np.ones_like(y)

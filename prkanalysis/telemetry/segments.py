@@ -22,6 +22,7 @@ from typing import Any, Final, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
+from scipy import fft as sp_fft
 
 from prkanalysis.errors import InsufficientDataError, TelemetryError
 from prkanalysis.telemetry.clean import GAP_BEFORE, REPRESS, robust_scale
@@ -520,12 +521,13 @@ def hinge_onset(
     # hinge h = (t - tau)_+ and step u = 1(t >= tau), projected off Z
     hz = stz - x[:, None] * sz
     hy = sty - x * sy - hz @ bz
-    hh = stt - 2.0 * x * st + x * x * s0 - np.einsum("ij,jk,ik->i", hz, G, hz)
+    hzg = hz @ G
+    hh = stt - 2.0 * x * st + x * x * s0 - np.sum(hzg * hz, axis=1)
     scale = max(float(hh[0]), 1e-300)
     if step:
         uy = sy - sz @ bz
-        uu = s0 - np.einsum("ij,jk,ik->i", sz, G, sz)
-        uh = (st - x * s0) - np.einsum("ij,jk,ik->i", sz, G, hz)
+        uu = s0 - np.sum((sz @ G) * sz, axis=1)
+        uh = (st - x * s0) - np.sum(hzg * sz, axis=1)
         det = uu * hh - uh * uh
         ok = det > 1e-9 * np.maximum(uu * hh, 1e-300)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -549,7 +551,7 @@ def hinge_onset(
     if step:
         H.append((x >= x[i]).astype(np.float64))
     X = np.column_stack([Z, *H])
-    e = y - X @ np.linalg.lstsq(X, y, rcond=None)[0]
+    e = y - X @ (np.linalg.pinv(X.T @ X) @ (X.T @ y))
     rss = float(e @ e)
     s2 = rss / max(n - X.shape[1], 1)
     m = _corr_length(e)
@@ -566,8 +568,9 @@ def _corr_length(e: np.ndarray, max_lag: int = 2000) -> float:
     n = e.size
     if n < 8:
         return 1.0
-    f = np.fft.rfft(e - e.mean(), 2 * n)
-    ac = np.fft.irfft(f * np.conj(f))[: min(max_lag, n // 2) + 1]
+    size = sp_fft.next_fast_len(2 * n, real=True)
+    f = sp_fft.rfft(e - e.mean(), size)
+    ac = sp_fft.irfft(f * np.conj(f), size)[: min(max_lag, n // 2) + 1]
     if ac[0] <= 0:
         return 1.0
     rho = ac[1:] / ac[0]

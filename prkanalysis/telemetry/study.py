@@ -35,6 +35,7 @@ from prkanalysis.telemetry.simulate import simulate
 from prkanalysis.telemetry.truth import binomial_interval, k_coverage, score_flags, score_segments
 
 __all__ = [
+    "QUICK_RATE_HZ",
     "REGIMES",
     "TOL_END_S",
     "TOL_START_S",
@@ -50,6 +51,8 @@ __all__ = [
 TOL_START_S: Final[float] = 4 * 3600.0
 TOL_END_S: Final[float] = 3600.0
 SIM_LABEL: Final[str] = "SIMULATED"
+#: Highest sampling rate of a test-suite (quick) case, Hz.
+QUICK_RATE_HZ: Final[float] = 1 / 60
 _V, _T = 5.0, 295.15
 
 
@@ -93,17 +96,17 @@ class Regime:
 #: The regimes: the reviewer's case and variations in noise, leak size, open periods
 #: (minutes to a day), ramp duration, sampling and temperature swing.
 REGIMES: Final[tuple[Regime, ...]] = (
-    Regime("reviewer-like", 1 / 30, 425, 150, (0.012, 0.025), (4, 10), (2, 10), (8, 12),
+    Regime("reviewer-like", 1 / 30, 425, 120, (0.012, 0.025), (4, 10), (2, 10), (8, 12),
            0.08, 0.101, 0.5),
-    Regime("quiet gauge", 1 / 60, 300, 150, (0.01, 0.03), (3, 8), (0.5, 12), (5, 15),
+    Regime("quiet gauge", 1 / 60, 300, 90, (0.01, 0.03), (3, 8), (0.5, 12), (5, 15),
            0.02, 0.01, 0.3),
-    Regime("noisy gauge", 1 / 60, 300, 150, (0.015, 0.04), (3, 8), (1, 24), (5, 20),
+    Regime("noisy gauge", 1 / 60, 300, 90, (0.015, 0.04), (3, 8), (1, 24), (5, 20),
            0.2, 0.101, 1.0),
-    Regime("short opens", 1 / 30, 300, 150, (0.02, 0.06), (2, 6), (0.1, 1), (3, 10),
+    Regime("short opens", 1 / 30, 300, 60, (0.02, 0.06), (2, 6), (0.1, 1), (3, 10),
            0.05, 0.101, 0.5, ar1_phi=0.3),
-    Regime("slow leak", 1 / 60, 425, 150, (0.005, 0.01), (5, 12), (2, 24), (5, 15),
+    Regime("slow leak", 1 / 60, 425, 120, (0.005, 0.01), (5, 12), (2, 24), (5, 15),
            0.05, 0.101, 0.5),
-    Regime("fast leak", 1 / 30, 200, 100, (0.05, 0.15), (1, 4), (0.25, 24), (10, 30),
+    Regime("fast leak", 1 / 30, 200, 50, (0.05, 0.15), (1, 4), (0.25, 24), (10, 30),
            0.1, 0.101, 0.5, ar1_phi=0.5),
 )
 
@@ -127,7 +130,8 @@ def run_case(reg: Regime, seed: int, *, quick: bool = True) -> dict[str, Any]:
     Args:
         reg: The regime.
         seed: Case seed (draws k, step and the simulation).
-        quick: Test-suite length (``reg.quick_days``) instead of the full one.
+        quick: Test-suite size: ``reg.quick_days`` long, sampled at most every minute
+            (:data:`QUICK_RATE_HZ`).
 
     Returns:
         One flat dict: regime, seed, drawn k and step, the fields of
@@ -138,12 +142,13 @@ def run_case(reg: Regime, seed: int, *, quick: bool = True) -> dict[str, Any]:
         (a project error's message, or empty).
     """
     c = _case_params(reg, seed, quick)
+    rate = min(reg.rate_hz, QUICK_RATE_HZ) if quick else reg.rate_hz
     m_ref = air_mass_kg(760.0, _V, _T)
     hist = [(str(c["start"].date()), c["k0"] * m_ref), (str(c["step"]), c["k0"] * c["factor"]
                                                           * m_ref)]
     n_g = max(round(reg.glitches_per_100d * c["days"] / 100), 1)
     df, truth = simulate(
-        start=str(c["start"].date()), duration_days=c["days"], rate_hz=reg.rate_hz,
+        start=str(c["start"].date()), duration_days=c["days"], rate_hz=rate,
         volume_m3=_V, temperature_k=_T, leak_history=hist, closed_days=reg.closed_days,
         open_hours=reg.open_hours, repress_minutes=reg.repress_minutes,
         noise_mmhg=reg.noise_mmhg, quant_step=reg.quant_step,
