@@ -3,6 +3,7 @@ break dating, scored against SIMULATED ground truth."""
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import numpy as np
@@ -133,7 +134,7 @@ def test_no_hatch_channel_duplicates_and_fault_states():
     assert df.attrs["simulated"] and (df["label"] == "SIMULATED").all()
     counts = dict(zip(SAMPLE_STATES, np.bincount(truth.state, minlength=6), strict=True))
     assert counts["duplicate"] == 6 and counts["glitch"] == 12
-    assert counts["stale"] == int(round(truth.params["stale_s"] * truth.params["rate_hz"])) - 1
+    assert counts["stale"] == round(truth.params["stale_s"] * truth.params["rate_hz"]) - 1
     t = df["time"].to_numpy("datetime64[ns]").view(np.int64)
     assert int((np.diff(t) == 0).sum()) == 6
 
@@ -222,7 +223,7 @@ def test_onset_never_fits_open_samples_under_misfit(kw):
 
 def test_glitch_threshold_grows_with_length():
     ks = [glitch_threshold(n) for n in (10, 10**3, 10**5, 10**7)]
-    assert ks[0] == 4.0 and all(b > a for a, b in zip(ks[1:], ks[2:], strict=False))
+    assert ks[0] == 4.0 and all(b > a for a, b in itertools.pairwise(ks))
     assert 6.0 < glitch_threshold(1_200_000) < 6.8
 
 
