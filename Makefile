@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help env report test lint lab validate ledger bench clean rehash study-coverage
+.PHONY: help env report test lint lab validate ledger bench clean rehash study-coverage study-segments
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ bench: $(STAMP)  ## run the benchmarks (telemetry at scale, report build); print
 
 study-coverage: $(STAMP)  ## coverage of the per-segment k intervals on SIMULATED segments (full study)
 	$(BIN)/python -m prkanalysis.telemetry.coverage --full --known
+
+study-segments: $(STAMP)  ## no-hatch telemetry on SIMULATED regimes: boundaries, flags, break-date coverage (full study)
+	$(BIN)/python -m prkanalysis.telemetry.study --full
 
 clean:  ## remove the report, caches and the virtual environment
 	rm -rf report .cache $(VENV)
