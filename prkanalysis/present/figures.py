@@ -108,6 +108,22 @@ def _inside(t: Any, renderer: Any) -> bool:
     return bool(bb.x1 > fb.x0 and bb.x0 < fb.x1 and bb.y1 > fb.y0 and bb.y0 < fb.y1)
 
 
+def _release_from_pyplot(fig: Figure) -> None:
+    """Close a pyplot-managed figure; it stays drawable.
+
+    The inline backend then does not show it a second time, bare, at the end of the cell.
+    """
+    import sys
+
+    if "matplotlib.pyplot" not in sys.modules:
+        return
+    import matplotlib.pyplot as plt
+
+    number = getattr(fig, "number", None)
+    if number is not None and number in plt.get_fignums():
+        plt.close(fig)
+
+
 def figure(result: Any, *, caption: str | None = None, sources: Sequence[str] = ()) -> Any:
     """A figure with its caption under it and a source line naming its evidence.
 
@@ -119,7 +135,8 @@ def figure(result: Any, *, caption: str | None = None, sources: Sequence[str] = 
 
     Returns:
         A ``FigureResult`` that displays as image + caption + source line, and records the
-        overlap check (:func:`text_overlaps`) in its output metadata.
+        overlap check (:func:`text_overlaps`) in its output metadata. A figure drawn through
+        ``pyplot`` is closed there, so a notebook does not show it a second time, bare.
 
     Raises:
         PrkError: ``result`` is neither a FigureResult nor a Figure, or no caption is known.
@@ -137,6 +154,7 @@ def figure(result: Any, *, caption: str | None = None, sources: Sequence[str] = 
             "present.figure(result): expected a FigureResult or Figure, got "
             f"{type(result).__name__}"
         )
+    _release_from_pyplot(result.fig)
     return dataclasses.replace(
         result,
         caption=caption if caption is not None else result.caption,
