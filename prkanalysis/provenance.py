@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from prkanalysis import config
 from prkanalysis.errors import DataValidationError
 
-__all__ = ["file_record", "main", "sha256_file", "stale_resources", "update_hashes"]
+__all__ = ["file_record", "is_safe_path", "main", "sha256_file", "stale_resources",
+           "update_hashes"]
 
 _PREFIX = "sha256:"
 
@@ -98,7 +100,33 @@ def _read(descriptor: Path) -> dict[str, Any]:
         if not isinstance(res, dict) or not res.get("name") or not res.get("path"):
             raise DataValidationError(f"resource #{i} lacks a 'name' or a 'path'",
                                       file=descriptor.name)
+        if not isinstance(res["path"], str) or not is_safe_path(res["path"]):
+            raise DataValidationError(
+                f"resource {res['name']!r}: path {res['path']!r} is not safe (it must be "
+                "relative to the descriptor's folder, without '..', '~', variables or a "
+                "URL scheme)", file=descriptor.name)
     return desc
+
+
+def is_safe_path(path: str) -> bool:
+    """The Frictionless safe-path rule: relative, no ``..``, no ``~``, no variables, no URL.
+
+    Example:
+        >>> is_safe_path("leak_rates.csv"), is_safe_path("../../etc/passwd")
+        (True, False)
+    """
+    from urllib.parse import urlparse
+
+    p = path.replace("\\", "/")
+    return not (
+        Path(p).is_absolute()
+        or p.startswith(("/", "~"))
+        or ".." in Path(p).parts
+        or "$" in p
+        or re.search(r"%.+%", p) is not None
+        or urlparse(p).scheme != ""
+        or "\x00" in p
+    )
 
 
 def stale_resources(descriptor: str | Path = config.DATAPACKAGE) -> list[str]:

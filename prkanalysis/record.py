@@ -77,6 +77,7 @@ import pandas as pd
 
 from prkanalysis import config
 from prkanalysis.errors import ChecksumMismatchError, DataValidationError, UnitError
+from prkanalysis.provenance import is_safe_path
 from prkanalysis.provenance import sha256_file as file_sha256
 from prkanalysis.provenance import update_hashes as _provenance_update
 from prkanalysis.units import factor
@@ -190,19 +191,8 @@ def read_descriptor_dict(desc: Any) -> dict[str, Any]:
 
 
 def _safe_path(path: str) -> bool:
-    """The Frictionless safe-path rule: relative, no ``..``, no ``~``, no variables, no URL."""
-    from urllib.parse import urlparse
-
-    p = path.replace("\\", "/")
-    return not (
-        Path(p).is_absolute()
-        or p.startswith(("/", "~"))
-        or ".." in Path(p).parts
-        or "$" in p
-        or re.search(r"%.+%", p) is not None
-        or urlparse(p).scheme != ""
-        or "\x00" in p
-    )
+    """The Frictionless safe-path rule (:func:`prkanalysis.provenance.is_safe_path`)."""
+    return is_safe_path(path)
 
 
 def read_descriptor(data_dir: str | Path = config.DATA_DIR) -> dict[str, Any]:

@@ -193,3 +193,11 @@ def test_missing_data_folder_names_the_path(tmp_path: Path) -> None:
     with pytest.raises(PrkError) as info:
         load_record(tmp_path / "nowhere")
     assert str(tmp_path / "nowhere") in str(info.value)
+
+
+def test_rehash_refuses_unsafe_paths_and_writes_nothing(pkg: Path) -> None:
+    edit_descriptor(pkg, lambda d: leak(d).__setitem__("path", "../../etc/hostname"))
+    before = (pkg / "datapackage.json").read_bytes()
+    with pytest.raises(DataValidationError, match="not safe"):
+        update_hashes(pkg)
+    assert (pkg / "datapackage.json").read_bytes() == before
