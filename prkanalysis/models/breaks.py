@@ -208,10 +208,11 @@ def _prepare(y: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, floa
 #: Largest n for :func:`segment_rss_matrix`, which returns the full (n + 1)^2 matrix
 #: (20 000 -> 3.2 GB of float64). :func:`breakpoints` never builds that matrix.
 MAX_RSS_MATRIX_N = 20_000
-#: Largest n for :func:`breakpoints`. Memory is O(n x max_breaks) at any n (about 46 MiB
-#: at n = 1e5), but the exact dynamic programme visits every one of the ~n^2/2 segments:
-#: n = 1e5 takes one to three minutes with k = 1 (``benchmarks/breaks_bench.py``). Above
-#: this limit, thin or aggregate the series first.
+#: Largest n for :func:`breakpoints`. Memory is O(n x max_breaks) at any n (38-46 MiB
+#: peak at n = 1e5), but the exact dynamic programme visits every one of the ~n^2/2
+#: segments: n = 1e5 took 3 to 5 minutes with k = 1 and max_breaks = 5 on a shared
+#: two-core machine (``benchmarks/breaks_bench.py``). Above this limit, thin or aggregate
+#: the series first.
 MAX_BREAKPOINTS_N = 100_000
 #: Memory budget of one block of segment RSS rows (float64 elements, k x k solves included).
 BLOCK_ELEMENTS = 4_000_000
