@@ -299,3 +299,18 @@ def test_frozen_segment_beside_a_real_one_gets_no_k():
     late = fits["start"] >= pressure["time"].iloc[0] + pd.Timedelta(days=10)
     assert late.any() and fits.loc[late, "k_per_day"].isna().all()
     assert np.isfinite(fits.loc[~late, "k_per_day"]).all()
+
+
+def test_writer_and_frame_arguments_are_checked(tmp_path):
+    from prkanalysis.telemetry import make_frame
+
+    with pytest.raises(TelemetryError, match="'path'"):
+        read_csv_telemetry(None)  # type: ignore[arg-type]
+    with pytest.raises(TelemetryError, match="1 time"):
+        make_frame(np.array([0]), "prk_pressure", np.array([1.0, 2.0]), "mmHg")
+    with pytest.raises(TelemetryError, match="'time'"):
+        make_frame(["yesterday"], "prk_pressure", np.array([1.0]), "mmHg")
+    df = make_frame(np.array([0, 10**9]), "prk_pressure", np.array([700.0, 699.0]), "mmHg")
+    write_parquet(df, tmp_path / "p")
+    with pytest.raises(TelemetryError, match="'start'"):
+        read_parquet(tmp_path / "p", start="not a date")

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from prkanalysis.errors import InsufficientDataError
-from prkanalysis.models._linalg import _reject_datetimes, require_variation
+from prkanalysis.models._linalg import _reject_datetimes, as_real, require_variation
 from prkanalysis.models.equivalence import TostResult, tost_from_estimate
 from prkanalysis.models.regression import ols_fit
 
@@ -144,6 +144,7 @@ def growth_rate(
     """
     _reject_datetimes(t, "t")
     _reject_datetimes(y, "y")
+    as_real(alpha, "alpha", 0.0, 1.0, lo_open=True, hi_open=True)
     try:
         tv = np.asarray(t, dtype=float)
         yv = np.asarray(y, dtype=float)

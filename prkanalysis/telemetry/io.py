@@ -142,7 +142,7 @@ def read_isslive(
         >>> len(df), df["unit"].iloc[0], str(df["time"].iloc[0].floor("min"))
         (208, 'mmHg', '2018-10-12 05:03:00+00:00')
     """
-    path = Path(path)
+    path = _as_path(path)
     name = path.name
     if not path.is_file():
         raise TelemetryError(f"file {name}: not found ({path})")
@@ -162,6 +162,14 @@ def read_isslive(
     df.attrs["source"] = name
     df.attrs["day_convention"] = day_convention
     return validate_schema(df, extra_channels=(ch,), allow_nan=True, source=f"file {name}")
+
+
+def _as_path(path: object, name: str = "path") -> Path:
+    """A file-system path argument, or a TelemetryError naming it."""
+    if isinstance(path, (str, Path)) or hasattr(path, "__fspath__"):
+        return Path(path)
+    raise TelemetryError(f"argument {name!r} = {path!r} ({type(path).__name__}): accepted a "
+                         "file path (str or pathlib.Path)")
 
 
 def _year(year: object) -> int:
@@ -338,7 +346,7 @@ def read_csv_telemetry(
         >>> df[["channel", "value", "unit"]].values.tolist()
         [['AIRLOCK000049', 755.7, 'mmHg'], ['AIRLOCK000049', 755.8, 'mmHg']]
     """
-    path = Path(path)
+    path = _as_path(path)
     name = path.name
     if layout == "parquet" or path.is_dir() or path.suffix == ".parquet":
         return read_parquet(path)
@@ -491,7 +499,7 @@ def write_parquet(
     import pyarrow.dataset as ds
 
     validate_schema(df, extra_channels=tuple(extra_channels), allow_nan=True)
-    path = Path(path)
+    path = _as_path(path)
     path.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pandas(df, preserve_index=False)
     table = table.set_column(
@@ -553,7 +561,7 @@ def read_parquet(
     import pyarrow as pa
     import pyarrow.dataset as ds
 
-    path = Path(path)
+    path = _as_path(path)
     if not path.exists():
         raise TelemetryError(f"Parquet dataset {path.name}: not found ({path})")
     try:
@@ -566,7 +574,14 @@ def read_parquet(
     for bound, op in ((start, "ge"), (end, "lt")):
         if bound is None:
             continue
-        ts = pd.Timestamp(bound)
+        try:
+            ts = pd.Timestamp(bound)
+        except (TypeError, ValueError) as exc:
+            arg = "start" if op == "ge" else "end"
+            raise TelemetryError(f"argument {arg!r} = {bound!r}: accepted a time (ISO 8601 "
+                                 f"text or a Timestamp) ({exc})") from None
+        if ts is pd.NaT:
+            raise TelemetryError(f"argument {'start' if op == 'ge' else 'end'!r} is NaT")
         ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
         scalar = pa.scalar(ts.as_unit("ns").value, type=pa.timestamp("ns", tz="UTC"))
         expr = ds.field("time") >= scalar if op == "ge" else ds.field("time") < scalar

@@ -184,17 +184,31 @@ def make_frame(
         >>> df.dtypes.astype(str).tolist()
         ['datetime64[ns, UTC]', 'category', 'float64', 'category']
     """
+    if not isinstance(channel, str) or not isinstance(unit, str):
+        raise TelemetryError(f"make_frame: arguments 'channel' and 'unit' must be text, got "
+                             f"{channel!r} and {unit!r}")
     t = np.asarray(time)
-    if t.dtype.kind in "iu":
-        t_idx = pd.DatetimeIndex(t.astype("int64").view("datetime64[ns]")).tz_localize("UTC")
-    else:
-        t_idx = pd.DatetimeIndex(pd.to_datetime(time, utc=True)).as_unit("ns")
+    try:
+        if t.dtype.kind in "iu":
+            t_idx = pd.DatetimeIndex(t.astype("int64").view("datetime64[ns]")).tz_localize("UTC")
+        else:
+            t_idx = pd.DatetimeIndex(pd.to_datetime(time, utc=True)).as_unit("ns")
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise TelemetryError(f"make_frame: argument 'time' cannot be read as times "
+                             f"(int64 ns since the epoch or datetimes): {exc}") from None
     n = len(t_idx)
+    try:
+        v = np.asarray(value, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError) as exc:
+        raise TelemetryError(f"make_frame: argument 'value' cannot be read as numbers: "
+                             f"{exc}") from None
+    if v.size != n:
+        raise TelemetryError(f"make_frame: {n} time(s) but {v.size} value(s)")
     return pd.DataFrame(
         {
             "time": t_idx,
             "channel": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), pd.Index([channel])),
-            "value": np.asarray(value, dtype=np.float64),
+            "value": v,
             "unit": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), pd.Index([unit])),
         }
     )
