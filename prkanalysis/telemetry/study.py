@@ -21,8 +21,8 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
-from typing import Any, Final
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,9 @@ from prkanalysis.telemetry.dating import date_break
 from prkanalysis.telemetry.fit import air_mass_kg, fit_segments
 from prkanalysis.telemetry.simulate import simulate
 from prkanalysis.telemetry.truth import binomial_interval, k_coverage, score_flags, score_segments
+
+if TYPE_CHECKING:
+    from prkanalysis.figures import FigureResult
 
 __all__ = [
     "QUICK_RATE_HZ",
@@ -270,14 +273,81 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _regimes_as_table() -> pd.DataFrame:
-    """The regimes as a table (one row each), for the methods chapter."""
-    return pd.DataFrame([asdict(r) for r in REGIMES])
+def regimes_table(regimes: Sequence[Regime] = REGIMES) -> pd.DataFrame:
+    """The regimes as a table for readers (one row each; ranges as ``low-high`` text).
+
+    Example:
+        >>> regimes_table()["regime"].iloc[0]
+        'reviewer-like'
+    """
+    def rng(x: tuple[float, float]) -> str:
+        return f"{x[0]:g}-{x[1]:g}"
+
+    return pd.DataFrame([{
+        "regime": r.name, "sampling_s": 1.0 / r.rate_hz, "k_per_day": rng(r.k_range),
+        "closed_days": rng(r.closed_days), "open_hours": rng(r.open_hours),
+        "repress_minutes": rng(r.repress_minutes), "noise_mmhg": r.noise_mmhg,
+        "quant_step_mmhg": r.quant_step, "temp_amplitude_k": r.temp_amplitude_k,
+        "ar1_phi": r.ar1_phi, "k_jitter": rng(r.k_jitter),
+    } for r in regimes])
 
 
-def quick_regime(reg: Regime, days: float) -> Regime:
-    """``reg`` with a shorter test-suite length."""
-    return replace(reg, quick_days=days)
+def example_case(reg: Regime, seed: int, *, days: float = 40.0) -> dict[str, Any]:
+    """One short SIMULATED case of ``reg`` through the public API, for a figure.
+
+    Returns:
+        dict with ``df`` (the simulated table, no hatch channel), ``truth``, ``fits``
+        (:func:`~prkanalysis.telemetry.fit_segments` on the cleaned table) and ``score``
+        (:func:`~prkanalysis.telemetry.truth.score_segments`).
+    """
+    c = _case_params(reg, seed, True)
+    df, truth = simulate(
+        start=str(c["start"].date()), duration_days=days, rate_hz=reg.rate_hz, volume_m3=_V,
+        temperature_k=_T, leak_k_per_day=c["k0"], closed_days=reg.closed_days,
+        open_hours=reg.open_hours, repress_minutes=reg.repress_minutes,
+        noise_mmhg=reg.noise_mmhg, quant_step=reg.quant_step,
+        temp_amplitude_k=reg.temp_amplitude_k, ar1_phi=reg.ar1_phi, n_glitches=5, n_stale=1,
+        n_duplicates=3, hatch_channel=False, seed=seed)
+    out, _ = clean(df)
+    fits = fit_segments(out, _V, _T)
+    return {"df": df, "truth": truth, "fits": fits,
+            "score": score_segments(fits, truth, tol_start_s=TOL_START_S,
+                                    tol_end_s=TOL_END_S)}
+
+
+def plot_case(case: dict[str, Any], *,
+              title: str = "Closures found from pressure alone") -> FigureResult:
+    """Pressure of an :func:`example_case`, true closures shaded, found segments as bars.
+
+    Returns:
+        A :class:`prkanalysis.figures.FigureResult` stamped SIMULATED.
+    """
+    import matplotlib.pyplot as plt
+
+    from prkanalysis.figures import FigureResult
+
+    df, truth, fits = case["df"], case["truth"], case["fits"]
+    prs = df[(df["channel"] == "prk_pressure").to_numpy()]
+    fig, ax = plt.subplots(figsize=(9, 4.0))
+    ax.plot(prs["time"], prs["value"], lw=0.6, color="0.3", label="pressure (SIMULATED)")
+    for i, r in enumerate(truth.segments.itertuples()):
+        ax.axvspan(r.start, r.end, color="tab:blue", alpha=0.12, lw=0,
+                   label="true closure" if i == 0 else None)
+    lo = float(prs["value"].min())
+    span = float(prs["value"].max()) - lo
+    for i, r in enumerate(fits.itertuples()):
+        ax.plot([r.start, r.end], [lo - 0.06 * span] * 2, color="tab:orange", lw=4,
+                solid_capstyle="butt", label="fitted segment" if i == 0 else None)
+    ax.set_ylim(lo - 0.12 * span, lo + 1.05 * span)
+    ax.set_ylabel("PrK pressure (mmHg)")
+    ax.set_xlabel("date (UTC)")
+    ax.set_title(f"{title} (SIMULATED)")
+    fig.autofmt_xdate()
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.38), fontsize=8, ncol=3,
+              frameon=False)
+    fig.tight_layout()
+    data = fits[["start", "end", "k_per_day"]].assign(label=SIM_LABEL)
+    return FigureResult(fig=fig, caption="", data=data, name="segments_from_pressure")
 
 
 if __name__ == "__main__":  # pragma: no cover
