@@ -292,3 +292,19 @@ def test_dropped_rows_do_not_shift_other_flags():
     nan = np.isnan(v2)
     assert (out["flags"][nan] == 1).all()
     assert np.array_equal(out["flags"][~nan], ref["flags"])
+
+
+@pytest.mark.parametrize(("kwargs", "name"), [
+    ({"glitch_k": -1}, "glitch_k"), ({"glitch_k": float("nan")}, "glitch_k"),
+    ({"stale_min_s": 0}, "stale_min_s"), ({"stale_min_n": 1}, "stale_min_n"),
+    ({"stale_min_n": 2.5}, "stale_min_n"), ({"gap_s": -5}, "gap_s"),
+    ({"repress_min": -1}, "repress_min"), ({"repress_k": float("nan")}, "repress_k"),
+    ({"clock": "bogus"}, "clock"),
+])
+def test_clean_rejects_bad_thresholds_by_name(kwargs, name):
+    df = _frame(np.arange(20), 700.0 + np.arange(20) * 0.1)
+    with pytest.raises(TelemetryError, match=name):
+        clean(df, **kwargs)
+    if name != "clock":
+        with pytest.raises(TelemetryError, match=name):
+            clean_arrays(np.arange(20) * 10**9, np.zeros(20), **kwargs)

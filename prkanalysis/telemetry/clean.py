@@ -269,6 +269,52 @@ def glitch_threshold(n: int, *, alpha: float = 0.05, floor: float = 4.0) -> floa
     return float(optimize.brentq(lambda k: n * _glitch_fp(k) - alpha, floor, 40.0, xtol=1e-4))
 
 
+def check_thresholds(**kw: Any) -> None:
+    """Reject cleaning thresholds outside their ranges, naming the argument and its value.
+
+    Accepted: ``glitch_k`` > 0 or None (``inf`` disables); ``stale_min_s`` > 0;
+    ``stale_min_n`` an integer >= 2 or None; ``gap_s`` > 0; ``repress_min`` >= 0;
+    ``repress_k`` >= 0; ``scale`` > 0 or None; ``step`` >= 0, NaN or None. NaN is
+    rejected everywhere except ``step``.
+
+    Raises:
+        TelemetryError: the first argument outside its range.
+
+    Example:
+        >>> try:
+        ...     check_thresholds(glitch_k=-1.0)
+        ... except TelemetryError as e:
+        ...     print(e)
+        clean: argument glitch_k=-1.0 is outside (0, inf] (or None)
+    """
+    rules = {"glitch_k": (0.0, False, True), "stale_min_s": (0.0, False, False),
+             "gap_s": (0.0, False, False), "repress_min": (0.0, True, False),
+             "repress_k": (0.0, True, False), "scale": (0.0, False, True)}
+    for name, value in kw.items():
+        if name == "stale_min_n":
+            ok = value is None or (isinstance(value, int | np.integer)
+                                   and not isinstance(value, bool) and value >= 2)
+            if not ok:
+                raise TelemetryError(f"clean: argument stale_min_n={value!r} must be an integer "
+                                     ">= 2 (or None)")
+            continue
+        if name == "step":
+            if value is not None and not (isinstance(value, int | float | np.floating)
+                                          and (np.isnan(value) or value >= 0)):
+                raise TelemetryError(f"clean: argument step={value!r} must be >= 0, NaN or None")
+            continue
+        lo, closed, none_ok = rules[name]
+        if value is None and none_ok:
+            continue
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            x = float("nan")
+        if not (x >= lo if closed else x > lo):
+            rng = f"{'[' if closed else '('}{lo:g}, inf]" + (" (or None)" if none_ok else "")
+            raise TelemetryError(f"clean: argument {name}={value!r} is outside {rng}")
+
+
 def pre_flags(t_ns: np.ndarray, values: np.ndarray) -> np.ndarray:
     """``NAN``, ``DUPLICATE`` and ``TIME_COLLISION`` flags of time-sorted arrays.
 
@@ -534,6 +580,9 @@ def clean_arrays(
         >>> np.flatnonzero(clean_arrays(t, v, scale=2.0)["flags"]).tolist()  # 5 < 4 x 2
         []
     """
+    check_thresholds(glitch_k=glitch_k, stale_min_s=stale_min_s, stale_min_n=stale_min_n,
+                     gap_s=gap_s, repress_min=repress_min, repress_k=repress_k, scale=scale,
+                     step=step)
     t = np.asarray(t_ns, dtype=np.int64)
     v = np.asarray(values, dtype=np.float64)
     n = t.size
@@ -690,6 +739,10 @@ def clean(
         >>> audit.n("glitch"), audit.n("nan")
         (1, 1)
     """
+    check_thresholds(glitch_k=glitch_k, stale_min_s=stale_min_s, stale_min_n=stale_min_n,
+                     gap_s=gap_s, repress_min=repress_min, repress_k=repress_k)
+    if clock not in ("repair", "reject"):
+        raise TelemetryError(f"clean: argument clock={clock!r} must be 'repair' or 'reject'")
     validate_schema(df, allow_nan=True, extra_channels=extra_channels)
     params = dict(glitch_k=glitch_k, stale_min_s=stale_min_s, stale_min_n=stale_min_n,
                   gap_s=gap_s, repress_min=repress_min, repress_k=repress_k, clock=clock)
