@@ -357,3 +357,14 @@ def test_grid_interval_coverage(grid):
 def test_run_case_reports_errors_as_text():
     row = run_case(REGIMES[-1], 0, quick=True)
     assert row["label"] == "SIMULATED" and isinstance(row["error"], str)
+
+
+@pytest.mark.parametrize(("onset", "name"), [
+    ({"bogus": 1}, "bogus"), ({"guard_start_s": -1}, "guard_start_s"),
+    ({"rise_k": 0}, "rise_k"), ({"set_c": float("nan")}, "set_c"), ({"trend": "yes"}, "trend"),
+])
+def test_onset_arguments_checked_by_name(onset, name):
+    df, _ = simulate(duration_days=4, rate_hz=0.01, closed_days=2, hatch_channel=False)
+    out, _ = clean(df)
+    with pytest.raises(TelemetryError, match=name):
+        segments(out, onset=onset)

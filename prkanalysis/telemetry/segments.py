@@ -154,7 +154,7 @@ def segment_arrays(
     if method not in ("steps", "onset"):
         raise TelemetryError(f"segment method must be 'steps' or 'onset', got {method!r}")
     if method == "onset" and not hatch_mode:
-        kw = {"gap_s": gap_s, **(onset or {})}
+        kw = {"gap_s": gap_s, **check_onset(onset)}
         r = onset_ranges(t, v, min_samples=min_samples, **kw)
         return _ranges_to_ids(r[:, 0], r[:, 1], [], n, min_samples)
     if split_gaps is None:
@@ -357,6 +357,42 @@ ONSET_DEFAULTS: Final[dict[str, float]] = {
     "min_duration_s": 3600.0,
     "set_c": 20.0,
 }
+
+
+def check_onset(onset: dict[str, Any] | None) -> dict[str, Any]:
+    """Keyword arguments for :func:`onset_ranges`, checked: known names, values in range.
+
+    Every number must be finite and >= 0 (``diurnal_period_s`` may be None, the guards and
+    ``rise_min`` may be 0; the others must be > 0); ``trend`` and ``step`` are booleans.
+
+    Raises:
+        TelemetryError: an unknown name, or a value outside its range (both named).
+
+    Example:
+        >>> check_onset({"guard_start_s": 600})
+        {'guard_start_s': 600}
+    """
+    kw = dict(onset or {})
+    known = set(ONSET_DEFAULTS) | {"trend", "step", "scale"}
+    unknown = sorted(set(kw) - known)
+    if unknown:
+        raise TelemetryError(f"onset: unknown argument(s) {unknown}; known: {sorted(known)}")
+    for name, value in kw.items():
+        if name in ("trend", "step"):
+            if not isinstance(value, bool | np.bool_):
+                raise TelemetryError(f"onset: argument {name}={value!r} must be True or False")
+            continue
+        if value is None and name in ("diurnal_period_s", "scale"):
+            continue
+        zero_ok = name in ("guard_start_s", "guard_end_s", "rise_min", "min_duration_s")
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            x = float("nan")
+        if not (np.isfinite(x) and (x >= 0 if zero_ok else x > 0)):
+            rng = "[0, inf)" if zero_ok else "(0, inf)"
+            raise TelemetryError(f"onset: argument {name}={value!r} is outside {rng}")
+    return kw
 
 
 def _med3(v: np.ndarray) -> np.ndarray:
