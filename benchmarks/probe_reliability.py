@@ -337,6 +337,19 @@ def _validator() -> list[Probe]:
         Probe("validator", "missing data folder",
               lambda: load_record(Path(tempfile.gettempdir()) / "prk-no-such-folder"),
               error=("prk-no-such-folder", "does not exist")),
+        Probe("validator", "load_record(None)", lambda: load_record(None),  # type: ignore[arg-type]
+              error=("'data_dir'",)),
+        Probe("validator", "load_record(b'data')", lambda: load_record(b"data"),  # type: ignore[arg-type]
+              error=("'data_dir'",)),
+        Probe("validator", "load_record(a file)", lambda: load_record(Path(__file__)),
+              error=("not a folder",)),
+        Probe("validator", "load_record(verify_hashes='yes')",
+              lambda: load_record(verify_hashes="yes"),  # type: ignore[arg-type]
+              error=("'verify_hashes'",)),
+        Probe("validator", "record.table('nosuch')", lambda: load_record().table("nosuch"),
+              error=("nosuch",)),
+        Probe("validator", "record.sources_for('S999')",
+              lambda: load_record().sources_for("S999"), error=("S999",)),
         Probe("validator", "the repository's data/ loads",
               lambda: load_record(), check=lambda r: len(r.leak_rates) > 0),
     ]

@@ -113,3 +113,14 @@ class ArgumentError(InsufficientDataError):
         if hint:
             text += f"; {hint}"
         super().__init__(text)
+
+
+class UnknownNameError(PrkError, KeyError):
+    """A name that does not exist (a table, a source id, a fitted parameter).
+
+    A subclass of ``KeyError`` too, which earlier versions raised; its text is the plain
+    message (not the quoted repr ``KeyError`` prints).
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""

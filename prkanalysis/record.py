@@ -76,7 +76,13 @@ import numpy as np
 import pandas as pd
 
 from prkanalysis import config
-from prkanalysis.errors import ChecksumMismatchError, DataValidationError, UnitError
+from prkanalysis.errors import (
+    ArgumentError,
+    ChecksumMismatchError,
+    DataValidationError,
+    UnitError,
+    UnknownNameError,
+)
 from prkanalysis.provenance import is_safe_path
 from prkanalysis.provenance import sha256_file as file_sha256
 from prkanalysis.provenance import update_hashes as _provenance_update
@@ -195,6 +201,13 @@ def _safe_path(path: str) -> bool:
     return is_safe_path(path)
 
 
+def _as_folder(data_dir: object) -> Path:
+    if isinstance(data_dir, (str, Path)) or (hasattr(data_dir, "__fspath__")
+                                             and not isinstance(data_dir, bytes)):
+        return Path(data_dir)
+    raise ArgumentError("data_dir", data_dir, "a folder path (str or pathlib.Path)")
+
+
 def read_descriptor(data_dir: str | Path = config.DATA_DIR) -> dict[str, Any]:
     """Read and minimally check ``datapackage.json`` in ``data_dir``.
 
@@ -209,11 +222,12 @@ def read_descriptor(data_dir: str | Path = config.DATA_DIR) -> dict[str, Any]:
             it has no ``resources`` list of resources with a string ``name``, a safe
             relative ``path`` and an inline ``schema`` with ``fields``.
     """
-    folder = Path(data_dir)
+    folder = _as_folder(data_dir)
     path = folder / "datapackage.json"
     name = "datapackage.json"
     if not folder.is_dir():
-        raise DataValidationError("data folder does not exist", file=str(folder))
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise DataValidationError(f"data folder {what}", file=str(folder))
     if not path.is_file():
         raise DataValidationError(f"descriptor not found in {folder}", file=name)
     try:
@@ -640,6 +654,10 @@ def load_table(
         ...     print(err)
         file t.csv, row 2, column 'x': expected a number (value: 'oops')
     """
+    if not isinstance(path, (str, Path)):
+        raise ArgumentError("path", path, "a file path (str or pathlib.Path)")
+    if not isinstance(schema, Mapping):
+        raise ArgumentError("schema", schema, "a Table Schema mapping with 'fields'")
     path = Path(path)
     fname = file or path.name
     if not path.is_file():
@@ -914,14 +932,14 @@ class Record:
         """Return a table by name.
 
         Raises:
-            KeyError: If there is no such table.
+            UnknownNameError: If there is no such table (a ``KeyError`` too).
         """
         if name in (*CORE_TABLES, *OPTIONAL_TABLES):
             table: pd.DataFrame = getattr(self, name)
             return table
         if name in self.extra:
             return self.extra[name]
-        raise KeyError(f"no table {name!r}; tables: {self.table_names()}")
+        raise UnknownNameError(f"no table {name!r}; tables: {self.table_names()}")
 
     def sources_for(self, ids: str | Iterable[str]) -> pd.DataFrame:
         """Return the ``sources`` rows for some source ids, in the order given.
@@ -934,7 +952,7 @@ class Record:
             The matching rows of :attr:`sources`.
 
         Raises:
-            KeyError: If an id is not in ``sources``.
+            UnknownNameError: If an id is not in ``sources`` (a ``KeyError`` too).
 
         Example:
             >>> rec = load_record()  # doctest: +SKIP
@@ -945,7 +963,7 @@ class Record:
         idx = pd.Index(self.sources["source_id"].astype(str))
         missing = [i for i in wanted if i not in idx]
         if missing:
-            raise KeyError(f"unknown source ids {missing}")
+            raise UnknownNameError(f"unknown source ids {missing}")
         pos = [int(np.flatnonzero(idx == i)[0]) for i in wanted]
         return self.sources.iloc[pos]
 
@@ -1039,7 +1057,10 @@ def load_record(
         >>> rec.leak_rates["value"].dtype  # doctest: +SKIP
         dtype('float64')
     """
-    data_dir = Path(data_dir)
+    data_dir = _as_folder(data_dir)
+    for flag, value in (("verify_hashes", verify_hashes), ("cache", cache)):
+        if not isinstance(value, (bool, np.bool_)):
+            raise ArgumentError(flag, value, "True or False")
     key = _content_key(data_dir, verify_hashes) if cache else None
     if key is not None and key in _MEMO:
         return _copy(_MEMO[key])
@@ -1127,7 +1148,7 @@ def update_hashes(data_dir: str | Path) -> dict[str, str]:
     Returns:
         ``resource name -> sha256`` (bare hex) for every resource, after the update.
     """
-    data_dir = Path(data_dir)
+    data_dir = _as_folder(data_dir)
     _provenance_update(data_dir / "datapackage.json")
     desc = read_descriptor(data_dir)
     return {str(r["name"]): str(r["hash"]).partition(":")[2] for r in desc["resources"]}

@@ -54,7 +54,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
-from prkanalysis.errors import InsufficientDataError
+from prkanalysis.errors import InsufficientDataError, UnknownNameError
 from prkanalysis.models._linalg import (
     EXACT_FIT_RTOL,
     _reject_datetimes,
@@ -139,7 +139,9 @@ class DecayFit:
         for nm, v, _ in self.params:
             if nm == name:
                 return v
-        raise KeyError(name)
+        raise UnknownNameError(
+            f"no parameter or derived quantity {name!r}; have "
+            f"{[nm for nm, _ in self.extras] + [nm for nm, _, _ in self.params]}")
 
     def summary(self) -> str:
         """A few lines in words."""
