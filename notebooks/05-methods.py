@@ -176,6 +176,55 @@ worst_text = f"{abs(worst['relative']):.1e} ({worst['method']}, {worst['quantity
 cov_decay_text = f"{cov_decay.coverage:.1%} (Monte Carlo SE {cov_decay.mc_se:.1%})"
 cov_break_text = f"{cov_break:.1%} (Monte Carlo SE {mc_se_break:.1%})"
 
+# %%
+LIMITS_GRADES = ("P", "T", "A")  # the grades under which the July 2021 series is trusted
+LIMITS_DAYS = 30.0  # hold duration of the sensitivity table, days (none published)
+limits_grades_text = "/".join(LIMITS_GRADES)
+limits_days_text = f"{LIMITS_DAYS:g}"
+
+# %% [markdown]
+# ## Limits stated: how far the unpublished terms move "stopped"
+#
+# The isolated PrK is not on cabin temperature control, the gauge's resolution and drift were
+# never published, nor any outgassing rate; the seal inflow and the flow exponent are read
+# from the July 2021 decay, whose readings are trusted only when aggregator relays (grade A)
+# are. Each row changes one term and keeps the others at their defaults
+# (`prkanalysis.analysis.detection.detection_sensitivity`), for a hold of
+# {eval}`limits_days_text` days at the agreed pressure: the net limit and the outflow a steady
+# gauge hides, both carried to station pressure, under the grades {eval}`limits_grades_text`
+# (chapter 03 shows the same table under the reader's grades).
+
+# %%
+from prkanalysis import load_record, present
+from prkanalysis.analysis.detection import detection_sensitivity
+from prkanalysis.analysis.flow import trusted_flow
+from prkanalysis.analysis.judgements import defaults as judgement_defaults
+
+limits_record = load_record()
+limits_table = detection_sensitivity(limits_record, grades=LIMITS_GRADES,
+                                     duration_days=LIMITS_DAYS)
+_flow = trusted_flow(limits_record, LIMITS_GRADES)
+flow_text = _flow.summary() if _flow is not None else "The July 2021 fit cannot be determined."
+_default = judgement_defaults(limits_record).grades
+default_flow_text = (
+    f"Under the default grades ({'/'.join(_default)}) the fit "
+    + ("is the same." if trusted_flow(limits_record, _default) is not None else
+       "cannot be determined: the pressure scaling then spans the bracket from a choked "
+       "orifice to viscous flow and the outflow a steady gauge hides has no bound from the "
+       "record."))
+present.table(limits_table[["term", "setting", "net_limit_station_high",
+                            "hidden_outflow_station_high", "excludes_module_allowance"]],
+              units={"net_limit_station_high": "kg/day",
+                     "hidden_outflow_station_high": "kg/day"},
+              labels={"net_limit_station_high": "net limit at station pressure, high",
+                      "hidden_outflow_station_high": "hidden outflow at station pressure, high",
+                      "excludes_module_allowance": "excludes the per-module allowance"},
+              caption="How far each unpublished term moves the bound of a steady hold.",
+              sources=["PR17", "K10", "K11", "K24"])
+
+# %% [markdown]
+# {eval}`flow_text` {eval}`default_flow_text`
+
 # %% [markdown] tags=["findings"]
 # ### Findings: the methods
 #
@@ -187,26 +236,3 @@ cov_break_text = f"{cov_break:.1%} (Monte Carlo SE {mc_se_break:.1%})"
 # - SIMULATED coverage with {eval}`n_seeds_text` seeds: decay-k intervals cover the truth in
 #   {eval}`cov_decay_text` of runs; Bai break-date intervals in {eval}`cov_break_text`;
 #   nominal {eval}`nominal_text`.
-
-# %% [markdown]
-# ## Limits stated: how far the unpublished terms move "stopped"
-#
-# The isolated PrK is not on cabin temperature control, the gauge's resolution and drift were
-# never published, nor any outgassing rate; the seal inflow and the flow exponent are read
-# from the July 2021 decay. Each row changes one term and keeps the others at their defaults
-# (`prkanalysis.analysis.detection.detection_sensitivity`), for a 30-day hold at the agreed
-# pressure: the net limit and the outflow a steady gauge hides, both carried to station
-# pressure.
-
-# %%
-from prkanalysis import load_record
-from prkanalysis.analysis.detection import detection_sensitivity
-from prkanalysis.analysis.flow import july_2021_flow
-
-limits_record = load_record()
-limits_table = detection_sensitivity(limits_record)
-flow_text = july_2021_flow(limits_record.pressure_readings).summary()
-limits_table
-
-# %% [markdown]
-# {eval}`flow_text`
