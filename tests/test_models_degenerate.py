@@ -207,3 +207,43 @@ def test_breakpoints_memory_is_bounded() -> None:
     tracemalloc.stop()
     assert abs(bp.breaks[0] - 2000) <= 30
     assert peak < 80 * 2**20, peak / 2**20
+
+
+def _public_functions() -> list[str]:
+    import inspect
+
+    from prkanalysis import models
+
+    return [n for n in models.__all__
+            if callable(getattr(models, n)) and not inspect.isclass(getattr(models, n))]
+
+
+@pytest.mark.parametrize("name", _public_functions())
+def test_every_public_function_checks_each_required_argument(name: str) -> None:
+    # each required argument in turn replaced by a bad value, the others sensible:
+    # only project errors (or a result), never TypeError/ValueError/IndexError from inside
+    import inspect
+    import warnings
+
+    from prkanalysis import models
+    from prkanalysis.errors import PrkError
+
+    f = getattr(models, name)
+    req = [p for p in inspect.signature(f).parameters.values()
+           if p.default is inspect.Parameter.empty
+           and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    y = np.random.default_rng(0).normal(size=30)
+    sensible = {"y": y, "x": y, "t": np.arange(30.0), "p": 700 - np.arange(30.0) + y,
+                "X": np.c_[np.ones(30), np.arange(30.0)], "split": 15}
+    for i, target in enumerate(req):
+        for bad in (None, "x", [], float("nan"), {}, -1, 0, [1.0, 2.0, 3.0], float("inf"),
+                    True, pd.Timestamp("2020-01-01")):
+            args = [bad if j == i else sensible.get(p.name, 1.0) for j, p in enumerate(req)]
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                try:
+                    f(*args)
+                except PrkError:
+                    pass
+                except TypeError as exc:  # only Python's own "missing argument" is allowed
+                    assert "positional argument" in str(exc), (target.name, bad, exc)

@@ -446,6 +446,12 @@ def sup_bessel_pvalue(x: float, k: int, pi1: float, pi2: float, functional: str 
         >>> 0.04 < p < 0.06
         True
     """
+    x = as_real(x, "x")
+    k = as_count(k, "k", 1)
+    pi1 = as_real(pi1, "pi1", 0.0, 1.0, lo_open=True, hi_open=True)
+    pi2 = as_real(pi2, "pi2", pi1, 1.0, lo_open=True, hi_open=True)
+    if functional not in ("sup", "ave", "exp"):
+        raise ArgumentError("functional", functional, "'sup', 'ave' or 'exp'")
     if functional == "sup":
         tail = sup_bessel_tail(x, k, pi1, pi2)
         if tail < TAIL_SWITCH:
@@ -616,9 +622,9 @@ def argmax_v_cdf(x: float, xi: float = 1.0, phi: float = 1.0) -> float:
         >>> round(argmax_v_cdf(0.0), 6), round(argmax_v_cdf(-3.0) + argmax_v_cdf(3.0), 12)
         (0.5, 1.0)
     """
-    if xi <= 0 or phi <= 0:
-        raise ArgumentError("xi" if not xi > 0 else "phi", xi if not xi > 0 else phi,
-                            "a number > 0")
+    x = as_real(x, "x")
+    xi = as_real(xi, "xi", 0.0, lo_open=True)
+    phi = as_real(phi, "phi", 0.0, lo_open=True)
     c = xi / phi
     if x < 0:
         return min(1.0, max(0.0, _g_left(-x, c)))
@@ -637,8 +643,9 @@ def argmax_v_quantile(p: float, xi: float = 1.0, phi: float = 1.0) -> float:
         >>> round(argmax_v_quantile(0.975), 2)   # symmetric case: about 11.03
         11.03
     """
-    if not 0 < p < 1:
-        raise ArgumentError("p", p, "a probability in (0, 1)")
+    p = as_real(p, "p", 0.0, 1.0, lo_open=True, hi_open=True)
+    xi = as_real(xi, "xi", 0.0, lo_open=True)
+    phi = as_real(phi, "phi", 0.0, lo_open=True)
     g0 = argmax_v_cdf(0.0, xi, phi)
     if p == g0:
         return 0.0

@@ -178,10 +178,14 @@ def _half_life(k: float, ci: Interval) -> tuple[float, Interval]:
 
 
 def _to_days(t: npt.ArrayLike, t_unit: str) -> npt.NDArray[np.float64]:
-    if t_unit not in TIME:
+    if not isinstance(t_unit, str) or t_unit not in TIME:
         raise InsufficientDataError(f"argument 't_unit' must be one of {sorted(TIME)}, "
                                     f"got {t_unit!r}")
-    return np.asarray(t, dtype=float) * (TIME[t_unit] / TIME["day"])
+    try:
+        tv = np.asarray(t, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise InsufficientDataError(f"argument 't' cannot be read as numbers ({exc})") from None
+    return tv * (TIME[t_unit] / TIME["day"])
 
 
 def two_point_k(

@@ -245,7 +245,9 @@ def rate_ratio(
         >>> rr.low, rr.high, rr.doubled
         (2.35, inf, 'at least doubled')
     """
-    vals = (a_low, a_high, b_low, b_high)
+    vals = tuple(as_real(v, nm, 0.0) for v, nm in ((a_low, "a_low"), (a_high, "a_high"),
+                                                   (b_low, "b_low"), (b_high, "b_high")))
+    a_low, a_high, b_low, b_high = vals
     if any(not math.isfinite(v) for v in vals) or min(vals) < 0:
         raise InsufficientDataError(f"rate bounds must be finite and non-negative, got {vals}")
     if a_low > a_high or b_low > b_high:

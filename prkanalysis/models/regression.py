@@ -244,6 +244,9 @@ def ols_fit(
         xm = np.asarray(_as_1d(X.to_numpy(), "X").reshape(X.shape), dtype=float)
     else:
         xm = _as_1d(X, "X").reshape(np.shape(X))
+        if xm.ndim == 0 or xm.size == 0:
+            raise InsufficientDataError(
+                f"argument 'X' must hold one value per observation, got {X!r}")
         if xm.ndim == 1:
             xm = xm[:, None]
         cols = [f"x{i + 1}" for i in range(xm.shape[1])]
@@ -413,9 +416,15 @@ def nls_fit(
         >>> f"{r.param('b1'):.6e} {r.rss:.8e}"
         '2.389421e+02 1.24551389e-01'
     """
-    xv = np.asarray(x, dtype=float)
+    if not callable(f):
+        raise InsufficientDataError(f"argument 'f' must be a function f(x, *params), got {f!r}")
+    _reject_datetimes(x, "x")
+    try:
+        xv = np.asarray(x, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise InsufficientDataError(f"argument 'x' is not numeric: {exc}") from None
     yv = _as_1d(y, "y")
-    b0 = np.asarray(p0, dtype=float)
+    b0 = _as_1d(p0, "p0")
     p = b0.size
     nm = tuple(names) if names is not None else tuple(f"b{i + 1}" for i in range(p))
     if len(nm) != p:
