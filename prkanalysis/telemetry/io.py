@@ -47,7 +47,10 @@ def infer_unit(values: np.ndarray, *, source: str = "telemetry") -> str:
         >>> infer_unit(np.array([742.0, 743.1])), infer_unit(np.array([14.7]))
         ('mmHg', 'psi')
     """
-    v = np.asarray(values, dtype=np.float64)
+    try:
+        v = np.asarray(values, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError) as exc:
+        raise TelemetryError(f"{source}: values cannot be read as numbers ({exc})") from None
     v = v[np.isfinite(v)]
     if v.size == 0:
         raise TelemetryError(f"{source}: no finite value to infer the unit from")
