@@ -38,6 +38,7 @@ from prkanalysis.analysis.detection import (
     detection_sensitivity,
     stop_bound,
     stop_detection_limits,
+    temperature_drift_range,
 )
 from prkanalysis.analysis.flow import FlowEvidence, exponent_interval, july_2021_flow
 from prkanalysis.analysis.rates import is_true, ratios_2024
@@ -1061,6 +1062,12 @@ def print_episode_fits(record: Any | None = None, resolution_mmhg: float = 0.5,
         sb = stop_bound(record, grades=grades)
         print(f"\nWhat a hold at {sb.pressure_mmhg:g} mmHg shows (V {band[0]:.2f}-"
               f"{band[1]:.2f} m3): {sb.wording} {sb.caveat}")
-        print(stop_detection_limits(band, pressure_mmhg=sb.pressure_mmhg,
-                                    exponent=sb.exponent,
-                                    inflow_mmhg_day=sb.inflow_mmhg_day).to_string(index=False))
+        inflow = (sb.inflow_mmhg_day if math.isfinite(sb.hidden_outflow_kg_day[1])
+                  else (0.0, 0.0))
+        lim = stop_detection_limits(band, pressure_mmhg=sb.pressure_mmhg, exponent=sb.exponent,
+                                    inflow_mmhg_day=inflow,
+                                    temperature_drift_k=temperature_drift_range(record))
+        if not math.isfinite(sb.hidden_outflow_kg_day[1]):
+            for c in ("hidden_kg_per_day_high", "hidden_kg_per_day_station_high"):
+                lim[c] = math.inf  # the seal inflow is not measured at these grades
+        print(lim.to_string(index=False))

@@ -434,7 +434,7 @@ class DetectionLimit:
         k_per_day_interval: ``(low, high)`` over the input box.
         mass_rate_kg_day: Largest mass leak not excluded (nominal).
         mass_rate_interval: ``(low, high)``.
-        hole_diameter_mm: Equivalent hole diameter (nominal), mm.
+        hole_diameter_mm: Flow-equivalent diameter (nominal), mm.
         hole_diameter_interval: ``(low, high)``, mm.
         method: How the interval was propagated.
     """
@@ -562,8 +562,9 @@ def detection_limit_curve(
     """Detection limit as a function of hold duration (one row per duration).
 
     Columns: ``duration_days``, ``delta_p_mmhg``, ``k_per_day``, ``k_low``, ``k_high``,
-    ``kg_per_day``, ``kg_per_day_low``, ``kg_per_day_high``, ``hole_mm``, ``hole_mm_low``,
-    ``hole_mm_high``.
+    ``kg_per_day``, ``kg_per_day_low``, ``kg_per_day_high``, ``flow_equiv_d_mm``,
+    ``flow_equiv_d_low_mm``, ``flow_equiv_d_high_mm`` (the flow-equivalent diameter of the
+    limit: the round orifice passing it, not the size of any opening).
 
     Example:
         >>> df = detection_limit_curve([1, 7, 30], 100, 1.0, 5.0)
@@ -583,9 +584,9 @@ def detection_limit_curve(
             "kg_per_day": dl.mass_rate_kg_day,
             "kg_per_day_low": dl.mass_rate_interval[0],
             "kg_per_day_high": dl.mass_rate_interval[1],
-            "hole_mm": dl.hole_diameter_mm,
-            "hole_mm_low": dl.hole_diameter_interval[0],
-            "hole_mm_high": dl.hole_diameter_interval[1],
+            "flow_equiv_d_mm": dl.hole_diameter_mm,
+            "flow_equiv_d_low_mm": dl.hole_diameter_interval[0],
+            "flow_equiv_d_high_mm": dl.hole_diameter_interval[1],
         })
     return pd.DataFrame(rows)
 
