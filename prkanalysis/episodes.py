@@ -43,7 +43,7 @@ from prkanalysis.analysis.detection import (
 from prkanalysis.analysis.flow import FlowEvidence, exponent_interval, july_2021_flow
 from prkanalysis.analysis.rates import is_true, ratios_2024
 from prkanalysis.analysis.volume import VolumeEstimate, pairing_volumes, volume_estimate
-from prkanalysis.errors import DataValidationError, InsufficientDataError
+from prkanalysis.errors import ArgumentError, DataValidationError, InsufficientDataError
 from prkanalysis.models.decay import compare_decay_models, fit_decay, two_point_k
 from prkanalysis.models.growth import RatioInterval, rate_ratio
 from prkanalysis.units import MMHG_PA
@@ -92,6 +92,8 @@ _RATE_COLS = ("rate_id", "kg_per_day", "kg_per_day_low", "kg_per_day_high")
 
 
 def _need(df: pd.DataFrame, cols: Sequence[str], table: str) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise ArgumentError(table, df, f"a DataFrame with columns {list(cols)}")
     missing = [c for c in cols if c not in df.columns]
     if missing:
         raise DataValidationError(f"missing column(s) {missing}", file=table,
@@ -115,6 +117,8 @@ def trusted_readings(record: Any, grades: Sequence[str] | None = None) -> pd.Dat
     from prkanalysis.analysis.judgements import check_grades, defaults
     from prkanalysis.clean import best_grade
 
+    if not (hasattr(record, "pressure_readings") and hasattr(record, "sources")):
+        raise ArgumentError("record", record, "an evidence record (prkanalysis.load_record())")
     g = defaults(record).grades if grades is None else check_grades(grades)
     grade_of = {str(k): str(v) for k, v in zip(record.sources["source_id"],
                                                record.sources["grade"], strict=True)}
@@ -461,6 +465,10 @@ def july_2021_tests(comparison: pd.DataFrame, alpha: float = 0.05) -> JulyVerdic
         >>> v.rejected, v.preferred
         (True, 'equilibrium')
     """
+    _need(comparison, ("model", "n", "n_params", "rss", "aic", "p_vs_exponential"),
+          "comparison")
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
+        raise ArgumentError("alpha", alpha, "a number in (0, 1)")
     c = comparison.set_index("model")
     n = int(c["n"].max())
     f_p = {str(m): float(v) for m, v in c["p_vs_exponential"].dropna().items()}
@@ -943,6 +951,12 @@ def sealing_comparison(fits: pd.DataFrame, events: pd.DataFrame,
     Raises:
         DataValidationError: ``repair_id`` is not a repair event.
     """
+    _need(fits, ("episode_id", "k_per_day", "k_low", "k_high", "first_time", "p_start_mmhg"),
+          "fits")
+    _need(events, ("event_id", "category", "date_start", "date_end"), "events")
+    tol = p_start_tolerance_mmhg
+    if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 0 <= tol < math.inf:
+        raise ArgumentError("p_start_tolerance_mmhg", tol, "a finite number >= 0 (mmHg)")
     ev = events.copy()
     ev["date_start"] = pd.to_datetime(ev["date_start"], errors="coerce")
     ev["date_end"] = pd.to_datetime(ev["date_end"], errors="coerce").fillna(ev["date_start"])

@@ -416,3 +416,27 @@ def test_rates_after_stop_is_the_ledgers_rule(record, grades) -> None:  # type: 
     after = rates_after_stop(trusted, stop["date_end"])
     assert len(after) == c5.numbers["n_rates_after_stop"]
     assert (pd.to_numeric(after["kg_per_day_low"]) > 0).all()
+
+
+def test_new_public_functions_name_bad_arguments(record) -> None:  # type: ignore[no-untyped-def]
+    from prkanalysis.analysis.detection import rates_after_stop
+    from prkanalysis.errors import ArgumentError
+
+    with pytest.raises(ArgumentError, match="record"):
+        episodes.trusted_readings("not a record")
+    with pytest.raises(ArgumentError, match="fits"):
+        episodes.sealing_comparison("x", record.events)
+    fits = fit_episodes(record.pressure_readings)
+    with pytest.raises(DataValidationError, match="events"):
+        episodes.sealing_comparison(fits, record.events.drop(columns=["category"]))
+    with pytest.raises(ArgumentError, match="p_start_tolerance_mmhg"):
+        episodes.sealing_comparison(fits, record.events, p_start_tolerance_mmhg=-1)
+    cmp = july_2021_model_comparison(record.pressure_readings)
+    with pytest.raises(ArgumentError, match="alpha"):
+        episodes.july_2021_tests(cmp, alpha=1.5)
+    with pytest.raises(ArgumentError, match="comparison"):
+        episodes.july_2021_tests([1, 2])
+    with pytest.raises(ArgumentError, match="stop_end"):
+        rates_after_stop(pd.DataFrame({"period_start": [], "kg_per_day_low": []}), "soon")
+    with pytest.raises(ArgumentError, match="rates"):
+        rates_after_stop(None, "2026-01-02")

@@ -436,8 +436,20 @@ def rates_after_stop(rates: pd.DataFrame, stop_end: Any) -> pd.DataFrame:
         >>> rates_after_stop(r, "2026-01-02")["rate_id"].tolist()
         ['b']
     """
+    from prkanalysis.errors import ArgumentError
+
+    if not isinstance(rates, pd.DataFrame) or not {"period_start", "kg_per_day_low"} <= set(
+            rates.columns):
+        raise ArgumentError("rates", rates, "a DataFrame of normalised rates with "
+                            "'period_start' and 'kg_per_day_low'")
+    try:
+        end: Any = pd.Timestamp(stop_end)
+    except (TypeError, ValueError):
+        end = pd.NaT
+    if pd.isna(end):
+        raise ArgumentError("stop_end", stop_end, "a date (the stop's last day)")
     start = pd.to_datetime(rates["period_start"], errors="coerce")
     low = pd.to_numeric(rates["kg_per_day_low"], errors="coerce")
-    keep = (start > pd.Timestamp(stop_end)) & (low > 0)
+    keep = (start > end) & (low > 0)
     return rates[keep.fillna(False)].assign(_s=start[keep.fillna(False)]).sort_values(
         "_s", kind="stable").drop(columns="_s")
