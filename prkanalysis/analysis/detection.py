@@ -281,8 +281,9 @@ def stop_bound(
         caveat = (
             "It does not bound the outflow: a steady gauge is what an outflow equal to the "
             "inflow across the hatch seal looks like, and no reading trusted at these grades "
-            "measures that inflow (the July 2021 series that does is trusted only with "
-            "aggregator relays), so the hidden outflow cannot be determined; against a "
+            "measures that inflow (fewer than four readings of the July 2021 series, the "
+            "one decay that does, are trusted), so the hidden outflow cannot be determined; "
+            "against a "
             f"per-module allowance of {m_allow:.3g} kg/day nothing is excluded. " + two_text)
     return StopBound(
         pressure_mmhg=p, duration_days=float(duration_days), volume_m3=vol, exponent=n_iv,
