@@ -394,3 +394,38 @@ def test_doctests_of_structural_change_modules():
         res = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
         assert res.failed == 0, mod.__name__
         assert res.attempted > 0, mod.__name__
+
+
+def _dense_partitions(y, X, h, mmax):
+    """The former programme: the full (n + 1)^2 RSS matrix, argmin over it per layer."""
+    n = len(y)
+    R = segment_rss_matrix(y, X, h)
+    F = R[0].copy()
+    back, parts = [], {}
+    for m in range(1, mmax + 1):
+        tot = F[:, None] + R
+        arg = np.argmin(tot, axis=0)
+        F = tot[arg, np.arange(n + 1)]
+        back.append(arg)
+        j, found = n, []
+        for mm in range(m, 0, -1):
+            j = int(back[mm - 1][j])
+            found.append(j)
+        parts[m] = tuple(sorted(found))
+    return parts
+
+
+@pytest.mark.parametrize("seed", range(9))
+def test_streamed_programme_equals_the_dense_one(seed):
+    # SIMULATED series (integer-valued ones have exact ties): same partition for every m
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(60, 300))
+    k = 1 + seed % 2
+    y = (rng.integers(0, 3, size=n).astype(float) if seed % 3 == 0
+         else rng.normal(size=n) + (np.arange(n) > n // 2))
+    X = None if k == 1 else np.c_[np.ones(n), np.arange(n) / n]
+    h = max(k + 1, n // 10)
+    mmax = min(5, n // h - 1)
+    bp = breakpoints(y, X, h=h, max_breaks=mmax)
+    ref = _dense_partitions(y, X, h, mmax)
+    assert {m: bp.partitions[m] for m in ref} == ref

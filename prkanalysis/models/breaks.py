@@ -849,7 +849,8 @@ def _dp_partitions(
     (:func:`segment_rss_matrix`), but R is never stored: its rows are computed in blocks
     of at most ``h`` consecutive starts i (a row i only feeds ``F(j)`` for ``j >= i + h``,
     so every ``F_{m-1}(i)`` a block reads is final) and folded into the running minima at
-    once. Ties keep the smallest i, as ``argmin`` over the full matrix would. Memory:
+    once (row by row; the last layer only at ``j = n``, the one column it is read at).
+    Ties keep the smallest i, as ``argmin`` over the full matrix would. Memory:
     ``2 (mmax + 1) (n + 1)`` numbers plus one block (:data:`BLOCK_ELEMENTS`).
     """
     n = y.size
@@ -864,18 +865,25 @@ def _dp_partitions(
     for a in range(h, last + 1, rows) if mmax > 0 else ():
         starts = np.arange(a, min(a + rows, last + 1))
         j0, block = _rss_block(cum, starts, h)
-        cols = np.arange(block.shape[1])
         for m in range(1, mmax + 1):
             prev = F[m - 1, starts]
             if not np.isfinite(prev).any():
                 continue
-            tot = prev[:, None] + block
-            arg = np.argmin(tot, axis=0)
-            best = tot[arg, cols]
-            cur = F[m, j0:]
-            better = best < cur
-            cur[better] = best[better]
-            back[m - 1, j0:][better] = starts[arg[better]]
+            if m == mmax:  # the last layer is read at j = n only
+                cand = prev + block[:, -1]
+                r = int(np.argmin(cand))
+                if cand[r] < F[m, n]:
+                    F[m, n] = cand[r]
+                    back[m - 1, n] = starts[r]
+                continue
+            cur, ptr = F[m, j0:], back[m - 1, j0:]
+            for r in range(starts.size):  # rows in increasing i: ties keep the smallest i
+                if not np.isfinite(prev[r]):
+                    continue
+                cand = block[r] + prev[r]
+                better = cand < cur
+                np.copyto(cur, cand, where=better)
+                np.copyto(ptr, starts[r], where=better)
     partitions: dict[int, tuple[int, ...]] = {0: ()}
     for m in range(1, mmax + 1):
         found: list[int] = []
