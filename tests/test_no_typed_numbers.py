@@ -223,3 +223,32 @@ def test_inline_values_are_plain_names_assigned_before_use(name: str) -> None:
     nb = jupytext.read(config.NOTEBOOKS_DIR / name, fmt="py:percent")
     found = eval_problems([(c.cell_type, c.source) for c in nb.cells])
     assert not found, f"{name}: inline expressions (cell, expression, reason): {found}"
+
+
+PROSE_BUILDERS = ("prose", "Markdown", "findings_markdown")
+
+
+def prose_calls(source: str) -> list[str]:
+    """Calls that assemble prose in a code cell (``story.prose``, ``Markdown``, ...).
+
+    Example:
+        >>> prose_calls('display(Markdown(f"{x} rows"))\\ntext.findings("T", values)')
+        ['Markdown']
+    """
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            f = node.func
+            name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+            if name in PROSE_BUILDERS:
+                found.append(name)
+    return found
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_no_prose_assembled_in_code_cells(name: str) -> None:
+    jupytext = pytest.importorskip("jupytext")
+    nb = jupytext.read(config.NOTEBOOKS_DIR / name, fmt="py:percent")
+    found = [(i, call) for i, c in enumerate(nb.cells) if c.cell_type == "code"
+             for call in prose_calls(c.source)]
+    assert not found, f"{name}: prose built in code (cell, call): {found}; use Markdown + {{eval}}"
