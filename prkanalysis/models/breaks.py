@@ -849,7 +849,7 @@ def _dp_partitions(
     (:func:`segment_rss_matrix`), but R is never stored: its rows are computed in blocks
     of at most ``h`` consecutive starts i (a row i only feeds ``F(j)`` for ``j >= i + h``,
     so every ``F_{m-1}(i)`` a block reads is final) and folded into the running minima at
-    once (row by row; the last layer only at ``j = n``, the one column it is read at).
+    once (the last layer only at ``j = n``, the one column it is read at).
     Ties keep the smallest i, as ``argmin`` over the full matrix would. Memory:
     ``2 (mmax + 1) (n + 1)`` numbers plus one block (:data:`BLOCK_ELEMENTS`).
     """
@@ -876,14 +876,13 @@ def _dp_partitions(
                     F[m, n] = cand[r]
                     back[m - 1, n] = starts[r]
                 continue
-            cur, ptr = F[m, j0:], back[m - 1, j0:]
-            for r in range(starts.size):  # rows in increasing i: ties keep the smallest i
-                if not np.isfinite(prev[r]):
-                    continue
-                cand = block[r] + prev[r]
-                better = cand < cur
-                np.copyto(cur, cand, where=better)
-                np.copyto(ptr, starts[r], where=better)
+            tot = prev[:, None] + block
+            arg = np.argmin(tot, axis=0)  # first minimum: ties keep the smallest i
+            best = np.take_along_axis(tot, arg[None, :], axis=0)[0]
+            cur = F[m, j0:]
+            better = best < cur
+            cur[better] = best[better]
+            back[m - 1, j0:][better] = starts[arg[better]]
     partitions: dict[int, tuple[int, ...]] = {0: ()}
     for m in range(1, mmax + 1):
         found: list[int] = []
