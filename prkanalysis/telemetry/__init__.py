@@ -12,6 +12,7 @@ from __future__ import annotations
 from prkanalysis.telemetry.clean import (
     CODES,
     CleanAudit,
+    auto_glitch_k,
     clean,
     clean_arrays,
     codes_table,
@@ -79,6 +80,7 @@ __all__ = [
     "SimTruth",
     "air_mass_kg",
     "assign_segments",
+    "auto_glitch_k",
     "clean",
     "clean_arrays",
     "closed_ranges",

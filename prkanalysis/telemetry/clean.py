@@ -315,6 +315,101 @@ def check_thresholds(**kw: Any) -> None:
             raise TelemetryError(f"clean: argument {name}={value!r} is outside {rng}")
 
 
+def spike_statistic(values: np.ndarray) -> np.ndarray:
+    """Size of each sample as a single-sample spike (0 where it does not have the shape).
+
+    ``g_i = min(|a|, |b|)`` with ``a = v[i] - v[i-1]``, ``b = v[i] - v[i+1]``, when ``a`` and
+    ``b`` have the same sign and the neighbours agree (``|v[i+1] - v[i-1]| <= g_i / 2``), as
+    in the glitch test of :func:`clean_arrays`; the end samples get 0.
+
+    Example:
+        >>> spike_statistic(np.array([0.0, 0.1, 3.0, 0.0, 0.1])).tolist()
+        [0.0, 0.0, 2.9, 0.0, 0.0]
+    """
+    v = np.asarray(values, dtype=np.float64)
+    g = np.zeros(v.size)
+    if v.size < 3:
+        return g
+    a = v[1:-1] - v[:-2]
+    b = v[1:-1] - v[2:]
+    m = np.minimum(np.abs(a), np.abs(b))
+    ok = (np.sign(a) == np.sign(b)) & (np.abs(v[2:] - v[:-2]) <= 0.5 * m)
+    g[1:-1] = np.where(ok, m, 0.0)
+    return g
+
+
+def spike_tail_threshold(values: np.ndarray, *, alpha: float = 0.05,
+                         min_n: int = 20_000) -> float:
+    """Spike size a series' own noise exceeds ``alpha`` times, from its spike-size tail.
+
+    A gauge's noise may have heavier tails than a Gaussian (then a threshold in noise
+    scales flags many samples that are only noise). The upper tail of
+    :func:`spike_statistic` is taken as Pareto between its quantiles at ``1 - p1`` and
+    ``1 - p2`` (``p1 = 1e-2``, ``p2 = max(1e-4, 20 / n)``; injected glitches, far rarer
+    than ``p2``, barely move them): with slope
+    ``beta = log(p1 / p2) / log(q2 / q1)`` the size exceeded ``alpha`` times in the series
+    is ``q2 (p2 n / alpha)^(1 / beta)``. A Pareto tail lies above a Gaussian or exponential
+    one, so the extrapolation errs on the side of keeping samples.
+
+    Args:
+        values: Values in time order (surviving samples).
+        alpha: Expected number of noise spikes above the threshold.
+        min_n: Shorter series get 0 (too few samples for the tail).
+
+    Returns:
+        The threshold in the values' unit (0 when it cannot be estimated).
+
+    Example:
+        >>> rng = np.random.default_rng(0)
+        >>> gauss = rng.normal(0, 1, 200_000)
+        >>> heavy = rng.standard_t(3, 200_000) / np.sqrt(3)
+        >>> spike_tail_threshold(heavy) > 2 * spike_tail_threshold(gauss)
+        True
+    """
+    v = np.asarray(values, dtype=np.float64)
+    n = v.size
+    if n < min_n:
+        return 0.0
+    g = spike_statistic(v)
+    p1, p2 = 1e-2, max(1e-4, 20.0 / n)
+    q1, q2 = np.quantile(g, [1.0 - p1, 1.0 - p2])
+    if not (q1 > 0 and q2 > q1):
+        return 0.0
+    beta = np.log(p1 / p2) / np.log(q2 / q1)
+    return float(q2 * (p2 * n / alpha) ** (1.0 / beta))
+
+
+def auto_glitch_k(values: np.ndarray, scale: float) -> float:
+    """The default glitch threshold of :func:`clean_arrays`, in noise scales.
+
+    :func:`glitch_threshold` of the series length ``k``, unless the spikes above ``k``
+    scales look like the tail of the noise rather than a few separate glitches: more than
+    ``2 c2 + 10`` of them when ``c2`` lie above ``2 k`` scales (glitches stand far out, so
+    they count in both; the tail of heavy-tailed noise thins out between the two). Then
+    the gauge's own spikes would pass, and the threshold becomes
+    :func:`spike_tail_threshold` over the scale if that is larger. A glitch no larger
+    than the noise's own spikes is then kept: it cannot be told from them.
+
+    Example:
+        >>> rng = np.random.default_rng(1)
+        >>> round(auto_glitch_k(rng.normal(0, 1, 100_000), 1.0), 1)
+        5.8
+        >>> auto_glitch_k(rng.standard_t(3, 100_000) / np.sqrt(3), 1.0) > 8
+        True
+    """
+    v = np.asarray(values, dtype=np.float64)
+    n = v.size
+    k = glitch_threshold(n)
+    if n < 3 or not scale > 0:
+        return k
+    g = spike_statistic(v)
+    c1 = int((g > k * scale).sum())
+    c2 = int((g > 2.0 * k * scale).sum())
+    if c1 > 2 * c2 + 10:
+        k = max(k, spike_tail_threshold(v) / scale)
+    return k
+
+
 def pre_flags(t_ns: np.ndarray, values: np.ndarray) -> np.ndarray:
     """``NAN``, ``DUPLICATE`` and ``TIME_COLLISION`` flags of time-sorted arrays.
 
@@ -544,10 +639,11 @@ def clean_arrays(
     Args:
         t_ns: int64 nanoseconds since the epoch, in arrival order.
         values: float64 values.
-        glitch_k: Glitch threshold in noise scales; ``None`` (default) =
+        glitch_k: Glitch threshold in noise scales; ``None`` (default) = the larger of
             :func:`glitch_threshold` of the number of surviving samples (4 for a few
             hundred samples, 6.4 for a million: a fixed 4 called one Gaussian sample in
-            about 3,000 a glitch).
+            about 3,000 a glitch), raised by :func:`auto_glitch_k` when the gauge's
+            noise has heavy tails (its own spikes are not glitches).
         stale_min_s: Shortest frozen run, in seconds (default 600; ``inf`` disables).
         stale_min_n: Fewest samples in a frozen run; ``None`` (default) =
             :func:`stale_run_length` of the surviving values (at least 5).
@@ -618,7 +714,7 @@ def clean_arrays(
     if stale_min_n is None:
         stale_min_n = stale_run_length(vv)
     if glitch_k is None:
-        glitch_k = glitch_threshold(vv.size)
+        glitch_k = auto_glitch_k(vv, s)
     del vv
     _flag_sorted(t, v, s, glitch_k, stale_min_s, stale_min_n, gap_s, repress_min, repress_k,
                  flags)
