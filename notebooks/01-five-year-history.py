@@ -306,9 +306,22 @@ else:
                                              for g, n in _untrusted.items()))
     flow_text = ("cannot be determined; chapter 03 and the air-lost envelope then carry the "
                  "pressure scaling over the bracket from a choked orifice to viscous flow")
+# What the untrusted relays would say: the same tests on every July 2021 reading, labelled as
+# resting on grades this run does not trust (a sensitivity, never a finding).
+try:
+    _cmp_all = episodes.july_2021_model_comparison(episodes.trusted_readings(rec, ("P", "T", "A")))
+    jul_all_text = episodes.july_2021_tests(_cmp_all).text
+except (InsufficientDataError, KeyError):
+    jul_all_text = "no test is possible even then"
+jul_sensitivity = ("not needed: the trusted readings decide" if cmp is not None else
+                   "with every July 2021 reading admitted, whatever its grade (a sensitivity "
+                   "that rests on relays this run does not trust, not a finding): "
+                   + jul_all_text)
 
 # %% [markdown]
 # Trusted July 2021 readings: {eval}`n_jul_text`. {eval}`jul_verdict`
+#
+# Sensitivity to the trust setting: {eval}`jul_sensitivity`
 #
 # What the fit says about the flow regime and the seal inflow: {eval}`flow_text`
 #
