@@ -210,7 +210,7 @@ def _prepare(y: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, floa
 MAX_RSS_MATRIX_N = 20_000
 #: Largest n for :func:`breakpoints`. Memory is O(n x max_breaks) at any n (38-46 MiB
 #: peak at n = 1e5), but the exact dynamic programme visits every one of the ~n^2/2
-#: segments: n = 1e5 took 3 to 5 minutes with k = 1 and max_breaks = 5 on a shared
+#: segments: n = 1e5 took 2 to 5 minutes with k = 1 and max_breaks = 5 on a shared
 #: two-core machine (``benchmarks/breaks_bench.py``). Above this limit, thin or aggregate
 #: the series first.
 MAX_BREAKPOINTS_N = 100_000
