@@ -402,9 +402,11 @@ def auto_glitch_k(values: np.ndarray, scale: float) -> float:
     k = glitch_threshold(n)
     if n < 3 or not scale > 0:
         return k
-    g = spike_statistic(v)
-    c1 = int((g > k * scale).sum())
-    c2 = int((g > 2.0 * k * scale).sum())
+    c1 = c2 = 0
+    for a in range(0, n - 2, _SAMPLE_FOR_SCALE):  # chunks: memory stays bounded
+        g = spike_statistic(v[a : min(a + _SAMPLE_FOR_SCALE + 2, n)])[1:-1]
+        c1 += int((g > k * scale).sum())
+        c2 += int((g > 2.0 * k * scale).sum())
     if c1 > 2 * c2 + 10:
         k = max(k, spike_tail_threshold(v) / scale)
     return k
