@@ -221,9 +221,9 @@ def stale_run_length(values: np.ndarray, *, alpha: float = 0.01, block: int = 64
     n = v.size
     if n < 2 * block:
         return max(floor, 1 + (n if n and np.all(v == v[0]) else 0))
-    z = (v[1:] == v[:-1]).astype(np.float64)
+    z = v[1:] == v[:-1]  # bool: one byte per sample
     m = z.size // block
-    share = z[: m * block].reshape(m, block).mean(axis=1)
+    share = np.count_nonzero(z[: m * block].reshape(m, block), axis=1) / block
     p_hi = float(np.quantile(share, quantile))
     if p_hi >= 1.0:
         return n + 1
