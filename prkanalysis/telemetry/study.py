@@ -240,8 +240,8 @@ def dating_calibration(
                 n = int(rng.integers(30, 70))
                 c = int(rng.integers(int(0.3 * n), int(0.7 * n)))
                 days = rng.uniform(4, 10, n)
-                start = pd.DatetimeIndex(t0 + pd.to_timedelta(np.r_[0.0, np.cumsum(days)[:-1]],
-                                                              unit="D"))
+                offs = (np.r_[0.0, np.cumsum(days)[:-1]] * 86400e9).astype(np.int64)
+                start = pd.DatetimeIndex(pd.to_datetime(t0.value + offs, utc=True))
                 step = start[c - 1] + (start[c] - start[c - 1]) * float(rng.uniform(0.01, 1))
                 k = 0.02 * np.where(np.arange(n) >= c, fac, 1.0) * np.exp(
                     rng.normal(0, jit, n))
