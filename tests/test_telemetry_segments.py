@@ -391,3 +391,19 @@ def test_heavy_tailed_gauge_noise_is_not_called_glitches(df_t):
     res = clean_arrays(t, g)
     assert res["glitch_k"] == pytest.approx(glitch_threshold(n))
     assert np.array_equal(np.flatnonzero(res["flags"] & GLITCH), gi)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("telemetry-study")
+def test_break_date_interval_calibration_on_closure_series():
+    from prkanalysis.telemetry.study import dating_calibration
+
+    cal = dating_calibration(n_cases=40, seed=3)
+    assert len(cal) == 9 and (cal["cases"] >= 38).all()
+    pooled = cal["covered"].sum() / cal["cases"].sum()
+    assert pooled >= 0.9  # nominal 0.95 (>= 360 cases)
+    assert (cal["coverage"] >= 0.7).all()  # small steps under large variation: known undercover
+    easy = cal[(cal["factor"] >= 1.5) & (cal["jitter"] <= 0.15)]
+    assert (easy["coverage"] >= 0.95).all()
+    # a sharper break gives a narrower interval
+    assert cal.groupby("factor")["width_days"].mean().is_monotonic_decreasing
