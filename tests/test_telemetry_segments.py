@@ -165,7 +165,7 @@ def test_noise_free_onset_and_ramp_are_exact():
     ev = rise_events(t, p, scale=0.05)
     assert ev.tolist() == [[1478, 1490], [2996, 3007]]  # a ramp start is never late
     fit = hinge_onset(t[1490:2997] / 1e9, np.log(p[1490:2997]), period_s=None, step=False)
-    assert fit.index == 128 and fit.kappa_per_s * 86400 == pytest.approx(0.05, rel=1e-6)
+    assert fit.sample == 128 and fit.kappa_per_s * 86400 == pytest.approx(0.05, rel=1e-6)
     r = onset_ranges(t, p, scale=0.05, diurnal_period_s=None)
     assert r.tolist() == [[116, 1474], [1634, 2992]]  # 15 min after the onset, 5 before ramp
 

@@ -478,9 +478,9 @@ def rise_events(
 
 
 class Onset(NamedTuple):
-    """Result of :func:`hinge_onset` (``index == -1``: no decay found)."""
+    """Result of :func:`hinge_onset` (``sample == -1``: no decay found)."""
 
-    index: int
+    sample: int
     kappa_per_s: float
     rss: float
     latest: int
@@ -517,16 +517,16 @@ def hinge_onset(
             cycle, widens the set).
 
     Returns:
-        :class:`Onset`: ``index`` (the onset sample), ``kappa_per_s`` (the decay rate
+        :class:`Onset`: ``sample`` (the onset sample), ``kappa_per_s`` (the decay rate
         there: the change of slope), ``rss`` (residual sum of squares), ``latest`` (the
         latest onset inside the confidence set), ``s2`` (residual variance) and
-        ``corr_len`` (the residuals' correlation length, samples); ``index = -1`` when no
+        ``corr_len`` (the residuals' correlation length, samples); ``sample = -1`` when no
         candidate has ``kappa > 0``.
 
     Example:
         >>> t = np.arange(400) * 60.0
         >>> y = np.log(np.where(t < 6000, 760.0, 760.0 * np.exp(-2e-6 * (t - 6000))))
-        >>> hinge_onset(t, y, period_s=None, step=False).index
+        >>> hinge_onset(t, y, period_s=None, step=False).sample
         100
     """
     t = np.asarray(t_s, dtype=np.float64)
@@ -719,16 +719,17 @@ def onset_ranges(
         # a window at the record's start or right after a gap may begin inside a closure:
         # there the onset may be the first sample, which a free drift would absorb
         blind = a == 0 or int(t[a] - t[a - 1]) > gap_s * 1e9
-        kw = {"period_s": diurnal_period_s, "min_tail": max(min_samples, 10), "step": step,
-              "set_c": set_c}
-        fit = hinge_onset(ts, logp[a:b], trend=False, **kw)
+        tail = max(min_samples, 10)
+        fit = hinge_onset(ts, logp[a:b], period_s=diurnal_period_s, min_tail=tail,
+                          trend=False, step=step, set_c=set_c)
         if trend and not blind:
             # a drifting open period, kept only if it fits better by more than the set width
-            alt = hinge_onset(ts, logp[a:b], trend=True, **kw)
-            if alt.index >= 0 and (fit.index < 0 or fit.rss - alt.rss > set_c * alt.s2
-                                   * alt.corr_len):
+            alt = hinge_onset(ts, logp[a:b], period_s=diurnal_period_s, min_tail=tail,
+                              trend=True, step=step, set_c=set_c)
+            if alt.sample >= 0 and (fit.sample < 0 or fit.rss - alt.rss > set_c * alt.s2
+                                    * alt.corr_len):
                 fit = alt
-        i, kappa, late = fit.index, fit.kappa_per_s, fit.latest
+        i, kappa, late = fit.sample, fit.kappa_per_s, fit.latest
         if i < 0:
             continue  # no decay: open (or a closure that cannot be told from open)
         p_mid = float(np.median(v[a + i:b]))
