@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["schema", "io", "clean", "segments", "fit", "simulate"]
+MODULES = ["schema", "io", "clean", "segments", "fit", "simulate", "truth", "dating", "study"]
 
 
 @pytest.mark.parametrize("name", MODULES)
