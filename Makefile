@@ -46,7 +46,8 @@ rehash: $(STAMP)  ## recompute sha256 in data/datapackage.json after editing dat
 ledger: $(STAMP)  ## print the claims ledger with computed verdicts
 	$(BIN)/prkanalysis ledger
 
-bench: $(STAMP)  ## run the benchmarks (telemetry at scale, report build); prints ratios
+bench: $(STAMP)  ## run the benchmarks (telemetry at scale against Polars/DuckDB peers, report build); prints ratios
+	$(BIN)/python -m pip install -q -e '.[bench]' || echo "bench extra (polars, duckdb) not installed: the peers will be skipped"
 	$(BIN)/python benchmarks/run.py
 
 study-coverage: $(STAMP)  ## coverage of the per-segment k intervals on SIMULATED segments (full study)

@@ -40,7 +40,7 @@ def parse_pyproject() -> tuple[dict[str, SpecifierSet], SpecifierSet]:
     data = tomllib.loads((config.PROJ_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     project = data["project"]
     reqs = list(project["dependencies"])
-    for extra in ("notebooks", "dev", "scale"):
+    for extra in ("notebooks", "dev", "scale", "bench"):
         reqs += project["optional-dependencies"].get(extra, [])
     out: dict[str, SpecifierSet] = {}
     for text in reqs:
