@@ -71,7 +71,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     return build_report(out_dir=out)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # closed before another module starts its own Playwright
 def browser() -> Iterator[Any]:
     executable = _chromium_path()
     try:
