@@ -113,3 +113,58 @@ def test_read_only_parent_is_refused(tmp_path: Path) -> None:
             build.check_output_dir(ro / "report")
     finally:
         ro.chmod(0o700)
+
+
+SUMMARY = '''# %% [markdown]
+# # Summary
+
+# %%
+n_text = "seven"
+
+# %% [markdown] tags=["bottom-line"]
+# **What happened.** It leaked {eval}`n_text` times.
+
+# %% [markdown] tags=["limitations"]
+# - Only {eval}`n_text` sources.
+'''
+
+TIMELINE_CHAPTER = '''# %% [markdown]
+# # Timeline chapter
+
+# %% tags=["verdict-timeline"]
+from matplotlib.figure import Figure
+from prkanalysis import present
+
+fig = Figure(figsize=(3, 2))
+ax = fig.add_subplot()
+ax.plot([0, 1], [0, 1])
+ax.set_xlabel("time (days)")
+present.figure(fig, caption="Verdicts over time.", sources=["S001"])
+
+# %% [markdown] tags=["findings"]
+# ### Findings: timeline
+#
+# - one line
+'''
+
+
+def test_index_lifts_bottom_line_limitations_and_timeline(tmp_path: Path) -> None:
+    dirs = write_project(tmp_path)
+    nbs = dirs["notebooks_dir"]
+    for name in ("00-intro.py", "01-broken.py", "02-plain.py"):
+        (nbs / name).unlink()
+    (nbs / "00-timeline.py").write_text(TIMELINE_CHAPTER, encoding="utf-8")
+    (nbs / "summary.py").write_text(SUMMARY, encoding="utf-8")
+    result = build_report(**dirs, ledger_fn=fake_ledger, stream=_Stream(), make_pdf=False)
+    assert result.ok, result.errors
+    index = result.index.read_text()
+    order = [index.index(f'id="{s}"') for s in
+             ("bottom-line", "verdicts", "verdict-timeline", "chapters", "limitations")]
+    assert order == sorted(order)
+    bottom = index[order[0]:order[1]]
+    assert '<span class="eval" data-expr="n_text">seven</span>' in bottom
+    assert "Only <span" in index[order[4]:]
+    timeline = index[order[2]:order[3]]
+    assert "Verdicts over time." in timeline and "data:image/png;base64," in timeline
+    assert "Sources: " in timeline and 'href="sources.html#S001"' in timeline
+    assert "summary" not in [c.stem for c in result.chapters]
