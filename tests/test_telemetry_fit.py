@@ -401,3 +401,31 @@ def test_partitioned_pipeline_passes_corr_time_and_df(tmp_path):
     rel = compare_fits(mem, fast)
     assert max(rel.values()) < 1e-9
     np.testing.assert_allclose(fast["corr_time_s"], 1800.0, rtol=1e-9)
+
+
+def test_public_functions_check_their_arguments():
+    """Issue 11: each bad argument gets one project error naming it (no raw numpy/pandas)."""
+    from prkanalysis.errors import PrkError
+    from prkanalysis.telemetry.fit import fit_segment
+
+    df, _ = simulate(duration_days=2, rate_hz=0.01, closed_days=1, seed=5)
+    cases = [
+        (lambda: fit_segments("x", 5.0, 295.15), "'df'"),  # type: ignore[arg-type]
+        (lambda: fit_segments(df, "x", 295.15), "volume_m3"),  # type: ignore[arg-type]
+        (lambda: fit_segments(df, 5.0, (290.0, np.nan)), "temperature_k"),
+        (lambda: fit_segments(df, 5.0, 295.15, level="x"), "'level'"),  # type: ignore[arg-type]
+        (lambda: fit_segments(df, 5.0, 295.15, level=1.0), "'level'"),
+        (lambda: fit_segments(df, 5.0, 295.15, gap_s=-1.0), "'gap_s'"),
+        (lambda: fit_segments(df, 5.0, 295.15, ref_pressure_mmhg=0.0), "ref_pressure_mmhg"),
+        (lambda: air_mass_kg("x", 1.0, 295.0), "p_mmhg"),  # type: ignore[arg-type]
+        (lambda: air_mass_kg(760.0, -1.0, 295.0), "volume_m3"),
+        (lambda: newey_west_lags("x"), "'n'"),  # type: ignore[arg-type]
+        (lambda: newey_west_lags(-5), "'n'"),
+        (lambda: fit_arrays(3.0, np.arange(3.0), np.zeros(3)), "t_s"),  # type: ignore[arg-type]
+        (lambda: fit_arrays(np.arange(3.0), "abc", np.zeros(3)), "logp"),  # type: ignore[arg-type]
+        (lambda: fit_arrays(np.arange(3.0), np.arange(3.0), [0, 0.5, 1]), "seg_id"),
+        (lambda: fit_segment(np.zeros((2, 2)), np.zeros(4)), "t_s"),
+    ]
+    for call, name in cases:
+        with pytest.raises(PrkError, match=name):
+            call()

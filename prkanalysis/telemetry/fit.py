@@ -42,8 +42,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from prkanalysis.errors import InsufficientDataError, TelemetryError
-from prkanalysis.models._linalg import EXACT_FIT_RTOL
+from prkanalysis.errors import ArgumentError, InsufficientDataError, TelemetryError
+from prkanalysis.models._linalg import EXACT_FIT_RTOL, as_real
 from prkanalysis.telemetry import hac
 from prkanalysis.telemetry.schema import PRK_PRESSURE
 from prkanalysis.units import MMHG_PA
@@ -58,23 +58,47 @@ _DAY_S: Final[float] = 86400.0
 def air_mass_kg(p_mmhg: float, volume_m3: float, temperature_k: float) -> float:
     """Mass of air in a volume, ideal gas: ``m = p V M / (R T)`` with p in Pa.
 
+    Raises:
+        ArgumentError: a pressure < 0, a volume or temperature <= 0, or a non-number.
+
     Example:
         >>> round(air_mass_kg(760.0, 1.0, 295.15), 4)
         1.1959
     """
-    return float(p_mmhg) * MMHG_PA * float(volume_m3) * M_AIR / (R_GAS * float(temperature_k))
+    p = as_real(p_mmhg, "p_mmhg", 0.0)
+    v = as_real(volume_m3, "volume_m3", 0.0, lo_open=True)
+    t = as_real(temperature_k, "temperature_k", 0.0, lo_open=True)
+    return p * MMHG_PA * v * M_AIR / (R_GAS * t)
 
 
 def newey_west_lags(n: np.ndarray | int) -> np.ndarray:
     """Newey-West (1994) rule-of-thumb lag truncation ``floor(4 (n / 100)^(2/9))``.
 
+    Raises:
+        ArgumentError: ``n`` is not numeric or holds a negative or non-finite count.
+
     Example:
         >>> newey_west_lags(np.array([100, 10000])).tolist()
         [4, 11]
     """
-    return np.floor(4.0 * (np.asarray(n, dtype=np.float64) / 100.0) ** (2.0 / 9.0)).astype(
-        np.int64
-    )
+    nn = _numeric_array(n, "n")
+    if not np.all(np.isfinite(nn) & (nn >= 0)):
+        raise ArgumentError("n", n, "sample counts >= 0")
+    return np.floor(4.0 * (nn / 100.0) ** (2.0 / 9.0)).astype(np.int64)
+
+
+def _numeric_array(x: object, name: str, ndim: int | None = None) -> np.ndarray:
+    """``x`` as a float64 array, or ArgumentError naming ``name`` (text, dates, objects)."""
+    accepted = "numbers" if ndim is None else "a 1-D array of numbers"
+    if isinstance(x, str | bytes) or isinstance(x, dict):
+        raise ArgumentError(name, x, accepted)
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ArgumentError(name, x, accepted) from None
+    if ndim is not None and arr.ndim != ndim:
+        raise ArgumentError(name, x, accepted, f"got shape {arr.shape}")
+    return arr
 
 
 #: Segments with at least this many samples are fitted one by one with dot products;
@@ -166,8 +190,8 @@ def fit_segment(
         >>> h["corr_time_s"] < 2, 0.8 < h["se"] / r["se"] < 1.25
         (True, True)
     """
-    t = np.asarray(t_s, dtype=np.float64)
-    y = np.asarray(logp, dtype=np.float64)
+    t = _numeric_array(t_s, "t_s", 1)
+    y = _numeric_array(logp, "logp", 1)
     n = int(t.size)
     _check_options(cov, maxlags, corr_time_s)
     if y.size != n:
@@ -322,9 +346,12 @@ def fit_arrays(
         >>> np.round(out["slope"], 5).tolist(), out["maxlags"].tolist()
         ([-0.001, -0.001], [4, 4])
     """
-    t = np.asarray(t_s, dtype=np.float64)
-    y = np.asarray(logp, dtype=np.float64)
-    sid = np.asarray(seg_id, dtype=np.int64)
+    t = _numeric_array(t_s, "t_s", 1)
+    y = _numeric_array(logp, "logp", 1)
+    sid_f = _numeric_array(seg_id, "seg_id", 1)
+    if not np.all(np.isfinite(sid_f) & (sid_f == np.round(sid_f))):
+        raise ArgumentError("seg_id", seg_id, "integer segment ids (-1 = no segment)")
+    sid = sid_f.astype(np.int64)
     if not (t.size == y.size == sid.size):
         raise TelemetryError(f"fit_arrays: lengths differ ({t.size}, {y.size}, {sid.size})")
     _check_options(cov, maxlags, corr_time_s)
@@ -467,13 +494,18 @@ def mask_degenerate(k: np.ndarray, k_se: np.ndarray, resid_sd: np.ndarray, scale
 def _interval(x: float | tuple[float, float], name: str) -> tuple[float, float, float]:
     """(central, low, high) from a number or a (low, high) pair; central = midpoint."""
     if isinstance(x, tuple | list):
-        if len(x) != 2 or not (0 < x[0] <= x[1]):
+        ok = len(x) == 2 and all(
+            isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
+            and np.isfinite(v) for v in x)
+        if not ok or not (0 < x[0] <= x[1]):
             raise TelemetryError(f"{name} must be a positive number or (low, high), got {x!r}")
         lo, hi = float(x[0]), float(x[1])
         return (lo + hi) / 2.0, lo, hi
+    if isinstance(x, bool) or not isinstance(x, int | float | np.integer | np.floating):
+        raise TelemetryError(f"{name} must be a positive number or (low, high), got {x!r}")
     v = float(x)
-    if not v > 0:
-        raise TelemetryError(f"{name} must be > 0, got {x!r}")
+    if not (np.isfinite(v) and v > 0):
+        raise TelemetryError(f"{name} must be a finite number > 0, got {x!r}")
     return v, v, v
 
 
@@ -550,10 +582,14 @@ def fit_segments(
         >>> bool(((fits.k_low < 0.15) & (0.15 < fits.k_high)).all())
         True
     """
+    if not isinstance(df, pd.DataFrame):
+        raise ArgumentError("df", df, "a pandas DataFrame of long telemetry (time, channel, "
+                            "value)", type_name=type(df).__name__)
     v_c, v_lo, v_hi = _interval(volume_m3, "volume_m3")
     t_c, t_lo, t_hi = _interval(temperature_k, "temperature_k")
-    if not 0 < level < 1:
-        raise TelemetryError(f"level must be in (0, 1), got {level}")
+    as_real(level, "level", 0.0, 1.0, lo_open=True, hi_open=True)
+    as_real(ref_pressure_mmhg, "ref_pressure_mmhg", 0.0, lo_open=True)
+    as_real(gap_s, "gap_s", 0.0, lo_open=True)
     _check_options(cov, maxlags, corr_time_s)
     _check_min_samples(min_samples)
     prs, table, seg = assign_segments(df, channel=channel, gap_s=gap_s,
