@@ -25,6 +25,18 @@ UNIT_RANGES: dict[str, tuple[float, float]] = {"mmHg": (600.0, 800.0), "psi": (1
 
 _NS_PER_H = 3_600_000_000_000
 
+#: Parquet layout written by :func:`write_parquet` (and the benchmark): lz4 pages,
+#: delta-encoded int64 times, dictionary-encoded values and text columns, row groups of at
+#: most :data:`PARQUET_ROW_GROUP_ROWS` rows. Measured on one year of SIMULATED 1 Hz pressure
+#: (benchmarks/README.md): 0.77 bytes per sample instead of 7.3 with pyarrow's defaults, and
+#: the read-plus-one-pass floor about 3x faster; zstd is smaller (0.55) but slower to read.
+PARQUET_WRITE_OPTIONS: dict[str, object] = {
+    "compression": "lz4",
+    "use_dictionary": ["value", "unit", "label", "channel"],
+    "column_encoding": {"time": "DELTA_BINARY_PACKED"},
+}
+PARQUET_ROW_GROUP_ROWS = 262_144
+
 
 def infer_unit(values: np.ndarray, *, source: str = "telemetry") -> str:
     """Infer the pressure unit of a cabin total-pressure series from its values.
@@ -532,6 +544,8 @@ def write_parquet(
         partitioning=ds.partitioning(pa.schema(fields), flavor="hive"),
         existing_data_behavior="overwrite_or_ignore",
         basename_template="part-{i}.parquet",
+        file_options=ds.ParquetFileFormat().make_write_options(**PARQUET_WRITE_OPTIONS),
+        max_rows_per_group=PARQUET_ROW_GROUP_ROWS,
     )
     return path
 
