@@ -65,9 +65,19 @@ def test_wilson_interval_reference_values():
 
 
 def test_simulate_regime_checks_arguments():
-    with pytest.raises(TelemetryError, match="memory_s"):
+    from prkanalysis.errors import PrkError
+
+    with pytest.raises(PrkError, match="memory_s"):
         simulate_regime(0.0, 3, seed=0)
-    with pytest.raises(TelemetryError, match="n_segments"):
+    with pytest.raises(PrkError, match="memory_s"):
+        simulate_regime("x", 3, seed=0)  # type: ignore[arg-type]
+    with pytest.raises(PrkError, match="n_segments"):
         simulate_regime(60.0, 0, seed=0)
+    with pytest.raises(PrkError, match="n_segments"):
+        coverage_table(n_segments=2.5)  # type: ignore[arg-type]
+    with pytest.raises(PrkError, match="memories"):
+        coverage_table(memories=[("1 h", -3600.0)])
+    with pytest.raises(PrkError, match="memories"):
+        coverage_table(memories=5)  # type: ignore[arg-type]
     with pytest.raises(TelemetryError, match="methods"):
         coverage_table(methods=("bootstrap",))

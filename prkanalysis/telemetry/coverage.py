@@ -41,6 +41,7 @@ import pandas as pd
 from scipy import stats
 
 from prkanalysis.errors import TelemetryError
+from prkanalysis.models._linalg import as_count, as_real
 from prkanalysis.telemetry.fit import fit_segments
 from prkanalysis.telemetry.schema import SIMULATED_LABEL
 from prkanalysis.telemetry.simulate import simulate
@@ -139,10 +140,9 @@ def simulate_regime(memory_s: float, n_segments: int, seed: int,
         (2, True)
     """
     s = settings or CoverageSettings()
-    if not (math.isfinite(memory_s) and memory_s > 0):
-        raise TelemetryError(f"memory_s must be a time > 0 in seconds, got {memory_s!r}")
-    if n_segments < 1:
-        raise TelemetryError(f"n_segments must be >= 1, got {n_segments!r}")
+    memory_s = as_real(memory_s, "memory_s", 0.0, lo_open=True)
+    n_segments = as_count(n_segments, "n_segments", 1)
+    seed = as_count(seed, "seed", 0)
     phi = math.exp(-1.0 / (s.rate_hz * memory_s))
     cycle_days = s.segment_days + s.open_hours / 24.0
     df, truth = simulate(
@@ -192,6 +192,16 @@ def coverage_table(
         ([['NW', 4], ['HAC', 4]], 'SIMULATED')
     """
     s = settings or CoverageSettings()
+    n_segments = as_count(n_segments, "n_segments", 1)
+    seed = as_count(seed, "seed", 0)
+    if isinstance(methods, str):
+        raise TelemetryError(f"methods: a sequence of method names, got {methods!r}")
+    try:
+        memories = [(str(lab), as_real(sec, "memories (seconds)", 0.0, lo_open=True))
+                    for lab, sec in memories]
+    except (TypeError, ValueError):
+        raise TelemetryError(f"memories: a sequence of (label, seconds) pairs, got "
+                             f"{memories!r}") from None
     bad = [m for m in methods if m not in _METHODS]
     if bad:
         raise TelemetryError(f"methods: unknown {bad}; known: {list(_METHODS)}")
