@@ -3,7 +3,7 @@
 Every figure has a title, axis labels with units and a caption that says what to see. The
 plotted data travel with the figure as a DataFrame, so the report can save a CSV beside each
 PNG (:meth:`FigureResult.save`). The functions never load evidence or fit models themselves:
-the notebooks (and :mod:`prkanalysis.story`) compute, the figures draw. Every annotation
+the notebooks (and :mod:`prkanalysis.analysis`) compute, the figures draw. Every annotation
 (dates, limits, labels) comes from the input frames or arguments.
 
 Figures are built on :class:`matplotlib.figure.Figure` objects, not through ``pyplot``, so that

@@ -15,7 +15,8 @@ import pytest
 
 matplotlib.use("Agg")
 
-from prkanalysis import episodes, figures, present, story, theme
+from prkanalysis import episodes, figures, present, theme
+from prkanalysis.analysis.detection_grid import detection_limit_table
 from prkanalysis.errors import PrkError
 
 UNIT = re.compile(r"\(.+\)")
@@ -131,8 +132,8 @@ def test_break_dating_simulated_stamp_and_coverage() -> None:
     assert bool(res.data.loc[0, "covered"])
 
 
-def test_detection_limits_matches_story_table() -> None:
-    tbl = story.detection_limit_table([1, 24, 240], [0.1, 1.0], [3.0, 8.0])
+def test_detection_limits_matches_the_detection_grid() -> None:
+    tbl = detection_limit_table([1, 24, 240], [0.1, 1.0], [3.0, 8.0])
     res = figures.detection_limits(tbl, references={"allowance": 0.907})
     _check(res)
     assert res.notes["n_lines"] == 4
