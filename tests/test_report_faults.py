@@ -168,3 +168,24 @@ def test_index_lifts_bottom_line_limitations_and_timeline(tmp_path: Path) -> Non
     assert "Verdicts over time." in timeline and "data:image/png;base64," in timeline
     assert "Sources: " in timeline and 'href="sources.html#S001"' in timeline
     assert "summary" not in [c.stem for c in result.chapters]
+
+
+def test_without_chromium_the_html_is_built_and_one_line_says_how_to_get_the_pdf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dirs = write_project(tmp_path)
+    (dirs["notebooks_dir"] / "01-broken.py").unlink()
+    monkeypatch.setenv("PRKANALYSIS_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    result = build_report(**dirs, executor=instant, ledger_fn=fake_ledger, stream=_Stream())
+    assert result.pdf is None and result.index.is_file()
+    assert [p.name for p in result.pages] == ["index.html", "00-intro.html", "02-plain.html"]
+    assert len(result.errors) == 1
+    line = result.errors[0]
+    assert "\n" not in line and "PDF not written" in line
+    assert "apt-get install chromium" in line and "--no-pdf" in line
+    # the command: exit code 1 (it ran, with a problem), that line on stderr
+    monkeypatch.setattr(build, "build_report", lambda **kw: result)
+    args = argparse.Namespace(out=str(dirs["out_dir"]), no_cache=False, no_pdf=False, only=None)
+    assert build.main(args) == 1
+    err = capsys.readouterr().err
+    assert "apt-get install chromium" in err

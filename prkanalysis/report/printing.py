@@ -93,8 +93,9 @@ def print_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 180.0) -> int
     exe = find_chromium()
     if exe is None:
         raise PrkError(
-            "no Chromium to print the PDF (install chromium, set PRKANALYSIS_CHROMIUM, or "
-            "build with --no-pdf)"
+            "no Chromium to print it; the HTML pages are written. For the PDF: "
+            "apt-get install chromium (or set PRKANALYSIS_CHROMIUM to a Chromium executable); "
+            "or build with --no-pdf"
         )
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=pdf_path.parent, prefix=".print-", suffix=".pdf")
