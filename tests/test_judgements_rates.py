@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from prkanalysis import clean, episodes, story
+from prkanalysis import clean, episodes
 from prkanalysis.analysis import judgements, rates
 from prkanalysis.errors import DataValidationError, PrkError
 
@@ -105,9 +105,6 @@ def test_selection_accounting_and_rules(rec, grades) -> None:  # type: ignore[no
     old, _ = clean.clean_leak_rates(rec.leak_rates, sources=rec.sources, grades=grades,
                                     contest_groups=rec.extra.get("contest_groups"))
     pd.testing.assert_frame_equal(old, kept)
-    norm, _ = clean.normalize_leak_rates(rec.leak_rates, sources=rec.sources)
-    assert list(story.select_rates(norm, grades=grades).index) == list(
-        rates.select_trusted(norm, grades=grades, keep_duplicates=True)[0].index)
 
 
 def test_contest_alternatives_count_once() -> None:

@@ -1,5 +1,7 @@
-"""Chapter glue (parameters, selections, widgets, formatting) and the single implementations
-the chapters call for physics identities, interval ratios and the cumulative band."""
+"""What replaced the chapter glue (``story.py``, dissolved): parameter checks
+(analysis.judgements), the detection grid (analysis.detection_grid), prose formatting and
+findings (present.text), widgets (present.widgets); and the single implementations the
+chapters call for physics identities, interval ratios and the cumulative band."""
 
 from __future__ import annotations
 
@@ -10,14 +12,23 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from prkanalysis import episodes, physics, story
+from prkanalysis import episodes, physics
+from prkanalysis.analysis import detection_grid, judgements, lookup, rates
 from prkanalysis.errors import PrkError
 from prkanalysis.models.growth import rate_ratio
+from prkanalysis.present import text, widgets
 
 
-def test_doctests() -> None:
-    res = doctest.testmod(story)
-    assert res.attempted > 0 and res.failed == 0
+@pytest.mark.parametrize("module", [text, widgets, detection_grid, judgements, lookup])
+def test_doctests(module) -> None:  # type: ignore[no-untyped-def]
+    res = doctest.testmod(module)
+    assert res.failed == 0
+
+
+def test_story_is_gone() -> None:
+    import importlib.util
+
+    assert importlib.util.find_spec("prkanalysis.story") is None
 
 
 def test_gas_mass_per_mmhg_matches_physics_note() -> None:
@@ -51,7 +62,7 @@ def test_detection_limit_identities() -> None:
     dt = _limit(24.0, drift=1.0)
     assert dt["delta_p_mmhg"] == pytest.approx(1.0 + 100 / 295.15)
     # the figure's grid is the same implementation
-    tbl = story.detection_limit_table([24.0], [1.0], [5.0]).iloc[0]
+    tbl = detection_grid.detection_limit_table([24.0], [1.0], [5.0]).iloc[0]
     assert tbl["limit_kg_day"] == d["kg_per_day"]
     assert tbl["limit_cabin_kg_day"] == d["kg_per_day_station"]
 
@@ -96,14 +107,16 @@ def test_cumulative_band_brackets_and_widens_in_gaps() -> None:
 
 def test_select_rates_and_params() -> None:
     df = pd.DataFrame({"grade_best": ["P", "T", "A"], "derived": ["false", "true", "false"]})
-    assert story.select_rates(df, grades={"P", "T"}).index.tolist() == [0]
-    assert story.select_rates(df, grades=("A",), include_derived=True).index.tolist() == [2]
+    assert rates.select_trusted(df, grades={"P", "T"})[0].index.tolist() == [0]
+    assert rates.select_trusted(df, grades=("A",), include_derived=True)[0].index.tolist() == [2]
     with pytest.raises(PrkError, match="grade_best"):
-        story.select_rates(df.drop(columns="grade_best"))
+        rates.select_trusted(df.drop(columns="grade_best"))
     with pytest.raises(PrkError, match="temperature_k"):
-        story.validate_params(temperature_k=400)
+        judgements.check_params(temperature_k=400)
     with pytest.raises(PrkError, match="grades"):
-        story.validate_params(grades=["X"])
+        judgements.check_params(grades=["X"])
+    # default grades come from the judgements table, not from a constant
+    assert judgements.check_params()["grades"] == judgements.defaults().grades
 
 
 def test_widgets_headless() -> None:
@@ -115,31 +128,17 @@ def test_widgets_headless() -> None:
             "grade_best": ["P"],
         }
     )
-    box = story.interactive_timeline(rates, display_now=False)
+    box = widgets.interactive_timeline(rates, display_now=False)
     assert len(box.children) == 2
-    box2 = story.interactive_detection_limits(durations_h=[1, 10], display_now=False)
+    box2 = widgets.interactive_detection_limits(durations_h=[1, 10], display_now=False)
     assert len(box2.children) == 2
 
 
 def test_fmt() -> None:
-    assert story.fmt(1234.4) == "1,234"  # integer digits are kept
-    assert story.fmt(0.00791, 2) == "0.0079"
-    assert story.fmt(float("nan")) == "n/a"
-
-
-def test_story_names_are_their_new_homes() -> None:
-    """story.py only re-exports: one implementation of each name, in analysis/ or present/."""
-    from prkanalysis.analysis import detection_grid, judgements
-    from prkanalysis.present import text, widgets
-
-    assert story.validate_params is judgements.check_params
-    assert story.detection_limit_table is detection_grid.detection_limit_table
-    assert story.fmt is text.fmt and story.count_word is text.count_word
-    assert story.findings_markdown is text.findings_markdown and story.prose is text.prose
-    assert story.interactive_timeline is widgets.interactive_timeline
-    assert story.interactive_detection_limits is widgets.interactive_detection_limits
-    # default grades come from the judgements table, not from a constant here
-    assert story.validate_params()["grades"] == judgements.defaults().grades
+    assert text.fmt(1234.4) == "1,234"  # integer digits are kept
+    assert text.fmt(0.00791, 2) == "0.0079"
+    assert text.fmt(float("nan")) == "n/a"
+    assert text.count_word(3, capital=True) == "Three" and text.count_word(13) == "13"
 
 
 def test_findings_output_is_markdown_and_json() -> None:
