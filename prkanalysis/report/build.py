@@ -11,7 +11,8 @@
    from a clean kernel (two at a time on a 2-core machine); a failing chapter is reported
    with its cell and traceback and the build keeps going;
 4. verify the evidence checksums declared in ``data/datapackage.json``;
-5. compute the claims ledger (cached under the same package/data/version key);
+5. compute the claims ledger (cached under the same package/data/version key), in a thread
+   while the chapters execute;
 6. write, into a staging folder, ``index.html`` (bottom line, verdict table, verdict
    timeline, chapters, limitations, build information), one page per chapter,
    ``ledger.html``, ``sources.html`` (every source and the rows citing it; every source id on
@@ -453,6 +454,9 @@ def build_report(
         elif path != summary_path or not only:
             todo.append((path, key))
 
+    # the ledger is computed in a thread while the chapters run in their own processes
+    ledger_pool = ThreadPoolExecutor(max_workers=1)
+    ledger_job = ledger_pool.submit(_ledger, ledger_fn, cache, ctx, use_cache)
     position = {p.stem: i for i, p in enumerate(everything, 1)}
     workers: ProcessPoolExecutor | None = None
 
@@ -517,7 +521,8 @@ def build_report(
     for name, expected, actual, ok in checksums:
         if not ok:
             errors.append(f"checksum mismatch for {name}: descriptor {expected}, file {actual}")
-    ledger, ledger_note = _ledger(ledger_fn, cache, ctx, use_cache)
+    ledger, ledger_note = ledger_job.result()
+    ledger_pool.shutdown()
     if ledger is None:
         errors.append(ledger_note)
         say(ledger_note)
