@@ -213,3 +213,40 @@ def test_float_noise_differences_take_the_exact_median_path(tmp_path):
     assert "exact_median" in fast.attrs["timings"]
     _assert_identical(mem, fast)
     _assert_identical(mem, run_pipeline_dask(path, V, T))
+
+def _frozen_to_boundary(df: pd.DataFrame, hours: float) -> tuple[pd.DataFrame, int, int]:
+    """Freeze the pressure from before a hatch change to the last sample before midnight.
+
+    The frozen stretch (``hours`` long at least, longer than the halo of about 1 h) ends
+    exactly at a day-partition boundary, and the hatch changes inside it. SIMULATED data.
+    """
+    df = df.copy()
+    tt = df["time"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    hat = np.flatnonzero((df["channel"] == "prk_hatch").to_numpy())
+    hv = df["value"].to_numpy()[hat]
+    change = hat[np.flatnonzero(hv[1:] != hv[:-1]) + 1]
+    tc = int(tt[change[1]])  # the second hatch change
+    boundary = int(pd.Timestamp(tc, tz="UTC").ceil("D").value)
+    prs = np.flatnonzero((df["channel"] == "prk_pressure").to_numpy())
+    tp = tt[prs]
+    a = int(np.searchsorted(tp, min(tc, boundary - int(hours * 3600e9)) - int(1800e9)))
+    b = int(np.searchsorted(tp, boundary))  # first sample of the next day
+    v = df["value"].to_numpy().copy()
+    v[prs[a:b]] = v[prs[a]]
+    df["value"] = v
+    return df, tc, boundary
+
+
+@pytest.mark.parametrize("hours", [2.0, 30.0])
+def test_frozen_stretch_longer_than_the_halo_ending_on_a_boundary_while_the_hatch_changes(
+    tmp_path, client, hours
+):
+    """The documented halo edge case (once an error): results equal the in-memory path."""
+    df, _ = simulate(start="2020-03-01", duration_days=9, rate_hz=0.05, closed_days=2,
+                     open_hours=3.0, noise_mmhg=0.08, seed=5)
+    df, tc, boundary = _frozen_to_boundary(df, hours)
+    path = write_parquet(df, tmp_path / "d", partition_by="day")
+    assert tc < boundary
+    ref = run_pipeline_memory(path, V, T)
+    _assert_identical(run_pipeline_fast(path, V, T), ref)
+    _assert_identical(run_pipeline_dask(path, V, T, client=client), ref)

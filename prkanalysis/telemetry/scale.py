@@ -42,8 +42,10 @@ overlap in time, which the monthly layout guarantees and the code checks):
    reaches the outer end of a halo is at least as long as the halo, so it is frozen in both
    views; a gap or step before the first own sample is measured against the same previous
    kept sample, or, if that one lies beyond the halo, both views see more than ``gap_s``.
-   (The one case a halo cannot settle, a frozen run longer than the halo ending at a
-   boundary where the hatch changed inside it, raises an error.) Segments follow
+   A frozen run that covers a partition's tail halo is taken into that halo whole, with
+   a sufficient halo before it (chained over partitions that are frozen throughout), so
+   the next partition also sees the kept sample before a frozen stretch of any length that
+   ends on the boundary, and the hatch state there. Segments follow
    :func:`~prkanalysis.telemetry.segment_arrays`: hatch mode, runs of kept samples in
    closed-hatch intervals (hatch channel cleaned, compressed to its change points by
    :func:`~prkanalysis.telemetry.hatch_changes`, broadcast; intervals located by
@@ -319,11 +321,35 @@ def _frame_arrays(pdf: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 Arrays = tuple[np.ndarray, np.ndarray]
 
 
-def _halo_rows(t: np.ndarray, live: np.ndarray, p: PipelineParams, side: str) -> int:
+def _frozen_run_start(v: np.ndarray, idx: np.ndarray, j: int) -> int:
+    """Start of the frozen run at the tail, if it covers ``idx[j:]``; else ``j``.
+
+    The run is that of values equal to the last surviving one, ``v[idx[-1]]``; its start is
+    a position in ``idx``, searched back from ``j`` in growing blocks.
+    """
+    last = v[idx[-1]]
+    if not np.all(v[idx[j:]] == last):
+        return j
+    hi, block = j, 4096
+    while hi > 0:
+        lo = max(hi - block, 0)
+        diff = np.flatnonzero(v[idx[lo:hi]] != last)
+        if diff.size:
+            return lo + int(diff[-1]) + 1
+        hi, block = lo, block * 4
+    return 0
+
+
+def _halo_rows(t: np.ndarray, live: np.ndarray, p: PipelineParams, side: str,
+               v: np.ndarray | None = None) -> int:
     """How many rows from one end of a partition make a sufficient halo (or all rows).
 
     Sufficient: leaving out the outermost surviving sample, the halo holds at least
     ``stale_min_n + 6`` surviving samples and spans more than ``max(stale_min_s, gap_s)``.
+    At the tail (given ``v``), a run of equal surviving values that covers that halo is
+    taken whole, with a sufficient halo before its first sample: the next partition then
+    sees the kept sample before a frozen stretch that ends on the boundary (and the hatch
+    state there), however long the stretch.
     """
     idx = np.flatnonzero(live)
     need_n = int(p.stale_min_n) + 6
@@ -337,6 +363,11 @@ def _halo_rows(t: np.ndarray, live: np.ndarray, p: PipelineParams, side: str) ->
         return t.size if j >= idx.size else int(idx[j]) + 1
     cand = np.searchsorted(tl, tl[-1] - span_s * _NS, side="left") - 1
     j = min(idx.size - 1 - need_n, int(cand) - 1)
+    if v is not None and j >= 0:
+        r = _frozen_run_start(v, idx, j)
+        if r < j:  # a frozen run covers the halo: take it whole, plus a halo before it
+            cand = np.searchsorted(tl, tl[r] - span_s * _NS, side="left") - 1
+            j = min(r - 1 - need_n, int(cand) - 1)
     return t.size if j < 0 else t.size - int(idx[j])
 
 
@@ -372,10 +403,11 @@ def _summary(a: Arrays, p: PipelineParams) -> dict[str, Any]:
         out["tiny_max"] = tiny_max
         del ad
     h = _halo_rows(t, live, p, "head")
-    k = _halo_rows(t, live, p, "tail")
+    k = _halo_rows(t, live, p, "tail", v)
     out["head"] = (t[:h].copy(), v[:h].copy())
     out["tail"] = (t[t.size - k:].copy(), v[t.size - k:].copy())
     out["whole"] = h >= t.size
+    out["tail_whole"] = k >= t.size  # a frozen tail can make the tail halo whole alone
     return out
 
 
@@ -637,7 +669,7 @@ def _chain_halo(
         else:
             ts.append(et)
             vs.append(ev)
-        if not summ[j]["whole"]:
+        if not summ[j]["tail_whole" if side == "left" else "whole"]:
             return np.concatenate(ts), np.concatenate(vs), False
         j = j - 1 if side == "left" else j + 1
     if not ts:
