@@ -250,3 +250,31 @@ def test_frozen_stretch_longer_than_the_halo_ending_on_a_boundary_while_the_hatc
     ref = run_pipeline_memory(path, V, T)
     _assert_identical(run_pipeline_fast(path, V, T), ref)
     _assert_identical(run_pipeline_dask(path, V, T, client=client), ref)
+
+
+def test_progress_is_the_same_on_the_fast_and_dask_paths(dataset, client, capsys):
+    """Both front-ends report the same rounds, partition counts and final counts."""
+    seen: dict[str, list[tuple[str, int, int]]] = {"fast": [], "dask": []}
+    fast = run_pipeline_fast(dataset["path"], V, T,
+                             progress=lambda *a: seen["fast"].append(a))
+    dask = run_pipeline_dask(dataset["path"], V, T, client=client,
+                             progress=lambda *a: seen["dask"].append(a))
+    _assert_identical(fast, dask)
+    n = fast.attrs["partitions"]
+    for calls in seen.values():
+        rounds = [r for r, _, _ in calls]
+        assert [r for r, _ in itertools.groupby(rounds) if r != "load"] == [
+            "summaries", "step_scale", "process"]
+        for r in set(rounds):
+            done = [d for x, d, _ in calls if x == r]
+            assert done == list(range(1, n + 1))
+            assert {tot for x, _, tot in calls if x == r} == {n}
+    assert [c for c in seen["fast"] if c[0] != "load"] == seen["dask"]
+    # text lines on stderr with progress=True, nothing by default
+    run_pipeline_fast(dataset["path"], V, T)
+    assert "telemetry" not in capsys.readouterr().err
+    run_pipeline_fast(dataset["path"], V, T, progress=True)
+    err = capsys.readouterr().err
+    assert f"telemetry process: {n}/{n} partitions" in err
+    with pytest.raises(TelemetryError, match="progress"):
+        run_pipeline_fast(dataset["path"], V, T, progress="yes")

@@ -110,6 +110,7 @@ __all__ = [
     "run_pipeline_dask",
     "run_pipeline_fast",
     "run_pipeline_memory",
+    "text_progress",
 ]
 
 _NS = 1e9
@@ -677,6 +678,78 @@ def _chain_halo(
     return np.concatenate(ts), np.concatenate(vs), True
 
 
+#: ``progress(round, done, total)``: called after each partition of a round completes.
+Progress = Callable[[str, int, int], None]
+
+
+def text_progress(stream: Any = None, every_s: float = 1.0) -> Progress:
+    """A progress callback that prints plain text lines (no terminal control codes).
+
+    Each line reads ``telemetry <round>: <done>/<total> partitions, <seconds> s``; at most
+    one line per ``every_s`` seconds for a round, plus its last one. The rounds are those
+    of ``attrs["timings"]``: ``load`` (fast path only), ``summaries``, ``step_scale``,
+    ``process``.
+
+    Args:
+        stream: Text stream (default ``sys.stderr``, looked up at each line).
+        every_s: Least seconds between two lines of one round.
+
+    Returns:
+        A callable ``progress(round, done, total)`` for ``run_pipeline_fast`` /
+        ``run_pipeline_dask``.
+
+    Example:
+        >>> import io
+        >>> buf = io.StringIO()
+        >>> cb = text_progress(buf, every_s=0.0)
+        >>> cb("summaries", 1, 2); cb("summaries", 2, 2)
+        >>> buf.getvalue().splitlines()[-1].split(",")[0]
+        'telemetry summaries: 2/2 partitions'
+    """
+    import sys
+
+    start = time.perf_counter()
+    last: dict[str, float] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if done < total and now - last.get(stage, -np.inf) < every_s:
+            return
+        last[stage] = now
+        out = stream if stream is not None else sys.stderr
+        out.write(f"telemetry {stage}: {done}/{total} partitions, {now - start:.1f} s\n")
+        out.flush()
+
+    return progress
+
+
+def _as_progress(progress: Progress | bool | None) -> Progress | None:
+    """``True`` -> :func:`text_progress` to stderr; ``False``/``None`` -> no progress."""
+    if progress is True:
+        return text_progress()
+    if progress is None or progress is False:
+        return None
+    if not callable(progress):
+        raise TelemetryError(
+            f"progress must be a callable progress(round, done, total), True or None, got "
+            f"{progress!r}"
+        )
+    return progress
+
+
+def _tracked(progress: Progress | None, stage: str, items: Iterator[Any] | list[Any],
+             total: int) -> Iterator[Any]:
+    """Yield ``items``, reporting ``progress(stage, done, total)`` after each."""
+    if progress is None:
+        yield from items
+        return
+    done = 0
+    for item in items:
+        done += 1
+        progress(stage, done, total)
+        yield item
+
+
 def _engine(
     run: Runner,
     run_iter: IterRunner,
@@ -687,6 +760,7 @@ def _engine(
     volume_m3: float | tuple[float, float],
     temperature_k: float | tuple[float, float],
     p: PipelineParams,
+    progress: Progress | None = None,
 ) -> pd.DataFrame:
     """Rounds 1-4 and the reduction (see the module docstring)."""
     v_c, v_lo, v_hi = _interval(volume_m3, "volume_m3")
@@ -694,7 +768,8 @@ def _engine(
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
-    summ_all = run("summary", [(i, (p,)) for i in range(n_parts)])
+    summ_all = list(_tracked(progress, "summaries",
+                             run_iter("summary", [(i, (p,)) for i in range(n_parts)]), n_parts))
     nonempty = [i for i, s_ in enumerate(summ_all) if s_["n"]]
     order = sorted(nonempty, key=lambda i: summ_all[i]["t_min"])
     for a, b in itertools.pairwise(order):
@@ -756,7 +831,7 @@ def _engine(
         jobs.append((i, (prev_last[k], eps, d_off, d_stride, z_off, z_stride)))
         d_off += max(summ[k]["n_live"] - (0 if prev_last[k] is not None else 1), 0)
         z_off += counts[k][0]
-    samples = run("strided", jobs)
+    samples = list(_tracked(progress, "step_scale", run_iter("strided", jobs), len(jobs)))
     d_all = np.concatenate([x for x, _ in samples])
     d_nz = np.concatenate([z for _, z in samples])
     if p.step is None:
@@ -794,7 +869,7 @@ def _engine(
              k == first_k, p))
         for k, i in enumerate(order)
     ]
-    results = run_iter("process", jobs)
+    results = _tracked(progress, "process", run_iter("process", jobs), len(jobs))
 
     # reduction: join the edge pieces in time order, consuming results as they arrive
     rows: list[Any] = []  # DataFrames, or handles of fits running on the pool/cluster
@@ -891,6 +966,7 @@ def run_pipeline_dask(
     params: PipelineParams | None = None,
     *,
     persist: bool = False,
+    progress: Progress | bool | None = None,
     **kwargs: Any,
 ) -> pd.DataFrame:
     """The telemetry pipeline over a partitioned Parquet dataset with Dask.
@@ -906,6 +982,9 @@ def run_pipeline_dask(
         params: Thresholds (default :class:`PipelineParams`).
         persist: Keep the pressure partitions in worker memory between rounds (faster,
             needs memory for the whole channel).
+        progress: ``progress(round, done, total)`` after each partition of each round
+            (:func:`text_progress`), ``True`` for text lines on stderr, ``None`` (default)
+            for none. Same rounds and counts as :func:`run_pipeline_fast` (less ``load``).
         **kwargs: Overrides of single fields of ``params``.
 
     Returns:
@@ -978,7 +1057,7 @@ def run_pipeline_dask(
         return client.submit(fn, *moved, pure=False)
 
     return _engine(run, run_iter, submit, len(parts), names, hatch_parts, volume_m3,
-                   temperature_k, p)
+                   temperature_k, p, _as_progress(progress))
 
 
 def _read_file(f: Path) -> Arrays:
@@ -1012,6 +1091,7 @@ def run_pipeline_fast(
     params: PipelineParams | None = None,
     *,
     workers: int = 2,
+    progress: Progress | bool | None = None,
     **kwargs: Any,
 ) -> pd.DataFrame:
     """The same partitioned pipeline in this process, threads over partitions, one read each.
@@ -1028,6 +1108,10 @@ def run_pipeline_fast(
         temperature_k: Gas temperature, or ``(low, high)``.
         params: Thresholds (default :class:`PipelineParams`).
         workers: Threads.
+        progress: ``progress(round, done, total)`` after each partition of each round
+            (``load``, ``summaries``, ``step_scale``, ``process``; see
+            :func:`text_progress`), ``True`` for text lines on stderr, ``None`` (default)
+            for none.
         **kwargs: Overrides of single fields of ``params``.
 
     Returns:
@@ -1058,9 +1142,10 @@ def run_pipeline_fast(
         raise TelemetryError(
             f"Parquet dataset {Path(path).name}: no file for channel {p.channel!r}"
         )
+    report = _as_progress(progress)
     clock = time.perf_counter()
     with ThreadPoolExecutor(max_workers=max(int(workers), 1)) as pool:
-        arrays = list(pool.map(_read_file, files))
+        arrays = list(_tracked(report, "load", pool.map(_read_file, files), len(files)))
         load_s = time.perf_counter() - clock
 
         def run_iter(kernel: str, jobs: list[tuple[int, tuple[Any, ...]]]) -> Iterator[Any]:
@@ -1075,7 +1160,7 @@ def run_pipeline_fast(
 
         names = [str(f.relative_to(path)) for f in files]
         out = _engine(run, run_iter, pool.submit, len(files), names, hatch_parts, volume_m3,
-                      temperature_k, p)
+                      temperature_k, p, report)
     out.attrs["timings"] = {"load": load_s, **out.attrs["timings"]}
     return out
 
