@@ -416,9 +416,12 @@ def _live_diffs(a: Arrays, prev_last: float | None) -> np.ndarray:
     """First differences of the surviving values, led by the one across the left boundary."""
     t, v = a
     _, (_, vv) = _live(pre_flags(t, v), t, v)
-    if prev_last is not None and vv.size:
-        vv = np.concatenate([[prev_last], vv])
-    return np.diff(vv)
+    if prev_last is None or not vv.size:
+        return np.diff(vv)
+    d = np.empty(vv.size, dtype=np.float64)  # = np.diff([prev_last, *vv]) without a copy
+    d[0] = vv[0] - prev_last
+    np.subtract(vv[1:], vv[:-1], out=d[1:])
+    return d
 
 
 def _count_nonzero(a: Arrays, prev_last: float | None, lo: float, hi: float) -> tuple[int, int]:
@@ -432,7 +435,7 @@ def _strided(a: Arrays, prev_last: float | None, eps: float, d_off: int, d_strid
     """This partition's share of the two strided samples (all diffs; |diffs| > eps)."""
     d = _live_diffs(a, prev_last)
     all_part = d[(-d_off) % d_stride :: d_stride].copy()
-    nz = np.abs(d)
+    nz = np.abs(d, out=d)
     nz = nz[nz > eps]
     return all_part, nz[(-z_off) % z_stride :: z_stride].copy()
 
@@ -534,11 +537,11 @@ def _process(
         """Sample index -> kept position (of the first kept sample at or after it)."""
         return i if kidx is None else np.searchsorted(kidx, i, side="left")
 
+    # the kept samples, gathered once (one boolean compress): pieces are slices of them
+    tk, vk = (t, v) if kidx is None else (t[k_own], v[k_own])
+
     def piece(ka: int, kb: int) -> Arrays:
-        if kidx is None:
-            return t[ka:kb], v[ka:kb]
-        ii = kidx[ka:kb]
-        return t[ii], v[ii]
+        return tk[ka:kb], vk[ka:kb]
 
     global_start = is_first and prev_t is None
     if hatch is not None:
@@ -606,16 +609,17 @@ def _fit_pieces(pieces: list[Arrays], t0_ns: int, p: PipelineParams) -> pd.DataF
         n = t_ns.size
         if n < p.min_samples or n == 0:
             continue
-        if np.any(v <= 0):
+        if not v.min() > 0:
             raise TelemetryError(
                 "run_pipeline: a pressure <= 0 in a segment; cannot take its log"
             )
         t_s = (t_ns - t0_ns) / _NS
-        f = fit_segment(t_s, np.log(v), cov=p.cov, maxlags=p.maxlags,
-                        use_correction=p.use_correction, corr_time_s=p.corr_time_s)
         lv = np.log(v)
+        lo, hi = float(lv.min()), float(lv.max())
+        f = fit_segment(t_s, lv, cov=p.cov, maxlags=p.maxlags,
+                        use_correction=p.use_correction, corr_time_s=p.corr_time_s)
         rows.append((n, f["slope"], f["se"], f["se_ols"], f["resid_sd"], int(f["maxlags"]),
-                     f["df"], f["corr_time_s"], float(np.max(np.abs(lv))), float(np.ptp(lv)),
+                     f["df"], f["corr_time_s"], max(abs(lo), abs(hi)), hi - lo,
                      int(t_ns[0]), int(t_ns[-1]), float(v[0]), float(v[-1])))
     if not rows:
         return None
