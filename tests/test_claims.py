@@ -7,6 +7,7 @@ typed verdict table; the rule text is checked against the band it is written fro
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import math
 
 import pandas as pd
@@ -193,6 +194,43 @@ def test_timeline_at_four_dates(rec) -> None:
     assert {"C5"} <= set(changes["claim_id"])
     fig = claims.plot_timeline(t)
     assert len(fig.axes[0].patches) == len(t)
+
+
+#: Evidence days around the verdict changes (first detection, 2020 leak hunt, the C12
+#: statement, the 2024 rise, the 2026 stop, recurrence and shelter), in timeline order.
+MEMO_DAYS = ["2019-09-01", "2020-09-29", "2020-09-30", "2021-04-16", "2024-03-01",
+             "2025-09-11", "2026-01-01", "2026-01-02", "2026-05-21", "2026-06-05"]
+
+
+def test_timeline_memo_equals_the_ledger_day_by_day(rec, monkeypatch) -> None:
+    """One parse and one cache for every day; a measure re-runs only when a row it read (or
+    that row's sources) changed, and each day's results equal a plain ledger as of that day."""
+    evaluate = importlib.import_module("prkanalysis.claims.evaluate")
+    real, runs = evaluate.measure, []
+    monkeypatch.setattr(evaluate, "measure", lambda *a: runs.append(a[0]) or real(*a))
+    snaps, cache = claims.Snapshots(rec), {}
+    memo = {d: evaluate._results(rec, claims.ClaimParams(as_of=d), snaps, cache)
+            for d in MEMO_DAYS}
+    n_claims = len(rec.table("claims"))
+    assert 0 < len(runs) < len(MEMO_DAYS) * n_claims  # results were reused, some re-run
+    monkeypatch.undo()
+    for d in MEMO_DAYS:  # verdict, numbers, evidence, caveat and rule, claim by claim
+        assert memo[d] == claims.evaluate_all(rec, as_of=d), d
+    t = claims.timeline(rec, dates=MEMO_DAYS)
+    plain = pd.concat([claims.ledger(rec, as_of=d).assign(as_of=pd.to_datetime(d))
+                       for d in MEMO_DAYS], ignore_index=True)
+    pd.testing.assert_frame_equal(t, plain[list(t.columns)])
+    assert len(claims.timeline_changes(t)) > n_claims  # the days do move verdicts
+
+
+def test_as_of_snapshots_equal_a_fresh_filter(rec) -> None:
+    snaps = claims.Snapshots(rec)
+    for d in MEMO_DAYS:
+        day, keys = snaps.at(d)
+        fresh = claims.as_of(rec, d)
+        for name in ("sources", *claims.EVIDENCE_TABLES):
+            pd.testing.assert_frame_equal(getattr(day, name), getattr(fresh, name))
+            assert keys[name] == claims.Snapshots(fresh).at(d)[1][name]  # same rows, same key
 
 
 def test_evidence_dates_follow_reported_on(rec) -> None:

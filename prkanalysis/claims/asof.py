@@ -1,20 +1,16 @@
-"""The record as a careful investigator could have read it on a given day.
-
-:func:`as_of`, the one as-of filter: rows with ``reported_on`` (earliest day public; a month
-or year means its first day) on or before ``day``, each citing only its sources published by
-then (undated sources count), and no row whose sources are all unpublished.
-"""
+"""The record as a careful investigator could have read it on a given day (:func:`as_of`)."""
 
 from __future__ import annotations
 
 import dataclasses
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from prkanalysis.analysis.rates import as_of_date as as_of_day
 
-__all__ = ["EVIDENCE_TABLES", "as_of", "as_of_day", "evidence_dates"]
+__all__ = ["EVIDENCE_TABLES", "Snapshots", "as_of", "as_of_day", "evidence_dates"]
 
 EVIDENCE_TABLES = ("leak_rates", "pressure_readings", "events", "constants", "other_figures",
                    "gas_deliveries")
@@ -27,35 +23,51 @@ def _first_day(values: pd.Series) -> pd.Series:
     return pd.to_datetime(text, errors="coerce", format="%Y-%m-%d")
 
 
+class Snapshots:
+    """A record parsed once (report days, cited sources); :meth:`at` restricts it to a day."""
+
+    def __init__(self, record: Any) -> None:
+        self.record, src = record, record.sources
+        self.frames, self.tables = dict[Any, pd.DataFrame](), dict[str, Any]()  # frames: by key
+        self.published = list(zip(src["source_id"], _first_day(src["published"]), strict=True))
+        for name in (f.name for f in dataclasses.fields(record) if f.name in EVIDENCE_TABLES):
+            t = getattr(record, name)
+            days = _first_day(t["reported_on"]) if "reported_on" in t.columns else [pd.NaT] * len(t)
+            ids = t["source_ids"].astype("string").fillna("").str.split(";")
+            self.tables[name] = t, list(days), [[x for x in map(str.strip, xs) if x] for xs in ids]
+
+    def at(self, day: Any) -> tuple[Any, dict[str, Any]]:
+        """The record as of ``day`` (:func:`as_of`), a fingerprint per table (labels, sources)."""
+        if (ts := as_of_day(day)) is None:
+            return self.record, dict.fromkeys(["sources", *self.tables])
+        public, known = {s for s, d in self.published if not d > ts}, {s for s, _ in self.published}
+        changes = {"sources": (s := self.record.sources)[s["source_id"].isin(public).to_numpy()]}
+        keys: dict[str, Any] = {"sources": tuple(sorted(public))}
+        for name, (t, days, ids) in self.tables.items():
+            kept = [[x for x in xs if x in public or x not in known] for xs in ids]
+            keep = np.array([not d > ts and (bool(k) or not xs)
+                             for d, k, xs in zip(days, kept, ids, strict=True)], dtype=bool)
+            cited = pd.Series([";".join(k) for k in kept], index=t.index, dtype=object)
+            key = keys[name] = (tuple(t.index[keep]), tuple(cited[keep]))
+            if (name, key) not in self.frames:  # else unchanged since an earlier day
+                self.frames[name, key] = t.assign(source_ids=cited)[keep]
+            changes[name] = self.frames[name, key]
+        return dataclasses.replace(self.record, **changes), keys
+
+
 def as_of(record: Any, day: Any) -> Any:
     """The record restricted to the evidence public on ``day`` (``None``: unchanged).
 
-    Evidence tables keep only rows reported on or before ``day``, each citing only its
-    sources published by then; ``sources`` keeps those sources; tables under ``extra``
-    (judgements, claims) are kept whole.
+    The one as-of filter: evidence tables keep the rows with ``reported_on`` (earliest day
+    public; a month or year means its first day) on or before ``day``, each citing only its
+    sources published by then (undated sources count), and no row whose sources are all
+    unpublished; ``sources`` keeps those sources; ``extra`` tables (claims...) stay whole.
     """
-    ts = as_of_day(day)
-    if ts is None:
-        return record
-    src = record.sources
-    ok = ~(_first_day(src["published"]) > ts)
-    known, public = set(src["source_id"]), set(src.loc[ok.to_numpy(), "source_id"])
-    changes = {"sources": src[ok.to_numpy()]}
-    for name in (f.name for f in dataclasses.fields(record) if f.name in EVIDENCE_TABLES):
-        t = getattr(record, name)
-        keep = ~(_first_day(t["reported_on"]) > ts) if "reported_on" in t.columns else (
-            pd.Series(True, index=t.index))
-        ids = t["source_ids"].astype("string").fillna("").str.split(";")
-        kept = ids.map(lambda xs: [x for x in map(str.strip, xs)
-                                   if x and (x in public or x not in known)])
-        keep &= ~(ids.map(lambda xs: any(map(str.strip, xs))) & kept.map(len).eq(0))
-        changes[name] = t.assign(source_ids=kept.map(";".join))[keep.to_numpy()]
-    return dataclasses.replace(record, **changes)
+    return record if as_of_day(day) is None else Snapshots(record).at(day)[0]
 
 
 def evidence_dates(record: Any, start: Any = None) -> list[pd.Timestamp]:
     """Every day on which a row of an evidence table became public (on or after ``start``)."""
-    days = {d for n in EVIDENCE_TABLES if "reported_on" in getattr(record, n, pd.DataFrame())
-            for d in _first_day(getattr(record, n)["reported_on"]).dropna()}
+    days = {d for _, ds, _ in Snapshots(record).tables.values() for d in ds if pd.notna(d)}
     lo = as_of_day(start)
     return sorted(d for d in days if lo is None or d >= lo)

@@ -1,11 +1,14 @@
-"""One evaluator for every claim: the measure's result against the claim's band.
+"""The claims table (``data/claims.csv``) and one evaluator for every claim.
 
-:func:`judge` is the whole decision; :func:`prkanalysis.claims.table.rule_text` states it.
+A claim's band is ``[band_low, band_high]`` in ``band_unit`` (dates ``YYYY-MM-DD``; empty is
+unbounded), optionally a loose band, or a category. :func:`judge` compares a measure's result
+with it; :func:`rule_text` writes that rule from the band, so the words cannot drift from it.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,17 +16,100 @@ from typing import Any
 import pandas as pd
 
 from prkanalysis.analysis.judgements import Defaults, check_grades, defaults
-from prkanalysis.claims.asof import as_of, as_of_day
-from prkanalysis.claims.measures import MEASURES, Measured, measure, prepare
-from prkanalysis.claims.table import Band, Claim, claims_table, rule_text
-from prkanalysis.errors import PrkError
+from prkanalysis.claims.asof import Snapshots, as_of, as_of_day
+from prkanalysis.claims.measures import MEASURES, Measured, _once, measure, prepare
+from prkanalysis.errors import DataValidationError, PrkError
 from prkanalysis.record import load_record
 
-__all__ = ["VERDICTS", "ClaimParams", "ClaimResult", "evaluate", "evaluate_all", "judge"]
+__all__ = ["VERDICTS", "Band", "Claim", "ClaimParams", "ClaimResult", "claims_table", "evaluate",
+           "evaluate_all", "judge", "rule_text"]
 
 VERDICTS: tuple[str, ...] = ("supported", "supported with caveats", "contradicted",
                              "superseded", "undetermined")
 SUPPORTED, CAVEATS, CONTRADICTED, SUPERSEDED, UNDETERMINED = VERDICTS
+_FILE = "claims.csv"
+
+
+@dataclass(frozen=True)
+class Band:
+    """What a claim asserts: ``[low, high]`` (``loose`` widening it) or a category."""
+
+    low: Any = -math.inf
+    high: Any = math.inf
+    unit: str = ""
+    loose: tuple[Any, Any] | None = None
+    category: str = ""
+
+    def text(self, low: Any = None, high: Any = None) -> str:
+        """``"[2, 4] ratio"``, ``"at least 6 ratio"`` or ``"2019-09-01 to 2019-09-30"``."""
+        lo, hi = (self.low, self.high) if low is None else (low, high)
+        f = [x.strftime("%Y-%m-%d") if isinstance(x, pd.Timestamp) else f"{x:g}" for x in (lo, hi)]
+        return (f"{f[0]} to {f[1]}" if self.unit == "date" else f"at least {f[0]} {self.unit}"
+                if hi == math.inf else f"at most {f[1]} {self.unit}" if lo == -math.inf
+                else f"[{f[0]}, {f[1]}] {self.unit}")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One row of the claims table, parsed."""
+
+    claim_id: str
+    text: str
+    source_ids: str
+    measure: str
+    args: dict[str, str]
+    band: Band
+    caveat: str
+    rationale: str
+
+
+def _bound(cell: dict[str, str], col: str, default: float, row: int) -> Any:
+    try:
+        s = cell[col]
+        return default if not s else pd.Timestamp(s) if cell["band_unit"] == "date" else float(s)
+    except (KeyError, ValueError):
+        raise DataValidationError("band bound missing or not a number (a date if band_unit is "
+                                  "'date')", file=_FILE, row=row, column=col,
+                                  value=cell.get(col)) from None
+
+
+def claims_table(record: Any) -> list[Claim]:
+    """Parse the record's ``claims`` table; a bad cell names file, row and column."""
+    try:
+        frame = record.table("claims")
+    except (KeyError, AttributeError):
+        raise DataValidationError("the record has no claims table (claims.csv is not a "
+                                  "resource of its datapackage.json)", file=_FILE) from None
+    out = []
+    for i, row in enumerate(frame.to_dict("records"), 1):
+        c = {str(k): "" if pd.isna(v) else str(v).strip() for k, v in row.items()}
+        loose = (_bound(c, "loose_low", -math.inf, i), _bound(c, "loose_high", math.inf, i))
+        band = Band(_bound(c, "band_low", -math.inf, i), _bound(c, "band_high", math.inf, i),
+                    c["band_unit"], None if loose == (-math.inf, math.inf) else loose,
+                    c.get("band_category", ""))
+        args = (p.split("=", 1) for p in c.get("measure_args", "").split(";") if "=" in p)
+        out.append(Claim(c["claim_id"], c["claim"], c["source_ids"], c["measure"],
+                         {k.strip(): v.strip() for k, v in args}, band, c["caveat"],
+                         c["rationale"]))
+    return out
+
+
+def rule_text(claim: Claim, measure_doc: str) -> str:
+    """The decision rule in words, written from the claim's band and its measure."""
+    b = claim.band
+    parts = [f"measure {claim.measure}: {measure_doc.strip().rstrip('.')}"]
+    if b.category:
+        parts += [f"supported if it finds '{b.category}'", "contradicted if it finds "
+                  "anything else"]
+    else:
+        parts += [f"supported if its best estimate lies in {b.text()}",
+                  f"supported with caveats if only its interval reaches {b.text()}"
+                  + (f" or reaches {b.text(*b.loose)}" if b.loose else ""),
+                  f"contradicted if its interval lies outside {b.text(*(b.loose or ()))}"]
+    return "; ".join([*parts, "a qualification found by the measure, or deciding rows that "
+                      "are all grade A, turn supported into supported with caveats",
+                      "later evidence that the claim no longer holds makes it superseded",
+                      "undetermined if the trusted evidence cannot form the measure"])
 
 
 @dataclass(frozen=True)
@@ -99,9 +185,10 @@ def judge(band: Band, m: Measured) -> str:
     return SUPERSEDED if verdict in (SUPPORTED, CAVEATS) and m.superseded else verdict
 
 
-def _caveat(claim: Claim, m: Measured) -> str:
+def _caveat(claim: Claim, m: Measured, day: pd.Timestamp | None) -> str:
     if m.missing:
-        return f"Cannot be determined: {m.missing}."
+        by = f" by {day:%Y-%m-%d}" if day is not None else ""
+        return f"Cannot be determined: {m.missing.replace('{by}', by)}."
     try:
         text = claim.caveat.format(**{k: f"{v:.3g}" if isinstance(v, float) else v
                                       for k, v in m.numbers.items()})
@@ -116,22 +203,33 @@ def _caveat(claim: Claim, m: Measured) -> str:
 
 def _load(record: Any) -> Any:
     """``None`` or a data-folder path -> the loaded record; a record is returned as is."""
-    path = record is None or isinstance(record, str) or hasattr(record, "__fspath__")
-    return (load_record() if record is None else load_record(record)) if path else record
+    path = isinstance(record, str) or hasattr(record, "__fspath__")
+    return load_record() if record is None else load_record(record) if path else record
+
+
+def _results(rec: Any, p: ClaimParams, snaps: Snapshots | None = None,
+             cache: dict[Any, Any] | None = None) -> list[ClaimResult]:
+    # a timeline (snaps, one cache for all its days) re-runs a claim's measure only when a
+    # field it read (measures.TRACKED) has another fingerprint than at its last run
+    day, keys = snaps.at(p.as_of) if snaps else (as_of(rec, p.as_of), None)
+    c: dict[Any, Any] = {} if cache is None else cache
+    ev, out = prepare(day, p.judgements(rec), p.as_of, keys, c), []
+    for cl in _once(c, "claims", lambda: claims_table(rec)):
+        reads, m = c.get(("claim", cl.claim_id), (None, None))
+        if reads is None or any(ev.key(n) != v for n, v in reads.items()):
+            ev.reads.clear()
+            m = measure(cl.measure, ev, cl.args)
+            c["claim", cl.claim_id] = ({n: ev.key(n) for n in ev.reads}, m)
+        doc = " ".join((MEASURES[cl.measure].__doc__ or "").split())
+        out.append(ClaimResult(cl.claim_id, cl.text, judge(cl.band, m), m.numbers, m.evidence,
+                               _caveat(cl, m, p.as_of), rule_text(cl, doc)))
+    return out
 
 
 def evaluate_all(record: Any = None, params: ClaimParams | None = None,
                  **overrides: Any) -> list[ClaimResult]:
     """Judge every claim of ``data/claims.csv`` (record: a record, a data folder or None)."""
-    p, rec = ClaimParams.build(params, **overrides), _load(record)
-    ev = prepare(as_of(rec, p.as_of), p.judgements(rec), p.as_of)
-    out = []
-    for c in claims_table(rec):
-        m = measure(c.measure, ev, c.args)
-        doc = " ".join((MEASURES[c.measure].__doc__ or "").split())
-        out.append(ClaimResult(c.claim_id, c.text, judge(c.band, m), m.numbers, m.evidence,
-                               _caveat(c, m), rule_text(c, doc)))
-    return out
+    return _results(_load(record), ClaimParams.build(params, **overrides))
 
 
 def evaluate(claim_id: str, record: Any = None, params: ClaimParams | None = None,

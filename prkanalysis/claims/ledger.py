@@ -9,8 +9,9 @@ from typing import Any
 
 import pandas as pd
 
-from prkanalysis.claims.asof import as_of_day, evidence_dates
-from prkanalysis.claims.evaluate import VERDICTS, ClaimParams, _load, evaluate_all
+from prkanalysis.claims.asof import Snapshots, as_of_day, evidence_dates
+from prkanalysis.claims.evaluate import VERDICTS, ClaimParams, _load, _results, evaluate_all
+from prkanalysis.claims.measures import _g
 from prkanalysis.errors import DataValidationError
 
 __all__ = ["GRADE_SETS", "LEDGER_COLUMNS", "VERDICT_COLOURS", "format_ledger",
@@ -24,33 +25,23 @@ GRADE_SETS: tuple[tuple[str, ...], ...] = (("P",), ("P", "T"), ("P", "T", "A"))
 
 def render_numbers(numbers: Mapping[str, Any]) -> str:
     """``"years [6.26, 6.34]; stop=2026-01"``: ``x_low``/``x_high`` merged, floats to 3 figures."""
-    def f(v: Any) -> str:
-        return ("unbounded" if abs(v) == float("inf") else f"{v:.3g}") if isinstance(
-            v, float) else str(v)
-
-    return "; ".join(f"{k[:-4]} [{f(v)}, {f(numbers[k[:-4] + '_high'])}]" if k.endswith("_low")
-                     and k[:-4] + "_high" in numbers else f"{k}={f(v)}"
-                     for k, v in numbers.items()
-                     if not (k.endswith("_high") and k[:-5] + "_low" in numbers))
+    return "; ".join(f"{k[:-4]} [{_g(v)}, {_g(numbers[k[:-4] + '_high'])}]" if k.endswith(
+        "_low") and k[:-4] + "_high" in numbers else f"{k}={_g(v)}" for k, v in numbers.items()
+        if not (k.endswith("_high") and k[:-5] + "_low" in numbers))
 
 
-def ledger(record: Any = None, params: ClaimParams | None = None,
-           **overrides: Any) -> pd.DataFrame:
+def ledger(record: Any = None, params: ClaimParams | None = None, **overrides: Any) -> pd.DataFrame:
     """The ledger, one row per claim; ``attrs["params_text"]`` states trust and date.
 
     ``record``: a record, a data folder or None; ``params`` or the overrides ``grades``,
     ``as_of``, ``include_derived``.
     """
     p, rec = ClaimParams.build(params, **overrides), _load(record)
-    rows = []
-    for r in evaluate_all(rec, p):
-        by_row: dict[str, list[str]] = {}
-        for row, src, grade in r.evidence:
-            by_row.setdefault(row, []).append(f"{src} ({grade})")
-        rows.append({"claim_id": r.claim_id, "claim": r.claim, "verdict": r.verdict,
-                     "numbers": render_numbers(r.numbers), "caveat": r.caveat, "rule": r.rule,
-                     "evidence": "; ".join(f"{k}: {', '.join(dict.fromkeys(v))}"
-                                           for k, v in by_row.items())})
+    rows = [{"claim_id": r.claim_id, "claim": r.claim, "verdict": r.verdict,
+             "numbers": render_numbers(r.numbers), "caveat": r.caveat, "rule": r.rule,
+             "evidence": "; ".join(f"{k}: " + ", ".join(dict.fromkeys(
+                 f"{s} ({g})" for x, s, g in r.evidence if x == k)) for k in r.rows)}
+            for r in evaluate_all(rec, p)]
     frame = pd.DataFrame(rows, columns=list(LEDGER_COLUMNS))
     frame.attrs["params_text"] = p.text(rec)
     return frame
@@ -61,24 +52,18 @@ def grade_sensitivity(record: Any = None, params: ClaimParams | None = None,
                       **overrides: Any) -> pd.DataFrame:
     """Every claim's verdict (``grades P`` ...), ``stable``, and caveat (``caveat P`` ...)."""
     p, rec = ClaimParams.build(params, **overrides), _load(record)
-    verdicts: dict[str, list[Any]] = {}
-    caveats: dict[str, list[Any]] = {}
-    for gs in grade_sets:
-        res = evaluate_all(rec, p, grades=tuple(gs))
-        verdicts["claim_id"] = [r.claim_id for r in res]
-        verdicts[f"grades {'/'.join(gs)}"] = [r.verdict for r in res]
-        caveats[f"caveat {'/'.join(gs)}"] = [r.caveat for r in res]
-    frame = pd.DataFrame(verdicts)
-    frame["stable"] = frame.iloc[:, 1:].nunique(axis=1).eq(1)
-    return pd.concat([frame, pd.DataFrame(caveats)], axis=1)
+    res = {"/".join(gs): evaluate_all(rec, p, grades=tuple(gs)) for gs in grade_sets}
+    frame = pd.DataFrame({"claim_id": [r.claim_id for r in next(iter(res.values()))], **{
+        f"grades {g}": [r.verdict for r in rs] for g, rs in res.items()}})
+    return frame.assign(stable=frame.iloc[:, 1:].nunique(axis=1).eq(1), **{
+        f"caveat {g}": [r.caveat for r in rs] for g, rs in res.items()})
 
 
 def format_ledger(frame: pd.DataFrame, *, width: int | None = None,
                   columns: Sequence[str] = ("numbers", "caveat")) -> str:
     """The ledger as text: ``id [verdict] claim``, then ``columns`` wrapped (names a bad one)."""
-    for c in ("claim_id", "verdict", "claim", *columns):
-        if c not in frame.columns:
-            raise DataValidationError("column not in the ledger", column=c)
+    for c in (c for c in ("claim_id", "verdict", "claim", *columns) if c not in frame.columns):
+        raise DataValidationError("column not in the ledger", column=c)
     w = width or max(60, shutil.get_terminal_size((100, 24)).columns)
     blocks = [textwrap.fill(f"{r['claim_id']} [{r['verdict']}] {r['claim']}", w,
                             subsequent_indent="    ") + "".join(
@@ -112,9 +97,10 @@ def timeline(record: Any = None, params: ClaimParams | None = None, *, start: An
     first = as_of_day(start if start is not None or det.empty else min(det))
     days = [as_of_day(d) for d in dates] if dates is not None else sorted(
         {d for d in (first, *evidence_dates(rec, first)) if d is not None})
-    return pd.DataFrame([{"as_of": d, "claim_id": r.claim_id, "verdict": r.verdict,
-                          "caveat": r.caveat} for d in days for r in evaluate_all(rec, p, as_of=d)],
-                        columns=["as_of", "claim_id", "verdict", "caveat"])
+    snaps, cache = Snapshots(rec), dict[Any, Any]()  # one parse, one cache for every day
+    rows = [(d, r.claim_id, r.verdict, r.caveat) for d in days
+            for r in _results(rec, ClaimParams.build(p, as_of=d), snaps, cache)]
+    return pd.DataFrame(rows, columns=["as_of", "claim_id", "verdict", "caveat"])
 
 
 def timeline_changes(table: pd.DataFrame) -> pd.DataFrame:

@@ -25,16 +25,20 @@ from prkanalysis.errors import InsufficientDataError, PrkError
 from prkanalysis.models import rate_ratio
 from prkanalysis.units import convert
 
-__all__ = ["MEASURES", "Evidence", "Measured", "measure", "prepare"]
+__all__ = ["MEASURES", "TRACKED", "Evidence", "Measured", "measure", "prepare"]
 
 Args = Mapping[str, str]
 _MM = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4, "ft": 304.8}  # exact, by definition
 _YEAR = 365.25
+#: Evidence fields whose reads go to ``Evidence.reads`` (and the record table each reflects).
+TRACKED = {"record": "", "judgements": "", "as_of": "", "rates": "leak_rates", "events": "events",
+           "figures": "other_figures", "constants": "constants", "readings": "pressure_readings"}
+_BY = {"events": "category", "figures": "figure_id", "constants": "constant_id"}  # Evidence.ids
 
 
 @dataclass
 class Measured:
-    """A measure's result (see the module description)."""
+    """A measure's result (module description); ``missing``'s ``{by}`` is the as-of day."""
 
     value: tuple[Any, Any, Any] | None = None
     category: str = ""
@@ -59,7 +63,24 @@ class Evidence:
     figures: pd.DataFrame
     constants: pd.DataFrame
     readings: pd.DataFrame
-    grade_of: Mapping[str, str]
+    grade_of: Mapping[str, str]  # untracked: lookups of cited (so public) ids never change
+    keys: Mapping[str, Any] = field(default_factory=dict)  # fingerprints of TRACKED fields
+    reads: set[Any] = field(default_factory=set)
+    cache: dict[Any, Any] = field(default_factory=dict)  # pure calls, by their inputs' keys
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in TRACKED:
+            object.__getattribute__(self, "reads").add(name)
+        return object.__getattribute__(self, name)
+
+    def key(self, read: Any) -> Any:
+        """A read's fingerprint: a field's, or for ``(field, *ids)`` those rows' (:meth:`ids`)."""
+        if isinstance(read, str):
+            return self.keys.get(read)
+        f = object.__getattribute__(self, read[0])  # untracked: this read's rows are its key
+        by = _once(self.cache, ("by", read[0], self.keys.get(read[0])), lambda: {
+            v: (tuple(g.index), tuple(g["source_ids"])) for v, g in f.groupby(_BY[read[0]])})
+        return tuple(map(by.get, read[1:]))
 
     def trusted(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The rows whose best grade is trusted."""
@@ -67,12 +88,13 @@ class Evidence:
 
     def of(self, categories: str, *, trusted: bool = True) -> pd.DataFrame:
         """Events of the space-separated ``categories``, earliest first."""
-        ev = self.events[self.events["category"].isin(categories.split()).to_numpy()]
-        return self.trusted(ev) if trusted else ev
+        return self.ids("events", categories, trusted=trusted)
 
-    def ids(self, frame: pd.DataFrame, ids: str, *, trusted: bool = True) -> pd.DataFrame:
-        """Rows of ``frame`` whose id (first column) is one of the space-separated ``ids``."""
-        rows = frame[frame.iloc[:, 0].isin(ids.split()).to_numpy()]
+    def ids(self, name: str, ids: str, *, trusted: bool = True) -> pd.DataFrame:
+        """Rows of field ``name`` whose :data:`_BY` column is in ``ids`` (a tracked read)."""
+        self.reads.add((name, *ids.split()))
+        f = object.__getattribute__(self, name)
+        rows = f[f[_BY[name]].isin(ids.split()).to_numpy()]
         return self.trusted(rows) if trusted else rows
 
     def rows(self, frame: pd.DataFrame) -> tuple[tuple[str, str, str], ...]:
@@ -83,8 +105,7 @@ class Evidence:
 
     def lack(self, what: str, everywhere: pd.DataFrame | None = None) -> Measured:
         """Undetermined, saying which grade lacks ``what`` when other grades report it."""
-        g, when = "/".join(self.judgements.grades), (
-            f" by {self.as_of:%Y-%m-%d}" if self.as_of is not None else "")
+        g, when = "/".join(self.judgements.grades), "{by}"  # " by <as-of day>" in the caveat
         return Measured(missing=f"the grade-{g} evidence{when} does not give {what}"
                         if everywhere is None else f"no grade-{g} source reports {what}{when}"
                         if len(everywhere) else f"nothing in the record reports {what}{when}")
@@ -98,17 +119,34 @@ def _graded(frame: pd.DataFrame, grades: Mapping[str, str], *dates: str) -> pd.D
     return out
 
 
-def prepare(record: Any, judgements: Defaults, as_of: pd.Timestamp | None) -> Evidence:
-    """Grade the (already as-of restricted) record and select the trusted rates."""
+def _once(cache: dict[Any, Any], key: Any, make: Callable[[], Any]) -> Any:
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
+def prepare(record: Any, judgements: Defaults, as_of: pd.Timestamp | None,
+            keys: Mapping[str, Any] | None = None, cache: dict[Any, Any] | None = None
+            ) -> Evidence:
+    """Grade the (as-of) record, select its trusted rates; ``cache`` them by table ``keys``."""
     g = dict(zip(record.sources["source_id"], record.sources["grade"], strict=True))
-    j = judgements
-    rates, _ = trusted_rates(record, j.grades, j.include_derived, approx_rel=j.approx_rel,
-                             include_secondary=j.include_secondary, nearly_rel=j.nearly_rel)
-    ev = _graded(record.events, g, "date_start", "date_end")
-    ev = ev.assign(date_end=ev["date_end"].fillna(ev["date_start"]))
-    return Evidence(record, j, as_of, rates, ev.sort_values(["date_start", "date_end"]),
-                    _graded(record.other_figures, g, "date_start", "date_end", "reported_on"),
-                    _graded(record.constants, g), _graded(record.pressure_readings, g, "time"), g)
+    j, k, c = judgements, keys or {}, {} if cache is None else cache
+
+    def once(name: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        return _once(c, (name, j, k.get(name)), make)
+
+    rates = once("leak_rates", lambda: trusted_rates(
+        record, j.grades, j.include_derived, approx_rel=j.approx_rel,
+        include_secondary=j.include_secondary, nearly_rel=j.nearly_rel)[0])
+    events = once("events", lambda: (e := _graded(record.events, g, "date_start", "date_end"))
+                  .assign(date_end=e["date_end"].fillna(e["date_start"])).sort_values(
+                      ["date_start", "date_end"]))
+    return Evidence(record, j, as_of, rates, events, once("other_figures", lambda: _graded(
+        record.other_figures, g, "date_start", "date_end", "reported_on")),
+        once("constants", lambda: _graded(record.constants, g)),
+        once("pressure_readings", lambda: _graded(record.pressure_readings, g, "time")), g,
+        {**{f: k.get(t) for f, t in TRACKED.items()}, "record": tuple(k.items()),
+         "judgements": j, "as_of": as_of}, cache=c)
 
 
 def _g(x: Any, digits: int = 3) -> str:
@@ -125,10 +163,6 @@ def _when(start: Any, end: Any) -> str:
 
 def _rate(r: pd.Series) -> tuple[float, float, float]:
     return float(r["kg_per_day_low"]), float(r["kg_per_day"]), float(r["kg_per_day_high"])
-
-
-def _peak(ev: Evidence) -> pd.Series | None:
-    return _rates.peak_rate(ev.rates)
 
 
 def _in_month(frame: pd.DataFrame, month: str) -> pd.DataFrame:
@@ -156,7 +190,7 @@ def cause_found(ev: Evidence, a: Args) -> Measured:
     cracks, causes = ev.of(a["category"]), ev.of(a["cause"])
     if cracks.empty:
         return ev.lack("a crack find", ev.of(a["category"], trusted=False))
-    lengths, counts = ev.ids(ev.figures, a["lengths"]), ev.ids(ev.figures, a["counts"])
+    lengths, counts = ev.ids("figures", a["lengths"]), ev.ids("figures", a["counts"])
     mm = [(float(r["value"]) * _MM[r["unit"]], float(r["value_high"] if pd.notna(
         r["value_high"]) else r["value"]) * _MM[r["unit"]]) for _, r in lengths.iterrows()]
     key, actors = pd.concat([cracks, causes]), set(causes["actor"].dropna().astype(str))
@@ -170,7 +204,7 @@ def cause_found(ev: Evidence, a: Args) -> Measured:
         m.numbers.update(crack_length_mm_low=lo, crack_length_mm_high=hi)
         m.flags.append(f"the cracks found were {_g(lo)}-{_g(hi)} mm long, not microscopic")
         m.notes += [f"the leak equalled a {v:g} mm hole"
-                    for v in ev.ids(ev.figures, a.get("hole", ""))["value"].iloc[:1]]
+                    for v in ev.ids("figures", a.get("hole", ""))["value"].iloc[:1]]
     if len(causes) >= 2 or len(actors) >= 2:
         m.flags.append(f"{len(causes)} competing cause statements from {len(actors)} parties "
                        "leave the root cause of the cracks unresolved")
@@ -278,7 +312,7 @@ def rise_between_months(ev: Evidence, a: Args) -> Measured:
 
 def cut_after_repair(ev: Evidence, a: Args) -> Measured:
     """Cut from the peak rate to the rates after the next repair (else the stated fraction)."""
-    peak, reps = _peak(ev), ev.of("repair")
+    peak, reps = _rates.peak_rate(ev.rates), ev.of("repair")
     reps = reps[reps["date_start"] >= peak["period_start"]] if peak is not None else reps[:0]
     if peak is None or reps.empty:
         return ev.lack("a leak rate followed by a repair")
@@ -304,20 +338,18 @@ def cut_after_repair(ev: Evidence, a: Args) -> Measured:
 
 def stated_figure(ev: Evidence, a: Args) -> Measured:
     """The value the earliest-reported ``figure`` row states, its qualifier read as bounds."""
-    fig = ev.ids(ev.figures, a["figure"]).sort_values("reported_on", kind="stable")
+    fig = ev.ids("figures", a["figure"]).sort_values("reported_on", kind="stable")
     if fig.empty:
-        return ev.lack(f"the figure {a['figure']}", ev.ids(ev.figures, a["figure"],
-                                                           trusted=False))
-    f, rel, peak = fig.iloc[0], ev.judgements.approx_rel, _peak(ev)
-    lo, hi, _ = rate_bounds(str(f["qualifier"]), float(f["value"]), approx_rel=rel,
-                            rounding=False)
+        return ev.lack(f"the figure {a['figure']}", ev.ids("figures", a["figure"], trusted=False))
+    f, rel, peak = fig.iloc[0], ev.judgements.approx_rel, _rates.peak_rate(ev.rates)
+    lo, hi, _ = rate_bounds(str(f["qualifier"]), float(f["value"]), approx_rel=rel, rounding=False)
     m = Measured((lo, float(f["value"]), hi), evidence=ev.rows(fig), grades=[f["grade_best"]],
                  flags=[a["unchecked"]] if "unchecked" in a else [], numbers={
         "figure": f"{f['figure_id']}, '{f['value_reported']}'", "dated": _when(
             f["date_start"], f["date_end"]), "value": f"{_g(lo)}-{_g(hi)}" if math.isfinite(hi)
         and hi > lo else _g(lo) if hi == lo else f"more than {_g(lo)}"})
     for key in ("requirement", "background") if peak is not None else ():
-        for _, k in ev.ids(ev.constants, a.get(key, "")).iloc[:1].iterrows():
+        for _, k in ev.ids("constants", a.get(key, "")).iloc[:1].iterrows():
             c_lo, c_hi, _ = rate_bounds(str(k["qualifier"]) if pd.notna(k["qualifier"]) else
                                         "=", float(k["value"]), approx_rel=rel, rounding=False)
             f_kg = float(convert(1.0, str(k["unit"]), "kg/day"))
@@ -350,7 +382,7 @@ def renewed_leak(ev: Evidence, a: Args) -> Measured:
 
 def peak_rate(ev: Evidence, a: Args) -> Measured:
     """The highest trusted leak rate in kg/day with its bounds (flagged if not in ``month``)."""
-    peak = _peak(ev)
+    peak = _rates.peak_rate(ev.rates)
     if peak is None or _in_month(ev.rates, a["month"]).empty:
         return ev.lack(f"a leak rate in {a['month']}")
     lo, pt, hi = _rate(peak)
@@ -363,18 +395,19 @@ def peak_rate(ev: Evidence, a: Args) -> Measured:
 
 def sealing_factor(ev: Evidence, a: Args) -> Measured:
     """Ratio of k before to k after the last sealing, from a test between it and the claim."""
-    fig = ev.ids(ev.figures, a["figure"])
+    fig = ev.ids("figures", a["figure"])
     if fig.empty:
-        return ev.lack(f"the figure {a['figure']}", ev.ids(ev.figures, a["figure"],
-                                                           trusted=False))
+        return ev.lack(f"the figure {a['figure']}", ev.ids("figures", a["figure"], trusted=False))
     f = fig.iloc[0]
     said = f["reported_on"] if pd.notna(f["reported_on"]) else f["date_start"]
     reps = ev.of(a["repair"])
     reps = reps[reps["date_end"] < said]
     if reps.empty:
         return ev.lack("a sealing before the statement")
-    rep, fits = reps.iloc[-1], episodes.fit_episodes(episodes.trusted_readings(
-        ev.record, ev.judgements.grades))
+    ev.reads.add("readings")  # the fits read the readings only (and their sources' grades)
+    rep, fits = reps.iloc[-1], _once(ev.cache, ("fits", ev.judgements, ev.key("readings")),
+                                     lambda: episodes.fit_episodes(episodes.trusted_readings(
+                                         ev.record, ev.judgements.grades)))
     sc = episodes.sealing_comparison(fits, ev.record.events, str(rep["event_id"])) if len(
         fits) else None
     m = Measured(evidence=ev.rows(fig.iloc[:1]) + ev.rows(reps.iloc[-1:]), numbers={
