@@ -674,7 +674,9 @@ def onset_ranges(
             no swing).
         trend: Also try an open period that drifts (station pressure is not constant); the
             drift is kept when it lowers the residual sum of squares by more than the
-            confidence-set width.
+            confidence-set width; if it then leaves less than half of the decay rate after
+            its onset (drift and decay cannot be told apart), the segment starts after
+            both fits' onsets.
         step: Let the pressure jump at the closure.
         min_duration_s: Shortest closure returned, seconds.
         set_c: Width of the onset's confidence set (:func:`hinge_onset`).
@@ -722,14 +724,20 @@ def onset_ranges(
         tail = max(min_samples, 10)
         fit = hinge_onset(ts, logp[a:b], period_s=diurnal_period_s, min_tail=tail,
                           trend=False, step=step, set_c=set_c)
+        late_extra = -1
         if trend and not blind:
-            # a drifting open period, kept only if it fits better by more than the set width
+            # a drifting open period, kept if it fits better by more than the set width
             alt = hinge_onset(ts, logp[a:b], period_s=diurnal_period_s, min_tail=tail,
                               trend=True, step=step, set_c=set_c)
-            if alt.sample >= 0 and (fit.sample < 0 or fit.rss - alt.rss > set_c * alt.s2
-                                    * alt.corr_len):
-                fit = alt
-        i, kappa, late = fit.sample, fit.kappa_per_s, fit.latest
+            if alt.sample >= 0 and (fit.sample < 0 or
+                                    fit.rss - alt.rss > set_c * alt.s2 * alt.corr_len):
+                if fit.sample < 0 or alt.kappa_per_s >= 0.5 * fit.kappa_per_s:
+                    fit = alt
+                else:
+                    # the drift takes over most of the fall: drift and decay cannot be told
+                    # apart before the drift model's onset, so the segment starts after both
+                    late_extra = alt.latest
+        i, kappa, late = fit.sample, fit.kappa_per_s, max(fit.latest, late_extra)
         if i < 0:
             continue  # no decay: open (or a closure that cannot be told from open)
         p_mid = float(np.median(v[a + i:b]))
