@@ -154,9 +154,18 @@ def test_double_click_opens_the_chapter_as_a_notebook_and_inline_values_render(
     assert page.locator(".jp-FileEditor").count() == 0  # a notebook, not the text editor
     # the chapter's Markdown cells are rendered by jupyterlab-myst (MyST renderer present)
     page.wait_for_selector(".jp-MarkdownCell .myst", timeout=60_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
-                           timeout=120_000)
-    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    # run every cell once the notebook's kernel session is ready and idle
+    page.wait_for_function(
+        """() => { const w = window.jupyterapp.shell.currentWidget;
+             const k = w && w.sessionContext && w.sessionContext.session
+                       && w.sessionContext.session.kernel;
+             return !!(k && k.status === 'idle' && w.content && w.content.widgets.length); }""",
+        timeout=180_000)
+    page.evaluate(
+        """async () => { const w = window.jupyterapp.shell.currentWidget;
+             await w.context.ready; await w.sessionContext.ready;
+             window.jupyterapp.shell.activateById(w.id);
+             await window.jupyterapp.commands.execute('notebook:run-all-cells'); }""")
     findings = page.locator(".jp-MarkdownCell", has_text="Findings: the methods").first
     # the Nile break year is a computed value in the findings' {eval} role
     try:
