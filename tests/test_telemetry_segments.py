@@ -315,7 +315,7 @@ def test_reviewer_like_case_through_public_api():
 
 @pytest.fixture(scope="module")
 def grid():
-    g = run_grid(REGIMES, range(4), quick=True)
+    g = run_grid(REGIMES, range(3), quick=True)  # 18 cases, about 20-40 s on 2 busy cores
     return g, summarise(g)
 
 
@@ -323,7 +323,7 @@ def grid():
 @pytest.mark.xdist_group("telemetry-study")
 def test_grid_boundaries_within_tolerance(grid):
     g, s = grid
-    assert len(g) >= 24 and (g["label"] == "SIMULATED").all()
+    assert len(g) >= 18 and (g["label"] == "SIMULATED").all()
     per = s[s["regime"] != "all"]
     assert (per["impure"] == 0).all() and (per["spanning"] == 0).all()
     for col in ("start_precision", "start_recall", "end_precision", "end_recall"):
@@ -345,7 +345,7 @@ def test_grid_interval_coverage(grid):
     g, s = grid
     overall = s[s["regime"] == "all"].iloc[0]
     n, cov = int(overall["break_cases"]), float(overall["break_coverage"])
-    assert n >= 20
+    assert n >= 15
     # consistent with at least 85 % coverage: P(binomial(n, 0.85) <= observed) > 1 %
     from scipy import stats
     assert stats.binom.cdf(round(cov * n), n, 0.85) > 0.01
