@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import itertools
 import math
 
 import pandas as pd
@@ -231,6 +232,18 @@ def test_as_of_snapshots_equal_a_fresh_filter(rec) -> None:
         for name in ("sources", *claims.EVIDENCE_TABLES):
             pd.testing.assert_frame_equal(getattr(day, name), getattr(fresh, name))
             assert keys[name] == claims.Snapshots(fresh).at(d)[1][name]  # same rows, same key
+
+
+def test_the_as_of_record_changes_only_on_evidence_dates(rec) -> None:
+    """Between two evidence dates nothing becomes public: not a row, not a source of one."""
+    days, snaps = claims.evidence_dates(rec, start="2019-09-01"), claims.Snapshots(rec)
+
+    def rows(day):  # each evidence table's kept rows and their cited sources
+        return {n: k for n, k in snaps.at(day)[1].items() if n != "sources"}
+
+    for a, b in itertools.pairwise(days):
+        assert rows(a) == rows(b - pd.Timedelta(days=1)), (a, b)
+    assert rows(days[-1]) == rows("2100-01-01")
 
 
 def test_evidence_dates_follow_reported_on(rec) -> None:

@@ -67,7 +67,9 @@ def as_of(record: Any, day: Any) -> Any:
 
 
 def evidence_dates(record: Any, start: Any = None) -> list[pd.Timestamp]:
-    """Every day on which a row of an evidence table became public (on or after ``start``)."""
-    days = {d for _, ds, _ in Snapshots(record).tables.values() for d in ds if pd.notna(d)}
-    lo = as_of_day(start)
+    """Every day (from ``start``) a row of an evidence table or a later source of it went public."""
+    s, lo = Snapshots(record), as_of_day(start)
+    pub = {k: d for k, d in s.published if pd.notna(d)}
+    days = {max(x for x in (d, pub.get(k, d)) if pd.notna(x)) for _, ds, ids in s.tables.values()
+            for d, ks in zip(ds, ids, strict=True) for k in ["", *ks] if pd.notna(d) or k in pub}
     return sorted(d for d in days if lo is None or d >= lo)

@@ -207,12 +207,11 @@ def _load(record: Any) -> Any:
     return load_record() if record is None else load_record(record) if path else record
 
 
-def _results(rec: Any, p: ClaimParams, snaps: Snapshots | None = None,
-             cache: dict[Any, Any] | None = None) -> list[ClaimResult]:
-    # a timeline (snaps, one cache for all its days) re-runs a claim's measure only when a
-    # field it read (measures.TRACKED) has another fingerprint than at its last run
+def _results(rec: Any, p: ClaimParams, snaps: Snapshots | None, c: dict[Any, Any]
+             ) -> list[ClaimResult]:
+    # a timeline (snaps, one cache c for all its days) re-runs a claim's measure only when
+    # something it read (measures.TRACKED, Evidence.ids) has another key than at its last run
     day, keys = snaps.at(p.as_of) if snaps else (as_of(rec, p.as_of), None)
-    c: dict[Any, Any] = {} if cache is None else cache
     ev, out = prepare(day, p.judgements(rec), p.as_of, keys, c), []
     for cl in _once(c, "claims", lambda: claims_table(rec)):
         reads, m = c.get(("claim", cl.claim_id), (None, None))
@@ -229,7 +228,7 @@ def _results(rec: Any, p: ClaimParams, snaps: Snapshots | None = None,
 def evaluate_all(record: Any = None, params: ClaimParams | None = None,
                  **overrides: Any) -> list[ClaimResult]:
     """Judge every claim of ``data/claims.csv`` (record: a record, a data folder or None)."""
-    return _results(_load(record), ClaimParams.build(params, **overrides))
+    return _results(_load(record), ClaimParams.build(params, **overrides), None, {})
 
 
 def evaluate(claim_id: str, record: Any = None, params: ClaimParams | None = None,

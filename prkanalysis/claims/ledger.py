@@ -65,12 +65,11 @@ def format_ledger(frame: pd.DataFrame, *, width: int | None = None,
     for c in (c for c in ("claim_id", "verdict", "claim", *columns) if c not in frame.columns):
         raise DataValidationError("column not in the ledger", column=c)
     w = width or max(60, shutil.get_terminal_size((100, 24)).columns)
-    blocks = [textwrap.fill(f"{r['claim_id']} [{r['verdict']}] {r['claim']}", w,
-                            subsequent_indent="    ") + "".join(
+    return "\n\n".join([textwrap.fill(f"{r['claim_id']} [{r['verdict']}] {r['claim']}", w,
+                                      subsequent_indent="    ") + "".join(
         "\n" + textwrap.fill(f"{c}: {r[c]}", w, initial_indent="    ",
                              subsequent_indent="      ") for c in columns)
-        for _, r in frame.iterrows()]
-    return "\n\n".join(blocks)
+        for _, r in frame.iterrows()])
 
 
 def print_ledger(record: Any = None, *, width: int | None = None, full: bool = False,
@@ -79,9 +78,9 @@ def print_ledger(record: Any = None, *, width: int | None = None, full: bool = F
     frame = ledger(record, **overrides)
     cols = ("numbers", "caveat", "evidence", "rule") if full else ("numbers", "caveat")
     counts = frame["verdict"].value_counts()
-    print("parameters: " + frame.attrs["params_text"] + "\n")
-    print(format_ledger(frame, width=width, columns=cols) + "\n")
-    print("verdicts: " + ", ".join(f"{v} {int(counts.get(v, 0))}" for v in VERDICTS))
+    print("parameters: " + frame.attrs["params_text"], format_ledger(
+        frame, width=width, columns=cols), "verdicts: " + ", ".join(
+            f"{v} {int(counts.get(v, 0))}" for v in VERDICTS), sep="\n\n")
 
 
 #: One colour per verdict (Okabe-Ito hues; grey for undetermined).
