@@ -220,7 +220,7 @@ def _results(rec: Any, p: ClaimParams, snaps: Snapshots | None, c: dict[Any, Any
             m = measure(cl.measure, ev, cl.args)
             c["claim", cl.claim_id] = ({n: ev.key(n) for n in ev.reads}, m)
         doc = " ".join((MEASURES[cl.measure].__doc__ or "").split())
-        out.append(ClaimResult(cl.claim_id, cl.text, judge(cl.band, m), m.numbers, m.evidence,
+        out.append(ClaimResult(cl.claim_id, cl.text, judge(cl.band, m), dict(m.numbers), m.evidence,
                                _caveat(cl, m, p.as_of), rule_text(cl, doc)))
     return out
 
