@@ -203,22 +203,23 @@ MEMO_DAYS = ["2019-09-01", "2020-09-29", "2020-09-30", "2021-04-16", "2024-03-01
              "2025-09-11", "2026-01-01", "2026-01-02", "2026-05-21", "2026-06-05"]
 
 
-def test_timeline_memo_equals_the_ledger_day_by_day(rec, monkeypatch) -> None:
+@pytest.mark.parametrize("grades", [None, ALL])
+def test_timeline_memo_equals_the_ledger_day_by_day(rec, monkeypatch, grades) -> None:
     """One parse and one cache for every day; a measure re-runs only when a row it read (or
     that row's sources) changed, and each day's results equal a plain ledger as of that day."""
     evaluate = importlib.import_module("prkanalysis.claims.evaluate")
     real, runs = evaluate.measure, []
     monkeypatch.setattr(evaluate, "measure", lambda *a: runs.append(a[0]) or real(*a))
     snaps, cache = claims.Snapshots(rec), {}
-    memo = {d: evaluate._results(rec, claims.ClaimParams(as_of=d), snaps, cache)
+    memo = {d: evaluate._results(rec, claims.ClaimParams(grades, as_of=d), snaps, cache)
             for d in MEMO_DAYS}
     n_claims = len(rec.table("claims"))
     assert 0 < len(runs) < len(MEMO_DAYS) * n_claims  # results were reused, some re-run
     monkeypatch.undo()
     for d in MEMO_DAYS:  # verdict, numbers, evidence, caveat and rule, claim by claim
-        assert memo[d] == claims.evaluate_all(rec, as_of=d), d
-    t = claims.timeline(rec, dates=MEMO_DAYS)
-    plain = pd.concat([claims.ledger(rec, as_of=d).assign(as_of=pd.to_datetime(d))
+        assert memo[d] == claims.evaluate_all(rec, grades=grades, as_of=d), d
+    t = claims.timeline(rec, grades=grades, dates=MEMO_DAYS)
+    plain = pd.concat([claims.ledger(rec, grades=grades, as_of=d).assign(as_of=pd.to_datetime(d))
                        for d in MEMO_DAYS], ignore_index=True)
     pd.testing.assert_frame_equal(t, plain[list(t.columns)])
     assert len(claims.timeline_changes(t)) > n_claims  # the days do move verdicts
