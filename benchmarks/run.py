@@ -1,6 +1,9 @@
 """Run the benchmarks: ``make bench`` calls this file.
 
-Runs ``benchmarks/telemetry_bench.py`` (telemetry at scale, SIMULATED data) first, then every
+Runs ``benchmarks/telemetry_bench.py`` (telemetry at scale, SIMULATED data: the package's
+fast path against the floor, the Polars and DuckDB peers of ``benchmarks/peers.py`` when
+those libraries are installed (``pip install -e '.[bench]'``), pandas/statsmodels and Dask)
+first, then every
 other ``benchmarks/*_bench.py`` that exists (``report_bench.py``, ...), each in its own
 interpreter so that peak-memory figures are not polluted by another. Extra command-line
 arguments go to the telemetry benchmark (for example ``python benchmarks/run.py --years 1``).
