@@ -120,7 +120,7 @@ last_date = f"{timeline['as_of'].max():%Y-%m-%d}"
 present.table(changes, caption="Each change of a verdict, with the day the evidence for it "
               "became public.", key="claim_id")
 
-# %%
+# %% tags=["verdict-timeline"]
 display(present.figure(
     claims.plot_timeline(timeline),
     caption="Every claim's verdict as of each day new evidence became public; grey is "
