@@ -412,10 +412,25 @@ def _summary(a: Arrays, p: PipelineParams) -> dict[str, Any]:
     return out
 
 
+class _NothingDropped(tuple):
+    """A partition's ``(t, v)`` in which :func:`pre_flags` drops nothing.
+
+    The fast path marks a partition so after the summary round; later rounds then skip
+    recomputing the (empty) drop set.
+    """
+
+
+def _live_pair(a: Arrays) -> Arrays:
+    """The partition's samples that survive :func:`pre_flags` (the same arrays if all do)."""
+    t, v = a
+    if isinstance(a, _NothingDropped):
+        return t, v
+    return _live(pre_flags(t, v), t, v)[1]
+
+
 def _live_diffs(a: Arrays, prev_last: float | None) -> np.ndarray:
     """First differences of the surviving values, led by the one across the left boundary."""
-    t, v = a
-    _, (_, vv) = _live(pre_flags(t, v), t, v)
+    _, vv = _live_pair(a)
     if prev_last is None or not vv.size:
         return np.diff(vv)
     d = np.empty(vv.size, dtype=np.float64)  # = np.diff([prev_last, *vv]) without a copy
@@ -443,8 +458,7 @@ def _strided(a: Arrays, prev_last: float | None, eps: float, d_off: int, d_strid
 def _abs_histogram(a: Arrays, lo: float, hi: float, bins: int, keep_max: int,
                    ) -> tuple[int, np.ndarray, np.ndarray | None]:
     """(count of |p| < lo, histogram of |p| on [lo, hi], sorted values in range if few)."""
-    t, v = a
-    _, (_, vv) = _live(pre_flags(t, v), t, v)
+    _, vv = _live_pair(a)
     x = np.abs(vv)
     below = int(np.count_nonzero(x < lo))
     inr = x[(x >= lo) & (x <= hi)]
@@ -1152,9 +1166,14 @@ def run_pipeline_fast(
         arrays = list(_tracked(report, "load", pool.map(_read_file, files), len(files)))
         load_s = time.perf_counter() - clock
 
+        def call(kernel: str, job: tuple[int, tuple[Any, ...]]) -> Any:
+            out = _KERNELS[kernel](arrays[job[0]], *job[1])
+            if kernel == "summary" and out["n_live"] == out["n"]:
+                arrays[job[0]] = _NothingDropped(arrays[job[0]])
+            return out
+
         def run_iter(kernel: str, jobs: list[tuple[int, tuple[Any, ...]]]) -> Iterator[Any]:
-            fn = _KERNELS[kernel]
-            return pool.map(lambda job: fn(arrays[job[0]], *job[1]), jobs)
+            return pool.map(lambda job: call(kernel, job), jobs)
 
         def run(kernel: str, jobs: list[tuple[int, tuple[Any, ...]]]) -> list[Any]:
             return list(run_iter(kernel, jobs))
