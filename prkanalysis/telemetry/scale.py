@@ -557,6 +557,12 @@ def _process(
     def piece(ka: int, kb: int) -> Arrays:
         return tk[ka:kb], vk[ka:kb]
 
+    def edge(ka: int, kb: int) -> Arrays:
+        """A piece returned to the driver: a copy, so the gathered partition can be freed."""
+        if kidx is None:
+            return t[ka:kb], v[ka:kb]
+        return tk[ka:kb].copy(), vk[ka:kb].copy()
+
     global_start = is_first and prev_t is None
     if hatch is not None:
         ht, hv = hatch
@@ -594,15 +600,15 @@ def _process(
     tail_open = bool(kb[-1] == n)
     res["closes_left"] = not head_open
     if head_open and tail_open and ka.size == 1:
-        res["head"] = piece(0, n)
+        res["head"] = edge(0, n)
         res["whole"] = True
         return res
     lo, hi = 0, ka.size
     if head_open:
-        res["head"] = piece(int(ka[0]), int(kb[0]))
+        res["head"] = edge(int(ka[0]), int(kb[0]))
         lo = 1
     if tail_open:
-        res["tail"] = piece(int(ka[-1]), int(kb[-1]))
+        res["tail"] = edge(int(ka[-1]), int(kb[-1]))
         hi -= 1
     if hi > lo:
         res["fits"] = _fit_pieces([piece(int(x), int(y)) for x, y in zip(ka[lo:hi], kb[lo:hi],
