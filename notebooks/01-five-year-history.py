@@ -64,21 +64,16 @@ rates_all, _ = clean.normalize_leak_rates(rec.leak_rates, sources=rec.sources,
                                           approx_rel=trust.approx_rel)
 trusted, _ = rates.trusted_rates(rec, trust.grades, trust.include_derived,
                                  approx_rel=trust.approx_rel)
-grade_of = {str(k): str(v) for k, v in zip(rec.sources["source_id"], rec.sources["grade"],
-                                           strict=True)}
 
 
 def is_trusted(source_ids: object) -> bool:
     """Whether the best grade of a row's sources is trusted in this run."""
-    return clean.best_grade(source_ids, grade_of) in trust.grades
+    return lookup.is_trusted(rec, source_ids, trust.grades)
 
 
 def trusted_constant(constant_id: str) -> float:
     """A constant in kg/day if its source is trusted in this run, else NaN."""
-    row = lookup.row_by_id(rec.constants, "constant_id", constant_id, table="constants.csv")
-    if not is_trusted(row["source_ids"]):
-        return math.nan
-    return lookup.constant_value(rec.constants, constant_id, to_unit="kg/day")
+    return lookup.trusted_constant(rec, constant_id, trust.grades, to_unit="kg/day")
 
 
 allowance = trusted_constant(ALLOWANCE_ID)

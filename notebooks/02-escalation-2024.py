@@ -44,7 +44,7 @@ import pandas as pd
 from IPython.display import display
 
 import prkanalysis
-from prkanalysis import clean, figures, present
+from prkanalysis import figures, present
 from prkanalysis.analysis import judgements, lookup, rates
 from prkanalysis.models import breaks
 from prkanalysis.present.text import count_word, findings, fmt, interval_text
@@ -60,14 +60,11 @@ trust = judgements.defaults(rec).replace(
 trusted, _ = rates.trusted_rates(rec, trust.grades, trust.include_derived,
                                  approx_rel=trust.approx_rel)
 grades_text = "/".join(trust.grades)
-grade_of = {str(k): str(v) for k, v in zip(rec.sources["source_id"], rec.sources["grade"],
-                                           strict=True)}
 
 
 def trusted_row(frame: pd.DataFrame, id_column: str, row_id: str, table: str) -> pd.Series | None:
     """The row by id if its best source grade is trusted in this run, else None."""
-    row = lookup.row_by_id(frame, id_column, row_id, table=table)
-    return row if clean.best_grade(row["source_ids"], grade_of) in trust.grades else None
+    return lookup.trusted_row(rec, frame, id_column, row_id, table=table, grades=trust.grades)
 
 
 # %% [markdown]

@@ -50,7 +50,7 @@ import pandas as pd
 from IPython.display import display
 
 import prkanalysis
-from prkanalysis import clean, figures, present
+from prkanalysis import figures, present
 from prkanalysis.analysis import detection, judgements, lookup, rates
 from prkanalysis.analysis.detection_grid import detection_limit_table
 from prkanalysis.analysis.volume import volume_estimate
@@ -68,21 +68,14 @@ trust = judgements.defaults(rec).replace(grades=params["grades"],
 grades_text = "/".join(trust.grades)
 trusted, _ = rates.trusted_rates(rec, trust.grades, trust.include_derived,
                                  approx_rel=trust.approx_rel)
-grade_of = {str(k): str(v) for k, v in zip(rec.sources["source_id"], rec.sources["grade"],
-                                           strict=True)}
-
-
 def is_trusted(source_ids: object) -> bool:
     """Whether the best grade of a row's sources is trusted in this run."""
-    return clean.best_grade(source_ids, grade_of) in trust.grades
+    return lookup.is_trusted(rec, source_ids, trust.grades)
 
 
 def trusted_constant(constant_id: str, unit: str) -> float:
     """A constant in ``unit`` if its source is trusted in this run, else NaN."""
-    row = lookup.row_by_id(rec.constants, "constant_id", constant_id, table="constants.csv")
-    if not is_trusted(row["source_ids"]):
-        return math.nan
-    return lookup.constant_value(rec.constants, constant_id, to_unit=unit)
+    return lookup.trusted_constant(rec, constant_id, trust.grades, to_unit=unit)
 
 
 hold_row = lookup.row_by_id(rec.pressure_readings, "reading_id", HOLD_READING_ID,
