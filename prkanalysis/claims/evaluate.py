@@ -190,8 +190,8 @@ def _caveat(claim: Claim, m: Measured, day: pd.Timestamp | None) -> str:
         by = f" by {day:%Y-%m-%d}" if day is not None else ""
         return f"Cannot be determined: {m.missing.replace('{by}', by)}."
     try:
-        text = claim.caveat.format(**{k: f"{v:.3g}" if isinstance(v, float) else v
-                                      for k, v in m.numbers.items()})
+        text = claim.caveat.format(**{k: ("∞" if v == math.inf else f"{v:.3g}")
+                                      if isinstance(v, float) else v for k, v in m.numbers.items()})
     except (KeyError, IndexError, ValueError) as exc:
         raise PrkError(f"claims.csv, claim {claim.claim_id}: the caveat names {exc}, which "
                        f"measure {claim.measure!r} does not give ({sorted(m.numbers)})") from None
