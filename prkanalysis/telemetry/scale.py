@@ -322,7 +322,7 @@ def _frame_arrays(pdf: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 Arrays = tuple[np.ndarray, np.ndarray]
 
 
-def _frozen_run_start(v: np.ndarray, idx: np.ndarray, j: int) -> int:
+def _frozen_run_start(v: np.ndarray, idx: np.ndarray | range, j: int) -> int:
     """Start of the frozen run at the tail, if it covers ``idx[j:]``; else ``j``.
 
     The run is that of values equal to the last surviving one, ``v[idx[-1]]``; its start is
@@ -352,18 +352,19 @@ def _halo_rows(t: np.ndarray, live: np.ndarray, p: PipelineParams, side: str,
     sees the kept sample before a frozen stretch that ends on the boundary (and the hatch
     state there), however long the stretch.
     """
-    idx = np.flatnonzero(live)
+    all_live = bool(live.all())  # then no index array and no gathered copy of the times
+    idx: np.ndarray | range = range(t.size) if all_live else np.flatnonzero(live)
     need_n = int(p.stale_min_n) + 6
     span_s = max(p.stale_min_s if np.isfinite(p.stale_min_s) else 0.0, p.gap_s) + 1.0
-    if idx.size < need_n:
+    if len(idx) < need_n:
         return t.size
-    tl = t[idx]
+    tl = t if all_live else t[idx]
     if side == "head":
         cand = np.searchsorted(tl, tl[0] + span_s * _NS, side="right")
         j = max(need_n, int(cand) + 1)
-        return t.size if j >= idx.size else int(idx[j]) + 1
+        return t.size if j >= len(idx) else int(idx[j]) + 1
     cand = np.searchsorted(tl, tl[-1] - span_s * _NS, side="left") - 1
-    j = min(idx.size - 1 - need_n, int(cand) - 1)
+    j = min(len(idx) - 1 - need_n, int(cand) - 1)
     if v is not None and j >= 0:
         r = _frozen_run_start(v, idx, j)
         if r < j:  # a frozen run covers the halo: take it whole, plus a halo before it
