@@ -278,3 +278,18 @@ def test_progress_is_the_same_on_the_fast_and_dask_paths(dataset, client, capsys
     assert f"telemetry process: {n}/{n} partitions" in err
     with pytest.raises(TelemetryError, match="progress"):
         run_pipeline_fast(dataset["path"], V, T, progress="yes")
+
+
+def test_nan_and_duplicate_rows_give_the_in_memory_result(dataset, client):
+    """Partitions in which pre_flags drops rows (NaN, duplicates) take the general path."""
+    df = dataset["df"]
+    prs = np.flatnonzero((df["channel"] == "prk_pressure").to_numpy())
+    extra = df.iloc[prs[[100, 2000, 2001, 4000]]]
+    df = pd.concat([df, extra], ignore_index=True).sort_values("time", kind="stable")
+    v = df["value"].to_numpy().copy()
+    v[np.flatnonzero((df["channel"] == "prk_pressure").to_numpy())[[50, 3000]]] = np.nan
+    df = df.assign(value=v).reset_index(drop=True)
+    path = write_parquet(df, dataset["path"].parent / "with_nan_and_duplicates")
+    ref = run_pipeline_memory(path, V, T)
+    _assert_identical(run_pipeline_fast(path, V, T), ref)
+    _assert_identical(run_pipeline_dask(path, V, T, client=client), ref)
