@@ -535,8 +535,9 @@ def _process(
     del xt, xv
     f_own = flags[lt.size : lt.size + t.size]
     k_own = (f_own & DROP_MASK) == 0
-    kidx = None if k_own.all() else np.flatnonzero(k_own)
-    n = t.size if kidx is None else kidx.size
+    # the few dropped positions, not an index of the many kept ones
+    dropped = None if k_own.all() else np.flatnonzero(~k_own)
+    n = t.size if dropped is None else t.size - dropped.size
     # the previous kept sample (in the left halo), for the first own kept sample
     lk = np.flatnonzero((flags[: lt.size] & DROP_MASK) == 0)
     prev_t = int(lt[lk[-1]]) if lk.size else None
@@ -550,17 +551,17 @@ def _process(
 
     def kpos(i: np.ndarray) -> np.ndarray:
         """Sample index -> kept position (of the first kept sample at or after it)."""
-        return i if kidx is None else np.searchsorted(kidx, i, side="left")
+        return i if dropped is None else i - np.searchsorted(dropped, i, side="left")
 
     # the kept samples, gathered once (one boolean compress): pieces are slices of them
-    tk, vk = (t, v) if kidx is None else (t[k_own], v[k_own])
+    tk, vk = (t, v) if dropped is None else (t[k_own], v[k_own])
 
     def piece(ka: int, kb: int) -> Arrays:
         return tk[ka:kb], vk[ka:kb]
 
     def edge(ka: int, kb: int) -> Arrays:
         """A piece returned to the driver: a copy, so the gathered partition can be freed."""
-        if kidx is None:
+        if dropped is None:
             return t[ka:kb], v[ka:kb]
         return tk[ka:kb].copy(), vk[ka:kb].copy()
 
