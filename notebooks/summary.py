@@ -90,7 +90,9 @@ right_text = f"{count_word(n_right)} hold ({count_word(n_caveats)} of them only 
 def claim_list(verdict: str) -> str:
     """The claims with a verdict, quoted with their ids."""
     rows = ledger[verdicts == verdict]
-    return listing([f'"{r.claim}" ({r.claim_id})' for r in rows.itertuples()]) or "none"
+    quoted = [re.sub(r'"([^"]*)"', "\u2018\\1\u2019", str(r.claim)) for r in rows.itertuples()]
+    return listing([f"\u201c{q}\u201d ({r.claim_id})"
+                    for q, r in zip(quoted, rows.itertuples(), strict=True)]) or "none"
 
 
 wrong_list = claim_list("contradicted")
