@@ -77,8 +77,8 @@ def _raiser(exc: BaseException):
 
 @pytest.mark.parametrize(("exc", "code", "text"), [
     (RuntimeError("boom\nsecond line"), cli.EXIT_INTERNAL, "internal error (RuntimeError"),
-    (PermissionError(13, "Permission denied", "/root/out"), cli.EXIT_FILES,
-     "Permission denied: /root/out"),
+    (PermissionError(13, "Permission denied", "/readonly/out"), cli.EXIT_FILES,
+     "Permission denied: /readonly/out"),
     (FileNotFoundError(2, "No such file or directory", "x.csv"), cli.EXIT_FILES, "x.csv"),
     (KeyError("zz"), cli.EXIT_INTERNAL, "--debug"),
 ])
