@@ -190,8 +190,12 @@ def test_volume_pairings_same_state_background_trust(record) -> None:  # type: i
     # background subtraction and the factor-2 source-level uncertainty on the 1.4 kg/day
     bg = episodes.volume_estimate  # noqa: F841  (re-exported name stays public)
     from prkanalysis.analysis.volume import background_interval
-    b_lo, b_hi = background_interval(record.constants)
-    assert (b_lo, b_hi) == pytest.approx((0.064, 0.227))
+    assert background_interval(record.constants) == pytest.approx((0.064, 0.227))
+    # only the trusted background rows count: K26 (Q1 2011) rests on a grade-A summary
+    assert background_interval(record.constants, record=record,
+                               grades=("P", "T", "A")) == pytest.approx((0.064, 0.227))
+    b_lo, b_hi = background_interval(record.constants, record=record, grades=("P", "T"))
+    assert (b_lo, b_hi) == pytest.approx((0.064, 0.064))
     assert v.loc["VP01", "kg_per_day_low"] == pytest.approx(1.35 / 2 - b_hi)
     assert v.loc["VP01", "kg_per_day_high"] == pytest.approx(1.45 * 2 - b_lo)
     # V = m/(k rho) identity at the point values
@@ -284,12 +288,15 @@ def test_cumulative_air_lost_envelope(record) -> None:  # type: ignore[no-untype
     f = 0.1
     assert held["kg_per_day_high"] == pytest.approx(
         prev["kg_per_day_high"] * ((1 - f) * (100 / 760) ** n_min + f))
-    # background: AE01 (station figures) low = 270 g/day rounding low minus the 2011 level
+    # background: AE01 (station figures) low = 270 g/day rounding low minus the highest
+    # trusted background (P/T: the 2004 level K25 only; the 2011 level K26 is grade A)
     ae01 = ep.set_index("epoch_id").loc["AE01"]
-    assert ae01["kg_per_day_low"] == pytest.approx(max(0.2695 - 0.227, 0.0), abs=1e-3)
+    assert ae01["kg_per_day_low"] == pytest.approx(max(0.2695 - 0.064, 0.0), abs=1e-3)
     # trust settings move the envelope; P only cannot determine it
     pta, _ = trusted_rates(record, grades=("P", "T", "A"))
     al_a = cumulative_air_lost(pta, record=record, grades=("P", "T", "A"))
+    ae01_a = al_a.epochs.set_index("epoch_id").loc["AE01"]
+    assert ae01_a["kg_per_day_low"] == pytest.approx(max(0.2695 - 0.227, 0.0), abs=1e-3)
     assert al_a.total_kg != al.total_kg
     held_a = al_a.epochs[al_a.epochs["rule"] == "scaled_hold"].iloc[0]
     prev_a = al_a.epochs.iloc[int(held_a.name) - 1]

@@ -351,7 +351,7 @@ def cumulative_air_lost(
         raise DataValidationError(f"end {t1:%Y-%m-%d} is not after start {t0:%Y-%m-%d}",
                                   column="end", value=str(t1.date()))
     days_all = float((t1 - t0).days)
-    bg = background_interval(rec.constants)
+    bg = background_interval(rec.constants, record=rec, grades=g)
     cols = ["epoch_id", "start", "end", "days", "rate_ids", "rule", "background", "no_data",
             "evidence", "kg_per_day_low", "kg_per_day_high", "kg_low", "kg_high", "basis"]
     determined = True

@@ -78,11 +78,22 @@ def _kg_day(constants: pd.DataFrame, cid: str) -> float:
     return float(convert(float(row["value"]), str(row["unit"]), "kg/day"))
 
 
-def background_interval(constants: pd.DataFrame, ids: Sequence[str] = ("K25", "K26")) -> Interval:
+def background_interval(constants: pd.DataFrame, ids: Sequence[str] = ("K25", "K26"), *,
+                        record: Any = None, grades: Sequence[str] | None = None) -> Interval:
     """The station's measured background leak as ``(low, high)`` kg/day (constants rows).
 
-    Default: the 2004 and Q1 2011 ppN2-trending figures (0.064 and 0.227 kg/day).
+    Default: the 2004 and Q1 2011 ppN2-trending figures (0.064 and 0.227 kg/day). With
+    ``record`` and ``grades``, only the rows whose best source grade is trusted count (the
+    rule every chapter applies); if none is trusted, nothing is subtracted: ``(0.0, 0.0)``.
     """
+    if record is not None and grades is not None:
+        from prkanalysis.analysis.lookup import is_trusted, row_by_id
+
+        ids = [c for c in ids if is_trusted(
+            record, row_by_id(constants, "constant_id", c, table="constants.csv")["source_ids"],
+            grades)]
+        if not ids:
+            return (0.0, 0.0)
     vals = [_kg_day(constants, c) for c in ids]
     return (min(vals), max(vals))
 
@@ -139,7 +150,8 @@ def pairing_volumes(
         temperature_k: Gas temperature interval, K.
         resolution_mmhg: Half-width of a reading, mmHg.
         approx_rel: Width of "about" figures (default the judgements table's).
-        background: Background interval, kg/day (default constants K25-K26).
+        background: Background interval, kg/day (default the trusted rows of
+            constants K25-K26).
 
     Returns:
         Columns ``pairing_id``, ``label``, ``rate_id``, ``rate_kind``, ``episode_id``,
@@ -162,7 +174,8 @@ def pairing_volumes(
     if rates is None:
         rates, _ = trusted_rates(record, grades=g)
     table = record.table("volume_pairings") if pairings is None else pairings
-    bg = background_interval(record.constants) if background is None else background
+    bg = (background_interval(record.constants, record=record, grades=g)
+          if background is None else background)
     v_station = float(_row(record.constants, "constant_id", "K12", "constants")["value"])
     fits = fit_episodes(record.pressure_readings, resolution_mmhg).set_index("episode_id")
     tr = trusted_readings(record, g)
