@@ -99,8 +99,7 @@ wrong_list = claim_list("contradicted")
 superseded_list = claim_list("superseded")
 open_list = claim_list("undetermined")
 volume = rec.constants[rec.constants["kind"].astype(str) == "volume"]
-unpublished = volume[volume["value"].isna() & volume["value_reported"].astype(str).str.contains(
-    "not published", case=False)]
+unpublished = volume[volume["value"].isna()]  # a volume row with no value was never published
 unpublished_text = listing([re.sub(r"\s*\([^)]*\)", "", str(n)) for n in unpublished["name"]])
 
 # %% [markdown] tags=["bottom-line"]
