@@ -69,6 +69,7 @@ strided samples, work), more only on the exact-median path.
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -99,6 +100,13 @@ from prkanalysis.telemetry.fit import (
     t_quantile,
 )
 from prkanalysis.telemetry.io import read_parquet
+from prkanalysis.telemetry.kernels.scan import (
+    gather_kept,
+    halo_rows,
+    pre_dropped,
+    strided_diffs,
+    summary_scan,
+)
 from prkanalysis.telemetry.schema import PRK_HATCH, PRK_PRESSURE
 from prkanalysis.telemetry.segments import closed_ranges, hatch_changes
 
@@ -322,55 +330,44 @@ def _frame_arrays(pdf: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 Arrays = tuple[np.ndarray, np.ndarray]
 
 
-def _frozen_run_start(v: np.ndarray, idx: np.ndarray | range, j: int) -> int:
-    """Start of the frozen run at the tail, if it covers ``idx[j:]``; else ``j``.
+class _Part(tuple):
+    """A partition's time-sorted ``(t, v)`` with the positions :func:`pre_flags` drops.
 
-    The run is that of values equal to the last surviving one, ``v[idx[-1]]``; its start is
-    a position in ``idx``, searched back from ``j`` in growing blocks.
+    ``dropped`` (sorted int64 positions, usually few or none) is computed once, when the
+    fast path reads the file; the Dask path recomputes it in each round (one pass).
     """
-    last = v[idx[-1]]
-    if not np.all(v[idx[j:]] == last):
-        return j
-    hi, block = j, 4096
-    while hi > 0:
-        lo = max(hi - block, 0)
-        diff = np.flatnonzero(v[idx[lo:hi]] != last)
-        if diff.size:
-            return lo + int(diff[-1]) + 1
-        hi, block = lo, block * 4
-    return 0
+
+    dropped: np.ndarray
 
 
-def _halo_rows(t: np.ndarray, live: np.ndarray, p: PipelineParams, side: str,
-               v: np.ndarray | None = None) -> int:
-    """How many rows from one end of a partition make a sufficient halo (or all rows).
+def _part(t: np.ndarray, v: np.ndarray) -> _Part:
+    """``(t, v)`` as a :class:`_Part` with its dropped positions."""
+    out = _Part((t, v))
+    out.dropped = pre_dropped(t, v)
+    return out
+
+
+def _dropped(a: Arrays) -> np.ndarray:
+    """The sorted positions of the rows of ``a`` that :func:`pre_flags` drops."""
+    d = getattr(a, "dropped", None)
+    return pre_dropped(a[0], a[1]) if d is None else d
+
+
+def _halo_sizes(a: Arrays, dropped: np.ndarray, n_live: int, p: PipelineParams) -> tuple[int, int]:
+    """Rows of a sufficient head and tail halo (:func:`~.kernels.scan.halo_rows`).
 
     Sufficient: leaving out the outermost surviving sample, the halo holds at least
     ``stale_min_n + 6`` surviving samples and spans more than ``max(stale_min_s, gap_s)``.
-    At the tail (given ``v``), a run of equal surviving values that covers that halo is
-    taken whole, with a sufficient halo before its first sample: the next partition then
-    sees the kept sample before a frozen stretch that ends on the boundary (and the hatch
-    state there), however long the stretch.
+    At the tail, a run of equal surviving values that covers that halo is taken whole,
+    with a sufficient halo before its first sample: the next partition then sees the kept
+    sample before a frozen stretch that ends on the boundary (and the hatch state there),
+    however long the stretch.
     """
-    all_live = bool(live.all())  # then no index array and no gathered copy of the times
-    idx: np.ndarray | range = range(t.size) if all_live else np.flatnonzero(live)
+    t, v = a
     need_n = int(p.stale_min_n) + 6
-    span_s = max(p.stale_min_s if np.isfinite(p.stale_min_s) else 0.0, p.gap_s) + 1.0
-    if len(idx) < need_n:
-        return t.size
-    tl = t if all_live else t[idx]
-    if side == "head":
-        cand = np.searchsorted(tl, tl[0] + span_s * _NS, side="right")
-        j = max(need_n, int(cand) + 1)
-        return t.size if j >= len(idx) else int(idx[j]) + 1
-    cand = np.searchsorted(tl, tl[-1] - span_s * _NS, side="left") - 1
-    j = min(len(idx) - 1 - need_n, int(cand) - 1)
-    if v is not None and j >= 0:
-        r = _frozen_run_start(v, idx, j)
-        if r < j:  # a frozen run covers the halo: take it whole, plus a halo before it
-            cand = np.searchsorted(tl, tl[r] - span_s * _NS, side="left") - 1
-            j = min(r - 1 - need_n, int(cand) - 1)
-    return t.size if j < 0 else t.size - int(idx[j])
+    span_ns = (max(p.stale_min_s if np.isfinite(p.stale_min_s) else 0.0, p.gap_s) + 1.0) * _NS
+    return (int(halo_rows(t, v, dropped, n_live, need_n, span_ns, False)),
+            int(halo_rows(t, v, dropped, n_live, need_n, span_ns, True)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -379,33 +376,25 @@ def _halo_rows(t: np.ndarray, live: np.ndarray, p: PipelineParams, side: str,
 
 
 def _summary(a: Arrays, p: PipelineParams) -> dict[str, Any]:
-    """Per-partition summary: times, surviving count, median |p|, edge values, halos."""
+    """Per-partition summary: times, surviving count, value range, edge values, halos."""
     t, v = a
-    pre = pre_flags(t, v)
-    live = (pre & DROP_MASK) == 0
-    vv = v if live.all() else v[live]
-    out: dict[str, Any] = {"n": int(t.size), "n_live": int(vv.size)}
+    dropped = _dropped(a)
+    n_live, first, last, lo_v, hi_v, above, tiny = summary_scan(v, dropped, 1e-6)
+    out: dict[str, Any] = {"n": int(t.size), "n_live": int(n_live)}
     if t.size:
         out["t_min"], out["t_max"] = int(t[0]), int(t[-1])
-    if vv.size:
-        first = int(np.argmax(live))
-        last = int(t.size - 1 - np.argmax(live[::-1]))
+    if n_live:
         out["first_t"], out["last_t"] = int(t[first]), int(t[last])
         out["first_v"], out["last_v"] = float(v[first]), float(v[last])
-        lo_v, hi_v = float(vv.min()), float(vv.max())
         out["min_abs"] = 0.0 if lo_v <= 0.0 <= hi_v else min(abs(lo_v), abs(hi_v))
         out["max_abs"] = max(abs(lo_v), abs(hi_v))
         # non-zero |first differences| (internal to the partition), for detect_step's
         # threshold eps = 1e-9 x median|p| that is only known globally: the count above
         # ``tiny_max`` plus the few values below it let the driver count above any eps
-        ad = np.abs(np.diff(vv))
-        tiny_max = 1e-6 * max(out["max_abs"], 1.0)
-        out["nz_above_tiny"] = int(np.count_nonzero(ad > tiny_max))
-        out["tiny"] = np.sort(ad[(ad > 0) & (ad <= tiny_max)])
-        out["tiny_max"] = tiny_max
-        del ad
-    h = _halo_rows(t, live, p, "head")
-    k = _halo_rows(t, live, p, "tail", v)
+        out["nz_above_tiny"] = int(above)
+        out["tiny"] = tiny
+        out["tiny_max"] = 1e-6 * max(out["max_abs"], 1.0)
+    h, k = _halo_sizes(a, dropped, int(n_live), p)
     out["head"] = (t[:h].copy(), v[:h].copy())
     out["tail"] = (t[t.size - k:].copy(), v[t.size - k:].copy())
     out["whole"] = h >= t.size
@@ -413,20 +402,15 @@ def _summary(a: Arrays, p: PipelineParams) -> dict[str, Any]:
     return out
 
 
-class _NothingDropped(tuple):
-    """A partition's ``(t, v)`` in which :func:`pre_flags` drops nothing.
-
-    The fast path marks a partition so after the summary round; later rounds then skip
-    recomputing the (empty) drop set.
-    """
-
-
 def _live_pair(a: Arrays) -> Arrays:
     """The partition's samples that survive :func:`pre_flags` (the same arrays if all do)."""
     t, v = a
-    if isinstance(a, _NothingDropped):
+    dropped = _dropped(a)
+    if not dropped.size:
         return t, v
-    return _live(pre_flags(t, v), t, v)[1]
+    keep = np.ones(t.size, dtype=bool)
+    keep[dropped] = False
+    return t[keep], v[keep]
 
 
 def _live_diffs(a: Arrays, prev_last: float | None) -> np.ndarray:
@@ -448,12 +432,16 @@ def _count_nonzero(a: Arrays, prev_last: float | None, lo: float, hi: float) -> 
 
 def _strided(a: Arrays, prev_last: float | None, eps: float, d_off: int, d_stride: int,
              z_off: int, z_stride: int) -> tuple[np.ndarray, np.ndarray]:
-    """This partition's share of the two strided samples (all diffs; |diffs| > eps)."""
-    d = _live_diffs(a, prev_last)
-    all_part = d[(-d_off) % d_stride :: d_stride].copy()
-    nz = np.abs(d, out=d)
-    nz = nz[nz > eps]
-    return all_part, nz[(-z_off) % z_stride :: z_stride].copy()
+    """This partition's share of the two strided samples (all diffs; |diffs| > eps).
+
+    With ``d`` the partition's first differences (:func:`_live_diffs`) at global positions
+    from ``d_off``: ``d`` at the global positions that are multiples of ``d_stride``, and
+    likewise ``|d|`` among the ``|d| > eps`` (global count from ``z_off``, stride
+    ``z_stride``); one pass of :func:`~.kernels.scan.strided_diffs`.
+    """
+    return strided_diffs(a[1], _dropped(a), np.nan if prev_last is None else float(prev_last),
+                         prev_last is not None, float(eps), (-d_off) % d_stride, int(d_stride),
+                         (-z_off) % z_stride, int(z_stride))
 
 
 def _abs_histogram(a: Arrays, lo: float, hi: float, bins: int, keep_max: int,
@@ -506,6 +494,17 @@ def _hatch_changes(a: Arrays) -> Arrays:
     return hatch_changes(t, v)
 
 
+def _flags_with_halos(lt: np.ndarray, lv: np.ndarray, t: np.ndarray, v: np.ndarray,
+                      rt: np.ndarray, rv: np.ndarray, s: float, p: PipelineParams,
+                      ) -> np.ndarray:
+    """:func:`flag_arrays` of ``[left halo | partition | right halo]`` with the global scale."""
+    xt = np.concatenate([lt, t, rt]) if lt.size or rt.size else t
+    xv = np.concatenate([lv, v, rv]) if lt.size or rt.size else v
+    return flag_arrays(xt, xv, scale=s, glitch_k=p.glitch_k, stale_min_s=p.stale_min_s,
+                       stale_min_n=p.stale_min_n, gap_s=p.gap_s, repress_min=p.repress_min,
+                       repress_k=p.repress_k)
+
+
 def _process(
     a: Arrays,
     left: tuple[np.ndarray, np.ndarray, bool],
@@ -522,22 +521,18 @@ def _process(
     a range ``[ka, kb)`` of them. Hatch mode: the ranges of kept samples inside closed-hatch
     intervals, two ranges joined when no kept sample lies between them (as
     ``segment_arrays`` sees consecutive closed samples). Pressure mode: ranges between the
-    kept samples flagged ``gap_before`` or ``repress``.
+    kept samples flagged ``gap_before`` or ``repress``. A range is mapped back to the rows
+    it spans; complete segments are fitted from those rows (their kept samples gathered
+    once, :func:`_fit_rows`), edge pieces are returned as copies of their kept samples.
     """
     t, v = a
     lt, lv, left_complete = left
     rt, rv, _ = right
-    xt = np.concatenate([lt, t, rt]) if lt.size or rt.size else t
-    xv = np.concatenate([lv, v, rv]) if lt.size or rt.size else v
-    flags = flag_arrays(xt, xv, scale=s, glitch_k=p.glitch_k, stale_min_s=p.stale_min_s,
-                        stale_min_n=p.stale_min_n, gap_s=p.gap_s, repress_min=p.repress_min,
-                        repress_k=p.repress_k)
-    del xt, xv
+    flags = _flags_with_halos(lt, lv, t, v, rt, rv, s, p)
     f_own = flags[lt.size : lt.size + t.size]
-    k_own = (f_own & DROP_MASK) == 0
     # the few dropped positions, not an index of the many kept ones
-    dropped = None if k_own.all() else np.flatnonzero(~k_own)
-    n = t.size if dropped is None else t.size - dropped.size
+    dropped = np.flatnonzero(f_own & DROP_MASK)
+    n = t.size - dropped.size
     # the previous kept sample (in the left halo), for the first own kept sample
     lk = np.flatnonzero((flags[: lt.size] & DROP_MASK) == 0)
     prev_t = int(lt[lk[-1]]) if lk.size else None
@@ -548,22 +543,25 @@ def _process(
                            "whole": False, "closes_left": True}
     if n == 0:
         return res
+    key = dropped - np.arange(dropped.size)  # kept position j sits at row j + #{key <= j}
 
     def kpos(i: np.ndarray) -> np.ndarray:
         """Sample index -> kept position (of the first kept sample at or after it)."""
-        return i if dropped is None else i - np.searchsorted(dropped, i, side="left")
+        return i - np.searchsorted(dropped, i, side="left")
 
-    # the kept samples, gathered once (one boolean compress): pieces are slices of them
-    tk, vk = (t, v) if dropped is None else (t[k_own], v[k_own])
-
-    def piece(ka: int, kb: int) -> Arrays:
-        return tk[ka:kb], vk[ka:kb]
+    def rows(ka: int, kb: int) -> tuple[int, int]:
+        """The rows ``[ra, rb)`` from the kept position ``ka`` to ``kb - 1``."""
+        ra = ka + int(np.searchsorted(key, ka, side="right"))
+        rb = kb - 1 + int(np.searchsorted(key, kb - 1, side="right")) + 1
+        return ra, rb
 
     def edge(ka: int, kb: int) -> Arrays:
-        """A piece returned to the driver: a copy, so the gathered partition can be freed."""
-        if dropped is None:
-            return t[ka:kb], v[ka:kb]
-        return tk[ka:kb].copy(), vk[ka:kb].copy()
+        """A piece returned to the driver: its kept samples (a copy when rows are dropped)."""
+        ra, rb = rows(ka, kb)
+        if not dropped.size:
+            return t[ra:rb], v[ra:rb]
+        keep = (f_own[ra:rb] & DROP_MASK) == 0
+        return t[ra:rb][keep], v[ra:rb][keep]
 
     global_start = is_first and prev_t is None
     if hatch is not None:
@@ -613,41 +611,85 @@ def _process(
         res["tail"] = edge(int(ka[-1]), int(kb[-1]))
         hi -= 1
     if hi > lo:
-        res["fits"] = _fit_pieces([piece(int(x), int(y)) for x, y in zip(ka[lo:hi], kb[lo:hi],
-                                                                         strict=True)], t0_ns, p)
+        res["fits"] = _fit_rows(t, v, f_own, [rows(int(x), int(y)) for x, y in
+                                              zip(ka[lo:hi], kb[lo:hi], strict=True)], t0_ns, p)
     return res
 
 
 def _join_and_fit(ts: list[np.ndarray], vs: list[np.ndarray], t0_ns: int,
                   p: PipelineParams) -> pd.DataFrame | None:
-    """Join the pieces of one segment that straddles partitions, and fit it."""
-    return _fit_pieces([(np.concatenate(ts), np.concatenate(vs))], t0_ns, p)
-
-
-def _fit_pieces(pieces: list[Arrays], t0_ns: int, p: PipelineParams) -> pd.DataFrame | None:
-    """Fit complete segments given as (t_ns, p) arrays; those below min_samples dropped."""
-    rows = []
-    for t_ns, v in pieces:
-        n = t_ns.size
-        if n < p.min_samples or n == 0:
-            continue
-        if not v.min() > 0:
-            raise TelemetryError(
-                "run_pipeline: a pressure <= 0 in a segment; cannot take its log"
-            )
-        t_s = (t_ns - t0_ns) / _NS
-        lv = np.log(v)
-        lo, hi = float(lv.min()), float(lv.max())
-        f = fit_segment(t_s, lv, cov=p.cov, maxlags=p.maxlags,
-                        use_correction=p.use_correction, corr_time_s=p.corr_time_s)
-        rows.append((n, f["slope"], f["se"], f["se_ols"], f["resid_sd"], int(f["maxlags"]),
-                     f["df"], f["corr_time_s"], max(abs(lo), abs(hi)), hi - lo,
-                     int(t_ns[0]), int(t_ns[-1]), float(v[0]), float(v[-1])))
-    if not rows:
+    """Fit one segment that straddles partitions, given its pieces' kept samples in order."""
+    m = sum(x.size for x in ts)
+    if m < p.min_samples or m == 0:
         return None
-    return pd.DataFrame(rows, columns=["n", "slope", "se", "se_ols", "resid_sd", "maxlags",
-                                       "df", "corr_time_s", "logp_scale", "logp_span",
-                                       "start_ns", "end_ns", "p_start", "p_end"])
+    t_s, pv = _scratch(m)
+    q = 0
+    for x, y in zip(ts, vs, strict=True):
+        np.divide(x - t0_ns, _NS, out=t_s[q : q + x.size])
+        pv[q : q + x.size] = y
+        q += x.size
+    full = [x for x in ts if x.size]
+    return _fit_frame([_fit_kept(t_s, pv, int(full[0][0]), int(full[-1][-1]), p)])
+
+
+#: Scratch arrays of the fits, one set per thread (results never depend on them).
+_SCRATCH = threading.local()
+
+
+def _scratch(m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Two float64 work arrays of ``m`` values for this thread (reused across segments)."""
+    buf = getattr(_SCRATCH, "f64", None)
+    if buf is None or buf[0].size < m:
+        size = max(m, 1 << 20)
+        buf = (np.empty(size), np.empty(size))
+        _SCRATCH.f64 = buf
+    return buf[0][:m], buf[1][:m]
+
+
+def _fit_kept(t_s: np.ndarray, pv: np.ndarray, start_ns: int, end_ns: int,
+              p: PipelineParams) -> tuple[Any, ...]:
+    """Fit one segment from its kept samples (seconds, pressure; ``pv`` is overwritten).
+
+    ``log p`` is taken in place; the row holds what :func:`_fit_frame` tabulates.
+    """
+    n = t_s.size
+    p_lo, p_hi = float(pv.min()), float(pv.max())
+    if not p_lo > 0:
+        raise TelemetryError("run_pipeline: a pressure <= 0 in a segment; cannot take its log")
+    p_first, p_last = float(pv[0]), float(pv[-1])
+    lv = np.log(pv, out=pv)
+    lo, hi = (float(x) for x in np.log(np.array([p_lo, p_hi])))  # log is monotone
+    f = fit_segment(t_s, lv, cov=p.cov, maxlags=p.maxlags, use_correction=p.use_correction,
+                    corr_time_s=p.corr_time_s)
+    return (n, f["slope"], f["se"], f["se_ols"], f["resid_sd"], int(f["maxlags"]), f["df"],
+            f["corr_time_s"], max(abs(lo), abs(hi)), hi - lo, start_ns, end_ns, p_first, p_last)
+
+
+_FIT_FRAME_COLUMNS = ["n", "slope", "se", "se_ols", "resid_sd", "maxlags", "df", "corr_time_s",
+                      "logp_scale", "logp_span", "start_ns", "end_ns", "p_start", "p_end"]
+
+
+def _fit_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame | None:
+    """The fitted rows as a frame (``None`` if there is none)."""
+    return pd.DataFrame(rows, columns=_FIT_FRAME_COLUMNS) if rows else None
+
+
+def _fit_rows(t: np.ndarray, v: np.ndarray, f_own: np.ndarray, ranges: list[tuple[int, int]],
+              t0_ns: int, p: PipelineParams) -> pd.DataFrame | None:
+    """Fit the complete segments spanning rows ``ranges`` of a partition (kept rows only).
+
+    Each segment's kept samples are gathered once (:func:`~.kernels.scan.gather_kept`:
+    seconds from ``t0_ns`` and pressure) into this thread's work arrays; segments with
+    fewer than ``min_samples`` kept samples are dropped.
+    """
+    out = []
+    for ra, rb in ranges:
+        t_s, pv = _scratch(rb - ra)
+        m, first, last = gather_kept(t, v, f_own, DROP_MASK, ra, rb, t0_ns, t_s, pv)
+        if m < p.min_samples or m == 0:
+            continue
+        out.append(_fit_kept(t_s[:m], pv[:m], int(t[first]), int(t[last]), p))
+    return _fit_frame(out)
 
 
 _KERNELS: dict[str, Callable[..., Any]] = {
@@ -1123,9 +1165,11 @@ def run_pipeline_fast(
     """The same partitioned pipeline in this process, threads over partitions, one read each.
 
     Each Parquet file of the pressure channel is read once (time and value columns only,
-    straight to NumPy) and kept for the four rounds of :func:`run_pipeline_dask`, which run
-    on a thread pool (NumPy and Arrow release the GIL). Memory: the two columns (16 bytes
-    per sample) plus the working set of ``workers`` partitions. The result equals
+    straight to NumPy), summarised as it is read (round 1 of :func:`run_pipeline_dask`, so
+    the ``summaries`` round takes no time here) and kept for the other rounds, which run on
+    a thread pool (Arrow, NumPy and the compiled loops of
+    :mod:`~prkanalysis.telemetry.kernels` release the GIL). Memory: the two columns (16
+    bytes per sample) plus the working set of ``workers`` partitions. The result equals
     :func:`run_pipeline_memory` to rounding.
 
     Args:
@@ -1171,14 +1215,21 @@ def run_pipeline_fast(
     report = _as_progress(progress)
     clock = time.perf_counter()
     with ThreadPoolExecutor(max_workers=max(int(workers), 1)) as pool:
-        arrays = list(_tracked(report, "load", pool.map(_read_file, files), len(files)))
+        summaries: list[dict[str, Any]] = [{} for _ in files]
+
+        def load(i: int) -> _Part:
+            """Read one file and summarise it while its arrays are fresh in memory."""
+            part = _part(*_read_file(files[i]))
+            summaries[i] = _summary(part, p)
+            return part
+
+        arrays = list(_tracked(report, "load", pool.map(load, range(len(files))), len(files)))
         load_s = time.perf_counter() - clock
 
         def call(kernel: str, job: tuple[int, tuple[Any, ...]]) -> Any:
-            out = _KERNELS[kernel](arrays[job[0]], *job[1])
-            if kernel == "summary" and out["n_live"] == out["n"]:
-                arrays[job[0]] = _NothingDropped(arrays[job[0]])
-            return out
+            if kernel == "summary":  # computed as the file was read
+                return summaries[job[0]]
+            return _KERNELS[kernel](arrays[job[0]], *job[1])
 
         def run_iter(kernel: str, jobs: list[tuple[int, tuple[Any, ...]]]) -> Iterator[Any]:
             return pool.map(lambda job: call(kernel, job), jobs)
