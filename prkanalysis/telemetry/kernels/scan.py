@@ -102,10 +102,9 @@ def summary_scan(
             continue
         if have:
             d = abs(v[i] - prev)
-            if d > tiny_max:
-                above += 1
-            elif d > 0.0:
-                n_tiny += 1
+            # branch-free counts: zero and non-zero differences alternate at random
+            above += d > tiny_max
+            n_tiny += (d > 0.0) & (d <= tiny_max)
         prev = v[i]
         have = True
     tiny = np.empty(n_tiny, dtype=np.float64)
@@ -291,12 +290,12 @@ def strided_diffs(
                 ia += 1
                 next_d += d_stride
             a = abs(d)
-            if a > eps:
-                if kz == next_z and iz < n_nz:
-                    nz_part[iz] = a
-                    iz += 1
-                    next_z += z_stride
-                kz += 1
+            big = a > eps
+            if kz == next_z and big and iz < n_nz:  # rare: once per z_stride
+                nz_part[iz] = a
+                iz += 1
+                next_z += z_stride
+            kz += big  # branch-free: zero and non-zero differences alternate at random
             k += 1
         prev = v[i]
         have = True
