@@ -1,0 +1,263 @@
+"""The package's full telemetry job with a Polars core: an alternative design, measured.
+
+Not a product path. :func:`polars_core_job` does what
+:func:`prkanalysis.telemetry.scale.run_pipeline_fast` does (same thresholds: the defaults of
+:class:`~prkanalysis.telemetry.scale.PipelineParams`), written as lazy, multi-threaded Polars
+queries instead of NumPy and compiled loops, so that the two designs can be compared in
+speed, memory and amount of hand-written code. ALL DATA IT IS RUN ON HERE IS SIMULATED.
+
+Which part is Polars and which is the package:
+
+1. **Read** (Polars): ``scan_parquet`` of ``channel=prk_pressure/**`` and
+   ``channel=prk_hatch/**`` (``time`` as int64 ns, ``value``), stable sort by time.
+2. **Pre-flags** (Polars): a row is dropped when its value is not finite (or null) or its
+   time equals the previous row's (``DUPLICATE`` and ``TIME_COLLISION`` both drop it).
+3. **Step and scale**: the first differences of the surviving values, their strided
+   samples (``gather_every``, stride ``n // 2e6 + 1`` as ``clean._strided``), ``median |p|``
+   and the count of ``|d| > 1e-9 x max(median |p|, 1)`` in Polars; the two formulas on
+   those samples are the package's (``clean._step_from_diffs``, ``clean._scale_from_diffs``).
+4. **Flags** (Polars), as ``clean._flag_sorted`` defines them: ``GLITCH`` on the
+   pre-glitch surviving sequence (``shift``); ``STALE`` on the sequence without glitches
+   (runs of equal values delimited by ``v != v.shift(1)``, their first/last time and length
+   by forward/backward fill of the run ends); ``GAP_BEFORE`` and ``REPRESS`` on the
+   sequence without stale samples.
+5. **Segments** (Polars): the cleaned hatch rows ``join_asof`` (backward: the last row at
+   or before each kept sample); consecutive closed kept samples form one segment
+   (``cum_sum`` of open -> closed starts), kept when it has >= 10 samples. Without a hatch
+   channel, segments run between ``GAP_BEFORE``/``REPRESS`` flags (pressure mode).
+6. **Fit**: OLS slope of ``ln p`` on seconds from the first kept sample, per segment, with
+   centred sums in a Polars ``group_by`` (Polars); the HAC standard error by the package's
+   :func:`prkanalysis.telemetry.fit.fit_segment` on each segment's arrays (``to_numpy``),
+   on a thread pool: its pre-whitened long-run variance (AR(1) fit, e-folding time, FFT)
+   is not practical as Polars expressions.
+
+Run as a script to time one job in this process (wall, CPU, peak RSS), for this core or the
+package's fast path::
+
+    python benchmarks/polars_core.py DATASET --threads 2 [--package]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+#: What this core does not reproduce of the package's job.
+LEAVES_OUT = (
+    "mask_degenerate (k and its SE set to NaN for exact or constant segments), t intervals, "
+    "the mass rates and the cleaning audit; the package's float-noise escape (exact median "
+    "by histogram refinement) is not needed here: median |p| is exact in Polars; a clock "
+    "running backwards is sorted without a REORDERED count"
+)
+
+# PipelineParams defaults (prkanalysis.telemetry.scale)
+GLITCH_K = 4.0
+STALE_MIN_S = 600.0
+STALE_MIN_N = 5
+GAP_S = 3600.0
+REPRESS_MIN = 5.0
+REPRESS_K = 20.0
+MIN_SAMPLES = 10
+SAMPLE = 2_000_000  # clean._SAMPLE_FOR_SCALE
+DAY_S = 86400.0
+
+
+def _scan(pl: Any, root: Path, channel: str) -> Any:
+    """Lazy frame ``t`` (int64 ns), ``v`` (float64) of one channel, stably sorted by time."""
+    return (pl.scan_parquet(str(root / f"channel={channel}" / "**" / "*.parquet"),
+                            hive_partitioning=False)
+            .select(t=pl.col("time").dt.epoch("ns"), v=pl.col("value").cast(pl.Float64))
+            .sort("t", maintain_order=True))
+
+
+def _survivors(pl: Any, lf: Any) -> Any:
+    """Rows that no pre-flag drops: finite value, time differs from the previous row's."""
+    t = pl.col("t")
+    return lf.filter(pl.col("v").is_finite().fill_null(False)
+                     & (t != t.shift(1)).fill_null(True))
+
+
+def _strided(pl: Any, expr: Any, n: int) -> Any:
+    """``clean._strided``: every ``n // 2e6 + 1``-th element when ``n > 2e6``."""
+    return expr.gather_every(n // SAMPLE + 1) if n > SAMPLE else expr
+
+
+def _step_scale(pl: Any, live: Any) -> tuple[float, float]:
+    """Quantisation step and noise scale of the surviving values (``clean._step_and_scale``)."""
+    from prkanalysis.telemetry.clean import _scale_from_diffs, _step_from_diffs
+
+    lf = live.lazy()
+    n = live.height
+    med = float(lf.select(pl.col("v").abs().median()).collect().item()) if n else 1.0
+    eps = 1e-9 * max(med, 1.0)
+    if n < 3:
+        return float("nan"), _scale_from_diffs(np.zeros(0), float("nan"), eps, n)
+    d = pl.col("v").diff().slice(1)
+    n_nz = int(lf.select((d.abs() > eps).sum()).collect().item())
+    d_all, d_nz = pl.collect_all([
+        lf.select(_strided(pl, d, n - 1)),
+        lf.select(ad=d.abs()).filter(pl.col("ad") > eps).select(_strided(pl, pl.col("ad"), n_nz)),
+    ])
+    step = (_step_from_diffs(d_nz.to_series().to_numpy()) if n >= 11 else float("nan"))
+    return step, _scale_from_diffs(d_all.to_series().to_numpy(), step, eps, n)
+
+
+def _flags(pl: Any, live: Any, s: float) -> Any:
+    """Glitch, stale, gap and repress flags (``clean._flag_sorted``); the kept rows, lazily.
+
+    Returns the kept samples (no glitch, no stale) with boolean ``gap`` and ``rep`` columns.
+    """
+    t, v = pl.col("t"), pl.col("v")
+    gap_ns = GAP_S * 1e9
+    lf = live.lazy()
+    if live.height >= 3 and np.isfinite(GLITCH_K):
+        thr = GLITCH_K * s
+        a, b = v - v.shift(1), v - v.shift(-1)  # v[i] - v[i-1], v[i] - v[i+1]
+        glitch = (((a > thr) | (a < -thr)) & ((b > thr) | (b < -thr))
+                  & (a.sign() == b.sign())
+                  & ((v.shift(-1) - v.shift(1)).abs() <= 0.5 * pl.min_horizontal(a.abs(),
+                                                                                 b.abs()))
+                  & (t - t.shift(1) <= gap_ns) & (t.shift(-1) - t <= gap_ns))
+        lf = lf.filter(~glitch.fill_null(False))
+    if np.isfinite(STALE_MIN_S):
+        first = (v != v.shift(1)).fill_null(True)  # first sample of a run of equal values
+        last = first.shift(-1).fill_null(True)
+        i = pl.int_range(pl.len(), dtype=pl.Int64)
+        run_n = (pl.when(last).then(i).backward_fill()
+                 - pl.when(first).then(i).forward_fill() + 1)
+        run_s = (pl.when(last).then(t).backward_fill()
+                 - pl.when(first).then(t).forward_fill()) / 1e9
+        stale = ~first & (run_n >= STALE_MIN_N) & (run_s > STALE_MIN_S)
+        lf = lf.filter(~stale)
+    rthr = max(REPRESS_MIN, REPRESS_K * s)
+    return lf.with_columns(gap=(t - t.shift(1) > gap_ns).fill_null(False),
+                           rep=(v - v.shift(1) > rthr).fill_null(False))
+
+
+def _fit_hac(t_s: np.ndarray, lp: np.ndarray) -> float:
+    """HAC standard error of the slope (the package's ``fit_segment``)."""
+    from prkanalysis.telemetry.fit import fit_segment
+
+    return float(fit_segment(t_s, lp, cov="HAC")["se"])
+
+
+def polars_core_job(path: Path, threads: int) -> dict[str, Any]:
+    """The package's telemetry job with a Polars core (see the module docstring).
+
+    ``threads`` sets ``POLARS_MAX_THREADS`` if Polars is not imported yet (it cannot be
+    changed afterwards; ``polars_threads`` in the result reports the pool used) and the
+    threads of the HAC fits.
+
+    Returns:
+        Per segment in time order: ``start_ns``, ``end_ns``, ``n`` (int64), ``k_per_day``
+        (``-slope x 86400``), ``k_se`` (HAC, ``x 86400``); and ``step``, ``scale``,
+        ``n_live`` (after the pre-flags), ``n_kept``, ``n_gap``, ``n_repress``,
+        ``polars_threads``, ``source``, ``notes`` (:data:`LEAVES_OUT`), ``timings``
+        (seconds per stage).
+    """
+    if "polars" not in sys.modules:
+        os.environ["POLARS_MAX_THREADS"] = str(int(threads))
+    import polars as pl
+
+    from prkanalysis.errors import InsufficientDataError, TelemetryError
+
+    root = Path(path)
+    clock, timings = time.perf_counter(), {}
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = now - clock
+        clock = now
+
+    live = _survivors(pl, _scan(pl, root, "prk_pressure")).collect()
+    if live.height == 0:
+        raise InsufficientDataError("telemetry: no 'prk_pressure' sample to fit")
+    lap("read_preflags")
+    n_live = live.height
+    step, scale = _step_scale(pl, live)
+    lap("step_scale")
+    kept = _flags(pl, live, scale).collect()
+    del live
+    n_kept, n_gap, n_rep = kept.height, int(kept["gap"].sum()), int(kept["rep"].sum())
+    lap("flags")
+    t, v = pl.col("t"), pl.col("v")
+    t0 = int(kept["t"][0])
+    has_hatch = any((root / "channel=prk_hatch").rglob("*.parquet"))
+    if has_hatch:
+        hatch = _survivors(pl, _scan(pl, root, "prk_hatch")).select("t", hv=v)
+        closed = (pl.col("hv") == 1.0).fill_null(False)
+        segs = (kept.lazy().select("t", "v").join_asof(hatch, on="t", strategy="backward")
+                .with_columns(seg=(closed & ~closed.shift(1).fill_null(False)).cum_sum())
+                .filter(closed))
+    else:
+        segs = kept.lazy().with_columns(seg=(pl.col("gap") | pl.col("rep")).cum_sum())
+    segs = segs.select("seg", "t", ts=(t - t0).cast(pl.Float64) / 1e9, lp=v.log()).collect()
+    del kept
+    if segs.height and not float(segs["lp"].min()) > -np.inf:  # log(p <= 0) = -inf/NaN
+        raise TelemetryError("polars core: a pressure <= 0 in a segment; cannot take its log")
+    lap("segments")
+    x, y = pl.col("ts") - pl.col("ts").mean(), pl.col("lp") - pl.col("lp").mean()
+    per = (segs.lazy().group_by("seg", maintain_order=True)
+           .agg(n=pl.len(), start_ns=t.first(), end_ns=t.last(),
+                slope=(x * y).sum() / (x * x).sum())
+           .with_columns(row=pl.col("n").cum_sum() - pl.col("n"))
+           .filter(pl.col("n") >= MIN_SAMPLES).collect())
+    if per.height == 0:
+        raise InsufficientDataError(f"telemetry: no segment with >= {MIN_SAMPLES} samples")
+    ts_all, lp_all = segs["ts"].to_numpy(), segs["lp"].to_numpy()
+    bounds = list(zip(per["row"].to_list(), per["n"].to_list(), strict=True))
+    with ThreadPoolExecutor(max(int(threads), 1)) as pool:
+        se = np.array(list(pool.map(lambda r: _fit_hac(ts_all[r[0]: r[0] + r[1]],
+                                                       lp_all[r[0]: r[0] + r[1]]), bounds)))
+    lap("fit")
+    return {
+        "start_ns": per["start_ns"].to_numpy(), "end_ns": per["end_ns"].to_numpy(),
+        "n": per["n"].to_numpy().astype(np.int64),
+        "k_per_day": -per["slope"].to_numpy() * DAY_S, "k_se": se * DAY_S,
+        "step": step, "scale": scale, "n_live": n_live, "n_kept": n_kept,
+        "n_gap": n_gap, "n_repress": n_rep, "polars_threads": pl.thread_pool_size(),
+        "source": "hatch" if has_hatch else "pressure", "notes": LEAVES_OUT,
+        "timings": timings,
+    }
+
+
+def _main(argv: list[str] | None = None) -> None:
+    """Time one job in this process and print one JSON line (wall, CPU, peak RSS)."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("path", type=Path)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--package", action="store_true",
+                    help="time prkanalysis' run_pipeline_fast instead of the Polars core")
+    a = ap.parse_args(argv)
+    os.environ["POLARS_MAX_THREADS"] = str(a.threads)
+    import resource
+
+    if a.package:
+        from prkanalysis.telemetry.scale import run_pipeline_fast
+
+        w0, c0 = time.perf_counter(), time.process_time()
+        out = run_pipeline_fast(a.path, 5.0, 295.15, workers=a.threads)
+        res = {"segments": len(out), "timings": out.attrs.get("timings")}
+    else:
+        w0, c0 = time.perf_counter(), time.process_time()
+        job = polars_core_job(a.path, a.threads)
+        res = {"segments": int(job["n"].size), "timings": job["timings"],
+               "polars_threads": job["polars_threads"]}
+    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    print(json.dumps({"core": "package" if a.package else "polars", "wall_s": round(wall, 2),
+                      "cpu_s": round(cpu, 2), "peak_rss_mb": round(rss, 1),
+                      "load": os.getloadavg(), **res}, default=str))
+
+
+if __name__ == "__main__":
+    _main()
