@@ -45,6 +45,7 @@ from scipy import stats
 from prkanalysis.errors import ArgumentError, InsufficientDataError, TelemetryError
 from prkanalysis.models._linalg import EXACT_FIT_RTOL, as_real
 from prkanalysis.telemetry import hac
+from prkanalysis.telemetry.kernels import fit as kfit
 from prkanalysis.telemetry.schema import PRK_PRESSURE
 from prkanalysis.units import MMHG_PA
 
@@ -110,15 +111,6 @@ _COVS: Final[tuple[str, ...]] = ("HAC", "NW", "ols")
 CovName = Literal["HAC", "NW", "ols"]
 
 
-def _dot(a: np.ndarray, b: np.ndarray) -> float:
-    """Dot product of two float64 vectors without BLAS (single-threaded SIMD loop).
-
-    OpenBLAS wakes its thread pool for every long ``ddot``; called from worker threads that
-    made ``a @ b`` up to 100 times slower and erratic. ``einsum`` has its own loop.
-    """
-    return float(np.einsum("i,i->", a, b))
-
-
 def _check_options(cov: str, maxlags: int | None, corr_time_s: float | None) -> None:
     """Reject an unknown ``cov`` and options that do not apply to it."""
     if cov not in _COVS:
@@ -162,9 +154,12 @@ def fit_segment(
       ``1 - l/(L+1)``; ``df = 1.5 n / (L + 1)``.
     * ``"ols"``: ``se = se_ols``, ``maxlags = 0``.
 
-    ``df`` is capped at ``n - 2``. Each sum is one dot product (a :func:`numpy.einsum` loop,
-    not BLAS) or an FFT. Fewer than 3 samples, or a non-finite time or value (then
-    ``t_mean`` or ``intercept`` is not finite either), give NaN.
+    ``df`` is capped at ``n - 2``. The sums are compiled loops
+    (:func:`prkanalysis.telemetry.kernels.fit.fit_core`: a few passes over the arrays, lags of
+    ``e`` beyond 8 only when the e-folding point lies beyond, an FFT only for more than 32
+    of them or more than 64 Bartlett lags); they equal the NumPy formulation up to the order
+    of summation. Fewer than 3 samples, or a non-finite time or value (then ``t_mean`` or
+    ``intercept`` is not finite either), give NaN.
 
     Args:
         t_s: Times in seconds (any origin), float64.
@@ -200,52 +195,16 @@ def fit_segment(
     if cov == "NW":
         lags = int(newey_west_lags(n)) if maxlags is None else int(maxlags)
         lags = min(lags, max(n - 1, 0))
-    t_mean = float(t.sum() / n) if n else float("nan")
-    y_mean = float(y.sum() / n) if n else float("nan")
-    out: dict[str, float] = {"n": n, "slope": np.nan, "intercept": y_mean, "t_mean": t_mean,
-                             "se": np.nan, "se_ols": np.nan, "resid_sd": np.nan,
-                             "maxlags": lags, "df": np.nan, "corr_time_s": np.nan}
-    dof = n - 2
-    if n < 3 or not (np.isfinite(t_mean) and np.isfinite(y_mean)):
-        return out
-    x = t - t_mean
-    e = y - y_mean
-    sxx = _dot(x, x)
-    slope = _dot(x, e) / sxx
-    e -= slope * x
-    sse = _dot(e, e)
-    var_ols = sse / dof / sxx
-    df = float(dof)
-    if cov == "ols":
-        var = var_ols
-    elif cov == "NW":
-        u = x
-        u *= e
-        s_hac = _dot(u, u)
-        for lag in range(1, lags + 1):
-            s_hac += 2.0 * (1.0 - lag / (lags + 1.0)) * _dot(u[lag:], u[:-lag])
-        var = s_hac / sxx**2
-        if use_correction:
-            var = var * n / dof
-        df = min(df, hac.lrv_df(n, lags + 1.0))
-    else:
-        dt = float(t[-1] - t[0]) / (n - 1)
-        if corr_time_s is None:
-            tau = hac.efold_time(e)
-        else:
-            tau = float(corr_time_s) / dt if dt > 0 else 0.0
-        u = x
-        u *= e
-        lrv, df_lrv, block, bw = hac.prewhitened_lrv(u, tau)
-        var = lrv / sxx**2
-        if use_correction:
-            var = var * n / dof
-        df = min(df, df_lrv)
-        out["maxlags"] = int(block * (np.ceil(bw) - 1))
-        out["corr_time_s"] = float(tau * dt)
-    with np.errstate(invalid="ignore"):
-        out.update(slope=slope, se=float(np.sqrt(var)), se_ols=float(np.sqrt(var_ols)),
-                   resid_sd=float(np.sqrt(sse / dof)), df=df)
+    if n < 3:
+        t_mean = float(t.sum() / n) if n else float("nan")
+        y_mean = float(y.sum() / n) if n else float("nan")
+        return {"n": n, "slope": np.nan, "intercept": y_mean, "t_mean": t_mean, "se": np.nan,
+                "se_ols": np.nan, "resid_sd": np.nan, "maxlags": lags, "df": np.nan,
+                "corr_time_s": np.nan}
+    r = kfit.fit_core(t, 0.0, 1.0, y, kfit.COV_CODES[cov], lags, use_correction,
+                      -1.0 if corr_time_s is None else float(corr_time_s))
+    out: dict[str, float] = {"n": n, **dict(zip(_FIT_KEYS, r, strict=True))}
+    out["maxlags"] = int(r[6])
     return out
 
 
