@@ -239,8 +239,8 @@ def both(t: np.ndarray, y: np.ndarray, **kw: object) -> tuple[dict[str, float], 
 @pytest.mark.parametrize("n", [3, 4, 5, 9, 10, 33, 100, 1000, 65536, 65537, 200_000, 700_000])
 def test_hac_matches_numpy_on_ar1_quantised_segments(monkeypatch, n, dt):
     calls = []
-    lag_sums = kfit.lag_sums
-    monkeypatch.setattr(kfit, "lag_sums", lambda *a: calls.append(a[1:3]) or lag_sums(*a))
+    more_lags = kfit.more_lags
+    monkeypatch.setattr(kfit, "more_lags", lambda *a: calls.append(a[1]) or more_lags(*a))
     t, y = segment(n, dt, 0.3, seed=n, k_per_day=0.15 * min(1.0, 7 * 86400 / (n * dt)))
     new, ref = both(t, y)
     assert_same(new, ref)
@@ -266,23 +266,23 @@ def test_white_noise(n):
     (3000, 0.9999, -1),  # a random walk: no e-folding point at all (tau = n - 2)
 ])
 def test_strongly_correlated_noise_uses_the_longer_lag_passes(monkeypatch, n, phi, lags):
-    calls = {"lag_sums": [], "fft": 0}
-    lag_sums, autocov = kfit.lag_sums, hac.autocov_sums
+    calls = {"more_lags": [], "fft": 0}
+    more_lags, autocov = kfit.more_lags, hac.autocov_sums
 
-    def counting_lag_sums(z, k0, k1, out):
-        calls["lag_sums"].append((k0, k1))
-        return lag_sums(z, k0, k1, out)
+    def counting_more_lags(z, k, out):
+        calls["more_lags"].append(k)
+        return more_lags(z, k, out)
 
     def counting_autocov(z, max_lag):
         calls["fft"] += 1
         return autocov(z, max_lag)
 
-    monkeypatch.setattr(kfit, "lag_sums", counting_lag_sums)
+    monkeypatch.setattr(kfit, "more_lags", counting_more_lags)
     monkeypatch.setattr(hac, "autocov_sums", counting_autocov)
     t, y = segment(n, 1.0, phi, seed=int(n * phi), quant=0.0)
     new, ref = both(t, y)
     assert_same(new, ref)
-    assert calls["lag_sums"] == [(kfit.FEW_LAGS + 1, kfit.MORE_LAGS)]
+    assert calls["more_lags"] == [kfit.MORE_LAGS]
     if lags == 32:
         assert calls["fft"] == 0 and ref["efold_lags"] == (32 if n > 65536 else n - 1)
     else:

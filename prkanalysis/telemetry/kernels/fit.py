@@ -196,6 +196,12 @@ def lag_sums(z: np.ndarray, k0: int, k1: int, out: np.ndarray) -> None:  # pragm
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def more_lags(e: np.ndarray, k: int, g: np.ndarray) -> None:  # pragma: no cover - compiled
+    """``g[9..k]``: the lags of ``e`` after those of :func:`ols_pass` (:func:`lag_sums`)."""
+    lag_sums(e, FEW_LAGS + 1, k, g)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def seconds(t: np.ndarray, t0: int, div: float, out: np.ndarray) -> None:  # pragma: no cover
     """``out = (t - t0) / div`` (int64 times to float seconds, as NumPy)."""
     for i in range(t.size):
@@ -574,7 +580,7 @@ def _efold_time(e: np.ndarray, g: np.ndarray, n: int) -> float:
     tau = efold_iterated(gn, k, n)
     if tau < 0 and n - 1 > FEW_LAGS:
         k = min(MORE_LAGS, n - 1)
-        lag_sums(e, FEW_LAGS + 1, k, g)
+        more_lags(e, k, g)
         tau = efold_iterated(g[: k + 1] / n, k, n)
     if tau < 0 and n - 1 > MORE_LAGS:
         found = hac._efold_iterated(hac.autocov_sums(e, n - 1) / n, n)
