@@ -419,7 +419,8 @@ def pre_flags(t_ns: np.ndarray, values: np.ndarray) -> np.ndarray:
     same time and value as the previous row gets ``DUPLICATE``; the same time but another
     (finite) value, ``TIME_COLLISION``. The tests look only at neighbouring rows, so a
     partition of a time-ordered series (disjoint in time from the others) gets the same
-    flags alone as inside the whole.
+    flags alone as inside the whole. One compiled pass
+    (:func:`prkanalysis.telemetry.kernels.flags.pre_flags`).
 
     Args:
         t_ns: int64 ns times, sorted.
@@ -432,20 +433,9 @@ def pre_flags(t_ns: np.ndarray, values: np.ndarray) -> np.ndarray:
         >>> pre_flags(np.array([0, 1, 1, 2, 2]), np.array([1.0, 2.0, 2.0, np.nan, 3.0])).tolist()
         [0, 0, 2, 1, 4]
     """
-    t = np.asarray(t_ns, dtype=np.int64)
-    v = np.asarray(values, dtype=np.float64)
-    flags = np.zeros(t.size, dtype=np.uint16)
-    if t.size == 0:
-        return flags
-    fin = np.isfinite(v)
-    if not fin.all():
-        flags[~fin] |= NAN
-    same_t = t[1:] == t[:-1]
-    if same_t.any():
-        same_v = v[1:] == v[:-1]
-        flags[1:][same_t & same_v] |= DUPLICATE
-        flags[1:][same_t & ~same_v & fin[1:]] |= TIME_COLLISION
-    return flags
+    from prkanalysis.telemetry.kernels.flags import pre_flags as pre_flags_loop
+
+    return pre_flags_loop(t_ns, values)
 
 
 def _live(
@@ -542,58 +532,35 @@ def flag_arrays(
 def _flag_sorted(t: np.ndarray, v: np.ndarray, s: float, glitch_k: float, stale_min_s: float,
                  stale_min_n: int, gap_s: float, repress_min: float, repress_k: float,
                  flags: np.ndarray | None) -> np.ndarray:
-    """:func:`flag_arrays` without the argument checks (sorted int64/float64 arrays)."""
+    """:func:`flag_arrays` without the argument checks (sorted int64/float64 arrays).
+
+    One compiled pass (:func:`prkanalysis.telemetry.kernels.flags.flag_parts` with empty
+    halos) computes the flags that these steps define on the live samples (those with no
+    ``DROP_MASK`` bit): ``pre_flags`` when ``flags`` is ``None``; ``GLITCH`` where sample
+    ``i`` passes the glitch test against live ``i-1`` and ``i+1``, all decided before any
+    glitch is removed (only when there are at least 3 live samples and ``glitch_k`` is
+    finite; ``thr = glitch_k * s``, ``|d| > thr`` as ``d > thr or d < -thr``, neighbours
+    within ``gap_s * 1e9`` ns); then, without the glitches, ``STALE`` on all but the first
+    sample of each run of equal values with at least ``stale_min_n`` samples and
+    ``(t_last - t_first) / 1e9 > stale_min_s`` (if ``stale_min_s`` is finite); then,
+    without the stale samples, ``GAP_BEFORE`` where ``t[j] - t[j-1] > gap_s * 1e9`` (if
+    finite) and ``REPRESS`` where ``v[j] - v[j-1] > max(repress_min, repress_k * s)`` (if
+    finite). Bits are or-ed into ``flags`` (updated in place when given).
+    """
+    from prkanalysis.telemetry.kernels.flags import flag_parts
+
+    e_t = np.empty(0, dtype=np.int64)
+    e_v = np.empty(0, dtype=np.float64)
+    work = flags
+    if flags is not None and (flags.dtype != np.uint16 or not flags.flags.c_contiguous
+                              or not flags.flags.writeable):
+        work = np.ascontiguousarray(flags & 0xFFFF, dtype=np.uint16)
+    out = flag_parts(e_t, e_v, t, v, e_t, e_v, s, glitch_k, stale_min_s, stale_min_n, gap_s,
+                     repress_min, repress_k, work)
     if flags is None:
-        flags = pre_flags(t, v)
-    key, (tv, vv) = _live(flags, t, v)
-    gap_ns = gap_s * _NS
-    d: np.ndarray | None = None  # np.diff(vv) while it is current
-    if tv.size >= 3 and np.isfinite(glitch_k):
-        d = np.diff(vv)
-        thr = glitch_k * s
-        big = d > thr
-        big |= d < -thr  # |d| > thr, without an n-sized float temporary
-        # min(|a|, |b|) > thr  <=>  |a| > thr and |b| > thr
-        cand = np.flatnonzero(big[:-1] & big[1:])
-        del big
-        if cand.size:
-            a = d[cand]  # v[i] - v[i-1]
-            b = -d[cand + 1]  # v[i] - v[i+1]
-            mc = np.minimum(np.abs(a), np.abs(b))
-            c = np.abs(vv[cand + 2] - vv[cand])
-            near = (tv[cand + 1] - tv[cand] <= gap_ns) & (tv[cand + 2] - tv[cand + 1] <= gap_ns)
-            is_g = (np.sign(a) == np.sign(b)) & (c <= 0.5 * mc) & near
-            if is_g.any():
-                _mark(flags, key, cand[is_g] + 1, GLITCH)
-                key, (tv, vv) = _live(flags, t, v)
-                d = None
-    if tv.size >= 2 and np.isfinite(stale_min_s):
-        same = (d == 0) if d is not None else (vv[1:] == vv[:-1])
-        starts = np.flatnonzero(np.r_[True, ~same])
-        del same
-        cnt = np.diff(np.r_[starts, tv.size])
-        long_runs = np.flatnonzero(cnt >= stale_min_n)
-        if long_runs.size:
-            r0 = starts[long_runs]
-            r1 = r0 + cnt[long_runs] - 1
-            bad = (tv[r1] - tv[r0]) / _NS > stale_min_s
-            if bad.any():
-                b0, b1 = r0[bad], r1[bad]
-                lens = b1 - b0
-                # positions b0 + 1 .. b1 of every frozen run (its first sample is kept)
-                idx = np.repeat(b0 + 1 - np.r_[0, np.cumsum(lens)[:-1]], lens) + np.arange(
-                    int(lens.sum())
-                )
-                _mark(flags, key, idx, STALE)
-                key, (tv, vv) = _live(flags, t, v)
-                d = None
-    if tv.size >= 2:
-        if np.isfinite(gap_ns):
-            _mark(flags, key, np.flatnonzero(np.diff(tv) > gap_ns) + 1, GAP_BEFORE)
-        thr = max(repress_min, repress_k * s)
-        if np.isfinite(thr):
-            dv = d if d is not None else np.diff(vv)
-            _mark(flags, key, np.flatnonzero(dv > thr) + 1, REPRESS)
+        return out
+    if work is not flags:
+        flags |= out
     return flags
 
 

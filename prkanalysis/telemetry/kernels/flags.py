@@ -1,0 +1,379 @@
+"""Compiled loops of the cleaning flags (Numba, ``nogil``, cached on disk).
+
+The flags are defined by :func:`prkanalysis.telemetry.clean.pre_flags` and
+:func:`prkanalysis.telemetry.clean.flag_arrays` (and the numbered steps of
+:func:`prkanalysis.telemetry.clean.clean_arrays`); these loops compute the same ``uint16``
+arrays, bit for bit:
+
+* :func:`pre_flags`: ``NAN`` (non-finite value), ``DUPLICATE`` (same time and value as the
+  previous row) and ``TIME_COLLISION`` (same time as the previous row, another finite value),
+  in one pass.
+* :func:`flag_parts`: the flags of ``flag_arrays`` (``pre_flags``, then ``GLITCH``,
+  ``STALE``, ``GAP_BEFORE`` and ``REPRESS`` on the surviving samples) of the concatenation of
+  three time-ordered parts (a partition between halos of its neighbours' rows) without
+  concatenating them; with empty halos, the flags of one array.
+
+:func:`flag_parts` makes one pass over the rows and keeps a window of the surviving samples:
+
+1. the row's pre-flags (from the previous row, across part boundaries);
+2. a surviving sample ``i-1`` is decided a glitch (or not) when the next surviving sample
+   ``i`` arrives, from ``i-2``, ``i-1`` and ``i`` (so every glitch is decided on the
+   sequence before glitches are removed, as in ``flag_arrays``);
+3. a sample that is not a glitch extends or ends the current run of equal values; when the
+   run reaches ``stale_min_n`` samples and lasts more than ``stale_min_s`` (both grow with
+   the run, so the run's final test is passed as soon as it is passed once), its samples but
+   the first get ``STALE`` (the earlier ones by a walk back over the run's rows), and so do
+   the run's later samples;
+4. ``GAP_BEFORE`` and ``REPRESS`` of a sample are set against the previous sample that
+   survives 1-3 when the sample is not stale; a run that turns stale takes back those of its
+   stale samples (keeping any bits they carried on input).
+
+The comparisons are those of ``flag_arrays``: ``int64`` time differences against the
+``float64`` thresholds, ``(t_last - t_first) / 1e9 > stale_min_s``, ``d > thr or d < -thr``
+for ``|d| > thr``, NumPy's ``sign`` and ``minimum``, and Python's ``max`` for the
+repressurisation threshold.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import numpy as np
+from numba import njit, types
+
+from prkanalysis.errors import TelemetryError
+
+# the bits of prkanalysis.telemetry.clean (not imported: clean imports this module)
+_NAN: Final[int] = 1
+_DUPLICATE: Final[int] = 2
+_TIME_COLLISION: Final[int] = 4
+_GLITCH: Final[int] = 8
+_STALE: Final[int] = 16
+_GAP_BEFORE: Final[int] = 64
+_REPRESS: Final[int] = 128
+_DROP_MASK: Final[int] = _NAN | _DUPLICATE | _TIME_COLLISION | _GLITCH | _STALE
+_GAP_REP: Final[int] = _GAP_BEFORE | _REPRESS
+_NS: Final[float] = 1e9
+
+_RO_T = types.Array(types.int64, 1, "C", readonly=True)
+_RO_V = types.Array(types.float64, 1, "C", readonly=True)
+_RO_F = types.Array(types.uint16, 1, "C", readonly=True)
+_RW_F = types.Array(types.uint16, 1, "C")
+_B = types.boolean
+_D = types.float64
+
+_EMPTY_T: Final[np.ndarray] = np.empty(0, dtype=np.int64)
+_EMPTY_V: Final[np.ndarray] = np.empty(0, dtype=np.float64)
+_EMPTY_F: Final[np.ndarray] = np.empty(0, dtype=np.uint16)
+
+
+@njit(types.void(_RO_T, _RO_V, _RW_F), cache=True, nogil=True)
+def _pre_flags_loop(t: np.ndarray, v: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover
+    """Write the pre-flags of ``t``, ``v`` into ``out`` (every element)."""
+    n = t.size
+    if n == 0:
+        return
+    x = v[0]
+    out[0] = np.uint16(not x - x == 0.0)  # x - x == 0 exactly when x is finite
+    for i in range(1, n):
+        x = v[i]
+        fin = x - x == 0.0
+        st = t[i] == t[i - 1]
+        sv = x == v[i - 1]
+        out[i] = np.uint16((not fin) | ((st & sv) << 1) | ((st & (not sv) & fin) << 2))
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _sign(x: float) -> float:  # pragma: no cover
+    """``numpy.sign`` of a float."""
+    if x > 0.0:
+        return 1.0
+    if x < 0.0:
+        return -1.0
+    if x == 0.0:
+        return 0.0
+    return x  # NaN
+
+
+@njit(types.boolean(_D, _D, _D, _D, _D, types.int64, types.int64, types.int64, _D),
+      cache=True, nogil=True)
+def _is_glitch(v0: float, v1: float, v2: float, d1: float, d2: float, t0: np.int64,
+               t1: np.int64, t2: np.int64, gap_ns: float) -> bool:  # pragma: no cover
+    """The glitch test of ``v1`` between ``v0`` and ``v2`` once both steps are large.
+
+    ``d1 = v1 - v0`` and ``d2 = v2 - v1`` (as ``numpy.diff``), times in ns.
+    """
+    a = d1
+    b = -d2
+    aa = abs(a)
+    ab = abs(b)
+    mc = aa if aa <= ab else ab  # numpy.minimum (no NaN here: the steps passed a test)
+    c = abs(v2 - v0)
+    near = (t1 - t0) <= gap_ns and (t2 - t1) <= gap_ns
+    return bool(_sign(a) == _sign(b) and c <= 0.5 * mc and near)
+
+
+@njit(types.void(_RW_F, _RO_F, types.int64, types.int64), cache=True, nogil=True)
+def _stale_onset(flags: np.ndarray, orig: np.ndarray, i0: int,
+                 r: int) -> None:  # pragma: no cover
+    """A run from row ``i0`` turns stale at row ``r``: mark its rows ``i0+1 .. r``.
+
+    ``STALE`` on its surviving rows after ``i0`` up to ``r``; their ``GAP_BEFORE`` and
+    ``REPRESS`` bits go back to the input's (``orig``, or none).
+    """
+    has_orig = orig.size > 0
+    for q in range(i0 + 1, r + 1):
+        fq = flags[q]
+        if (fq & _DROP_MASK) == 0:
+            fq = (fq & ~_GAP_REP) | _STALE
+            if has_orig:
+                fq |= orig[q] & _GAP_REP
+            flags[q] = fq
+
+
+@njit(types.boolean(_RO_T, _RO_V, _RO_T, _RO_V, _RO_T, _RO_V, _RW_F, _B, _RO_F, _D, _B, _D, _B,
+                    _D, _D, _B, _D, _B), cache=True, nogil=True)
+def _flag_loop(lt: np.ndarray, lv: np.ndarray, t: np.ndarray, v: np.ndarray, rt: np.ndarray,
+               rv: np.ndarray, flags: np.ndarray, compute_pre: bool, orig: np.ndarray,
+               thr_g: float, do_glitch: bool, gap_ns: float, do_stale: bool,
+               stale_min_s: float, min_n: float, do_gap: bool, thr_r: float,
+               do_rep: bool) -> bool:  # pragma: no cover
+    """Flags of the concatenation ``lt|t|rt``, ``lv|v|rv`` into ``flags`` (see the module).
+
+    ``compute_pre``: write the pre-flags (every element of ``flags``); else ``flags`` holds
+    them and is updated. ``orig``: a copy of the input flags when they may carry
+    ``GAP_BEFORE``/``REPRESS`` bits (else empty). Returns whether the times are sorted.
+    """
+    unsorted = False
+    # previous row (pre-flags)
+    have_row = False
+    prow_t = np.int64(0)
+    prow_v = 0.0
+    # window of the surviving samples p2, p1 (before glitches are removed)
+    have_p1 = False
+    p1_i = 0
+    p1_t = np.int64(0)
+    p1_v = 0.0
+    p2_t = np.int64(0)
+    p2_v = 0.0
+    d_prev = 0.0  # p1 - p2
+    big_prev = False  # |p1 - p2| > thr_g
+    # current run of equal values (after glitches), and the last sample kept after stale
+    run_i0 = 0
+    run_t0 = np.int64(0)
+    run_v0 = 0.0
+    run_cnt = 0
+    run_stale = False
+    have_prev = False
+    prev_t = np.int64(0)
+    prev_v = 0.0
+    base = 0
+    for part in range(4):
+        if part == 0:
+            pt_arr, pv_arr = lt, lv
+        elif part == 1:
+            pt_arr, pv_arr = t, v
+        elif part == 2:
+            pt_arr, pv_arr = rt, rv
+        else:  # one step more: decide the last sample
+            pt_arr, pv_arr = lt, lv
+        m = pt_arr.size if part < 3 else 1
+        for j in range(m):
+            i = base + j
+            ti = np.int64(0)
+            vi = 0.0
+            have_new = part < 3
+            if have_new:
+                ti = pt_arr[j]
+                vi = pv_arr[j]
+                if compute_pre:
+                    fin = vi - vi == 0.0
+                    st = have_row & (ti == prow_t)
+                    sv = vi == prow_v
+                    f = (not fin) | ((st & sv) << 1) | ((st & (not sv) & fin) << 2)
+                    flags[i] = f
+                else:
+                    f = flags[i]
+                unsorted |= have_row & (ti < prow_t)
+                have_row = True
+                prow_t = ti
+                prow_v = vi
+                if f & _DROP_MASK:
+                    continue
+            if not have_p1:
+                have_p1 = True
+                p1_i = i
+                p1_t = ti
+                p1_v = vi
+                continue
+            # decide the glitch test of p1 (between p2 and the new sample)
+            d_new = vi - p1_v
+            big_new = have_new & do_glitch & ((d_new > thr_g) | (d_new < -thr_g))
+            if big_prev and big_new and _is_glitch(p2_v, p1_v, vi, d_prev, d_new, p2_t, p1_t,
+                                                  ti, gap_ns):
+                flags[p1_i] |= _GLITCH
+            else:
+                # p1 survives the glitch test: runs, stale, gap, repress
+                r = p1_i
+                tr = p1_t
+                vr = p1_v
+                same = do_stale & have_prev & (vr == run_v0)
+                run_i0 = run_i0 if same else r
+                run_t0 = run_t0 if same else tr
+                run_v0 = run_v0 if same else vr
+                run_stale = run_stale & same
+                run_cnt = run_cnt + 1 if same else 1
+                if run_stale or (same and run_cnt >= min_n
+                                 and (tr - run_t0) / 1e9 > stale_min_s):
+                    if not run_stale:
+                        _stale_onset(flags, orig, run_i0, r)
+                        run_stale = True
+                    else:
+                        flags[r] |= _STALE
+                    prev_t = run_t0
+                    prev_v = run_v0
+                else:
+                    dt = tr - prev_t
+                    dv = vr - prev_v
+                    fa = (((have_prev & do_gap & (dt > gap_ns)) << 6)
+                          | ((have_prev & do_rep & (dv > thr_r)) << 7))
+                    if fa:
+                        flags[r] |= fa
+                    have_prev = True
+                    prev_t = tr
+                    prev_v = vr
+            p2_t = p1_t
+            p2_v = p1_v
+            p1_i = i
+            p1_t = ti
+            p1_v = vi
+            d_prev = d_new
+            big_prev = big_new
+        if part < 3:
+            base += pt_arr.size
+    return not unsorted
+
+
+def _as_t(x: Any) -> np.ndarray:
+    a = np.asarray(x, dtype=np.int64)
+    return a if a.flags.c_contiguous else np.ascontiguousarray(a)
+
+
+def _as_v(x: Any) -> np.ndarray:
+    a = np.asarray(x, dtype=np.float64)
+    return a if a.flags.c_contiguous else np.ascontiguousarray(a)
+
+
+def pre_flags(t_ns: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``NAN``, ``DUPLICATE`` and ``TIME_COLLISION`` flags, one compiled pass.
+
+    The flags of :func:`prkanalysis.telemetry.clean.pre_flags`: a non-finite value gets
+    ``NAN``; a row with the same time as the previous row gets ``DUPLICATE`` if its value
+    equals the previous row's (``==``, so a NaN never does), else ``TIME_COLLISION`` if its
+    value is finite.
+
+    Args:
+        t_ns: int64 ns times (sorted for the flags to mean anything).
+        values: float64 values, as many.
+
+    Returns:
+        uint16 flags, one per row.
+
+    Raises:
+        TelemetryError: the lengths differ.
+
+    Example:
+        >>> pre_flags(np.array([0, 1, 1, 2, 2]), np.array([1.0, 2.0, 2.0, np.nan, 3.0])).tolist()
+        [0, 0, 2, 1, 4]
+    """
+    t = _as_t(t_ns)
+    v = _as_v(values)
+    if t.size != v.size:
+        raise TelemetryError(f"pre_flags: {t.size} times but {v.size} values")
+    out = np.empty(t.size, dtype=np.uint16)
+    _pre_flags_loop(t, v, out)
+    return out
+
+
+def flag_parts(
+    lt: np.ndarray,
+    lv: np.ndarray,
+    t: np.ndarray,
+    v: np.ndarray,
+    rt: np.ndarray,
+    rv: np.ndarray,
+    scale: float,
+    glitch_k: float,
+    stale_min_s: float,
+    stale_min_n: float,
+    gap_s: float,
+    repress_min: float,
+    repress_k: float,
+    flags: np.ndarray | None = None,
+) -> np.ndarray:
+    """Flags of ``concatenate([lt, t, rt])``, ``concatenate([lv, v, rv])`` without the copy.
+
+    Equal, element for element, to ``flag_arrays(concatenate(...), concatenate(...), ...)`` of
+    :mod:`prkanalysis.telemetry.clean` with the same thresholds (``pre_flags`` included, so
+    a row's ``DUPLICATE`` or ``TIME_COLLISION`` is decided against the previous row across a
+    part boundary). Pass empty halos for one array.
+
+    Args:
+        lt: int64 ns times of the left part (may be empty).
+        lv: float64 values of the left part.
+        t: int64 ns times of the middle part.
+        v: float64 values of the middle part.
+        rt: int64 ns times of the right part (may be empty).
+        rv: float64 values of the right part.
+        scale: Noise scale ``s``.
+        glitch_k: Glitch threshold in noise scales (non-finite disables).
+        stale_min_s: Shortest frozen run, seconds (non-finite disables).
+        stale_min_n: Fewest samples in a frozen run.
+        gap_s: Longest interval that is not a gap, seconds.
+        repress_min: Smallest repressurisation step, in the values' unit.
+        repress_k: Repressurisation threshold in noise scales.
+        flags: The concatenation's ``pre_flags`` (or more bits) already computed; updated in
+            place and returned. ``None``: computed here.
+
+    Returns:
+        uint16 flags, one per row of the concatenation.
+
+    Raises:
+        TelemetryError: lengths differ or the concatenated times are not sorted.
+
+    Example:
+        >>> t = np.arange(8) * 10**9
+        >>> v = np.array([740.0, 740.1, 740.0, 735.0, 740.1, 740.0, 760.0, 760.1])
+        >>> f = flag_parts(t[:3], v[:3], t[3:5], v[3:5], t[5:], v[5:], 0.1, 4.0, 600.0, 5,
+        ...                3600.0, 5.0, 20.0)
+        >>> np.flatnonzero(f).tolist()
+        [3, 6]
+    """
+    ts = [_as_t(x) for x in (lt, t, rt)]
+    vs = [_as_v(x) for x in (lv, v, rv)]
+    for a, b in zip(ts, vs, strict=True):
+        if a.size != b.size:
+            raise TelemetryError(f"flag_parts: {a.size} times but {b.size} values")
+    n = ts[0].size + ts[1].size + ts[2].size
+    compute_pre = flags is None
+    orig = _EMPTY_F
+    if flags is None:
+        flags = np.empty(n, dtype=np.uint16)
+    else:
+        if flags.dtype != np.uint16 or flags.shape != (n,) or not flags.flags.c_contiguous:
+            raise TelemetryError("flag_parts: flags must be a contiguous uint16 array, one "
+                                 "per row")
+        if n and np.bitwise_and(flags, _GAP_REP).any():
+            orig = flags.copy()  # bits a stale sample keeps (rare: never from pre_flags)
+    s = float(scale)
+    gk = float(glitch_k)
+    gap_ns = float(gap_s) * _NS
+    thr_r = max(float(repress_min), float(repress_k) * s)  # Python's max, as flag_arrays
+    ok = _flag_loop(ts[0], vs[0], ts[1], vs[1], ts[2], vs[2], flags, compute_pre, orig,
+                     gk * s, bool(np.isfinite(gk)), gap_ns,
+                     bool(np.isfinite(stale_min_s)), float(stale_min_s),
+                     float(stale_min_n), bool(np.isfinite(gap_ns)), thr_r,
+                     bool(np.isfinite(thr_r)))
+    if not ok:
+        raise TelemetryError("flag_parts: times must be sorted")
+    return flags
