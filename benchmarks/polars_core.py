@@ -71,17 +71,24 @@ DAY_S = 86400.0
 
 
 def _scan(pl: Any, root: Path, channel: str) -> Any:
-    """Lazy frame ``t`` (int64 ns), ``v`` (float64) of one channel, stably sorted by time."""
-    return (pl.scan_parquet(str(root / f"channel={channel}" / "**" / "*.parquet"),
-                            hive_partitioning=False)
-            .select(t=pl.col("time").dt.epoch("ns"), v=pl.col("value").cast(pl.Float64))
-            .sort("t", maintain_order=True))
+    """One channel as a DataFrame ``t`` (int64 ns), ``v`` (float64), stably sorted by time.
+
+    Sorted only when the times are not already in order (as the package does), so that the
+    sort's copies do not set the peak memory of a dataset written in time order.
+    """
+    df = (pl.scan_parquet(str(root / f"channel={channel}" / "**" / "*.parquet"),
+                          hive_partitioning=False)
+          .select(t=pl.col("time").dt.epoch("ns"), v=pl.col("value").cast(pl.Float64))
+          .collect())
+    if df.select((pl.col("t").diff() < 0).any()).item():
+        df = df.sort("t", maintain_order=True)
+    return df.with_columns(pl.col("t").set_sorted())
 
 
-def _survivors(pl: Any, lf: Any) -> Any:
+def _survivors(pl: Any, df: Any) -> Any:
     """Rows that no pre-flag drops: finite value, time differs from the previous row's."""
     t = pl.col("t")
-    return lf.filter(pl.col("v").is_finite().fill_null(False)
+    return df.filter(pl.col("v").is_finite().fill_null(False)
                      & (t != t.shift(1)).fill_null(True))
 
 
@@ -102,44 +109,56 @@ def _step_scale(pl: Any, live: Any) -> tuple[float, float]:
         return float("nan"), _scale_from_diffs(np.zeros(0), float("nan"), eps, n)
     d = pl.col("v").diff().slice(1)
     n_nz = int(lf.select((d.abs() > eps).sum()).collect().item())
-    d_all, d_nz = pl.collect_all([
-        lf.select(_strided(pl, d, n - 1)),
-        lf.select(ad=d.abs()).filter(pl.col("ad") > eps).select(_strided(pl, pl.col("ad"), n_nz)),
-    ])
-    step = (_step_from_diffs(d_nz.to_series().to_numpy()) if n >= 11 else float("nan"))
-    return step, _scale_from_diffs(d_all.to_series().to_numpy(), step, eps, n)
+    d_all = lf.select(_strided(pl, d, n - 1)).collect().to_series().to_numpy()
+    d_nz = (lf.select(ad=d.abs()).filter(pl.col("ad") > eps)
+            .select(_strided(pl, pl.col("ad"), n_nz)).collect().to_series().to_numpy())
+    step = _step_from_diffs(d_nz) if n >= 11 else float("nan")
+    return step, _scale_from_diffs(d_all, step, eps, n)
 
 
-def _flags(pl: Any, live: Any, s: float) -> Any:
-    """Glitch, stale, gap and repress flags (``clean._flag_sorted``); the kept rows, lazily.
+def _without(pl: Any, df: Any, rows: Any) -> Any:
+    """``df`` without the rows at positions ``rows`` (a boolean mask built by ``scatter``)."""
+    if rows.len() == 0:
+        return df
+    return df.filter(pl.repeat(True, df.height, eager=True).scatter(rows, False))
 
-    Returns the kept samples (no glitch, no stale) with boolean ``gap`` and ``rep`` columns.
+
+def _glitch_rows(pl: Any, live: Any, thr: float) -> Any:
+    """Positions of the glitches (``clean._flag_sorted``), decided on the sequence ``live``.
+
+    Candidates: ``|v[i] - v[i-1]| > thr`` and ``|v[i+1] - v[i]| > thr`` (each as ``d > thr
+    or d < -thr``); the rest of the test (same sign, neighbours agree within half the
+    smaller step, neighbours within ``gap_s``) on the candidates' three rows only.
     """
-    t, v = pl.col("t"), pl.col("v")
+    d = pl.col("v").diff()
+    big = (d > thr) | (d < -thr)
+    i = live.select(pl.arg_where((big & big.shift(-1)).fill_null(False))).to_series()
+    t, v = live["t"], live["v"]
+    c = pl.DataFrame({"i": i, "tm": t.gather(i - 1), "t": t.gather(i), "tp": t.gather(i + 1),
+                      "vm": v.gather(i - 1), "v": v.gather(i), "vp": v.gather(i + 1)})
+    a, b = pl.col("v") - pl.col("vm"), pl.col("v") - pl.col("vp")
     gap_ns = GAP_S * 1e9
-    lf = live.lazy()
-    if live.height >= 3 and np.isfinite(GLITCH_K):
-        thr = GLITCH_K * s
-        a, b = v - v.shift(1), v - v.shift(-1)  # v[i] - v[i-1], v[i] - v[i+1]
-        glitch = (((a > thr) | (a < -thr)) & ((b > thr) | (b < -thr))
-                  & (a.sign() == b.sign())
-                  & ((v.shift(-1) - v.shift(1)).abs() <= 0.5 * pl.min_horizontal(a.abs(),
-                                                                                 b.abs()))
-                  & (t - t.shift(1) <= gap_ns) & (t.shift(-1) - t <= gap_ns))
-        lf = lf.filter(~glitch.fill_null(False))
-    if np.isfinite(STALE_MIN_S):
-        first = (v != v.shift(1)).fill_null(True)  # first sample of a run of equal values
-        last = first.shift(-1).fill_null(True)
-        i = pl.int_range(pl.len(), dtype=pl.Int64)
-        run_n = (pl.when(last).then(i).backward_fill()
-                 - pl.when(first).then(i).forward_fill() + 1)
-        run_s = (pl.when(last).then(t).backward_fill()
-                 - pl.when(first).then(t).forward_fill()) / 1e9
-        stale = ~first & (run_n >= STALE_MIN_N) & (run_s > STALE_MIN_S)
-        lf = lf.filter(~stale)
-    rthr = max(REPRESS_MIN, REPRESS_K * s)
-    return lf.with_columns(gap=(t - t.shift(1) > gap_ns).fill_null(False),
-                           rep=(v - v.shift(1) > rthr).fill_null(False))
+    return c.filter((a.sign() == b.sign())
+                    & ((pl.col("vp") - pl.col("vm")).abs()
+                       <= 0.5 * pl.min_horizontal(a.abs(), b.abs()))
+                    & (pl.col("t") - pl.col("tm") <= gap_ns)
+                    & (pl.col("tp") - pl.col("t") <= gap_ns))["i"]
+
+
+def _stale_rows(pl: Any, df: Any) -> Any:
+    """Positions of the stale samples: all but the first of each frozen run of ``df``.
+
+    Runs of equal values start where ``v != v.shift(1)`` (``arg_where``); a run is frozen
+    with at least ``stale_min_n`` samples lasting more than ``stale_min_s`` seconds.
+    """
+    v, s, m = pl.col("v"), pl.col("s"), pl.col("m")
+    t = df["t"]
+    runs = (df.select(s=pl.arg_where((v != v.shift(1)).fill_null(True)).cast(pl.Int64))
+            .with_columns(m=s.shift(-1).fill_null(df.height) - s)
+            .filter(m >= STALE_MIN_N))
+    runs = runs.filter((t.gather(runs["s"] + runs["m"] - 1) - t.gather(runs["s"])) / 1e9
+                       > STALE_MIN_S)
+    return runs.select(pl.int_ranges(s + 1, s + m)).explode("s")["s"]
 
 
 def _fit_hac(t_s: np.ndarray, lp: np.ndarray) -> float:
@@ -178,22 +197,30 @@ def polars_core_job(path: Path, threads: int) -> dict[str, Any]:
         timings[stage] = now - clock
         clock = now
 
-    live = _survivors(pl, _scan(pl, root, "prk_pressure")).collect()
+    live = _survivors(pl, _scan(pl, root, "prk_pressure"))
     if live.height == 0:
         raise InsufficientDataError("telemetry: no 'prk_pressure' sample to fit")
     lap("read_preflags")
     n_live = live.height
     step, scale = _step_scale(pl, live)
     lap("step_scale")
-    kept = _flags(pl, live, scale).collect()
+    # clean._flag_sorted: glitches decided on the surviving rows, frozen runs on the rows
+    # left without the glitches, gaps and repressurisations on the rows left without both
+    if live.height >= 3 and np.isfinite(GLITCH_K):
+        live = _without(pl, live, _glitch_rows(pl, live, GLITCH_K * scale))
+    if live.height >= 2 and np.isfinite(STALE_MIN_S):
+        live = _without(pl, live, _stale_rows(pl, live))
+    t, v = pl.col("t"), pl.col("v")
+    rthr = max(REPRESS_MIN, REPRESS_K * scale)
+    kept = live.with_columns(gap=(t - t.shift(1) > GAP_S * 1e9).fill_null(False),
+                             rep=(v - v.shift(1) > rthr).fill_null(False))
     del live
     n_kept, n_gap, n_rep = kept.height, int(kept["gap"].sum()), int(kept["rep"].sum())
     lap("flags")
-    t, v = pl.col("t"), pl.col("v")
     t0 = int(kept["t"][0])
     has_hatch = any((root / "channel=prk_hatch").rglob("*.parquet"))
     if has_hatch:
-        hatch = _survivors(pl, _scan(pl, root, "prk_hatch")).select("t", hv=v)
+        hatch = _survivors(pl, _scan(pl, root, "prk_hatch")).lazy().select("t", hv=v)
         closed = (pl.col("hv") == 1.0).fill_null(False)
         segs = (kept.lazy().select("t", "v").join_asof(hatch, on="t", strategy="backward")
                 .with_columns(seg=(closed & ~closed.shift(1).fill_null(False)).cum_sum())
