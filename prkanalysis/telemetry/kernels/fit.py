@@ -196,6 +196,27 @@ def lag_sums(z: np.ndarray, k0: int, k1: int, out: np.ndarray) -> None:  # pragm
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def _resid_tile(x: np.ndarray, y: np.ndarray, x_mean: float, y_mean: float, slope: float,
+                e: np.ndarray, u: np.ndarray) -> None:  # pragma: no cover - compiled
+    """``e = (y - y_mean) - slope (x - x_mean)``, ``u = (x - x_mean) e`` (``e`` may be ``x``)."""
+    for i in range(x.size):
+        xc = x[i] - x_mean
+        r = (y[i] - y_mean) - slope * xc
+        e[i] = r
+        u[i] = xc * r
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _prewhiten_tile(nxt: np.ndarray, cur: np.ndarray, rho: float, mu: float, v: np.ndarray,
+                    a: np.ndarray) -> None:  # pragma: no cover - compiled
+    """``v = nxt - rho cur`` and ``a = v - mu`` (over the length of ``cur``)."""
+    for i in range(cur.size):
+        vi = nxt[i] - rho * cur[i]
+        v[i] = vi
+        a[i] = vi - mu
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def more_lags(e: np.ndarray, k: int, g: np.ndarray) -> None:  # pragma: no cover - compiled
     """``g[9..k]``: the lags of ``e`` after those of :func:`ols_pass` (:func:`lag_sums`)."""
     lag_sums(e, FEW_LAGS + 1, k, g)
@@ -246,11 +267,7 @@ def ols_pass(
     s_e = c_e = s_uu = c_uu = s_u1 = c_u1 = s_u = c_u = 0.0
     for lo in range(0, n, _TILE):
         hi = min(n, lo + _TILE)
-        for i in range(lo, hi):
-            xc = x[i] - x_mean
-            r = (y[i] - y_mean) - slope * xc
-            e[i] = r
-            u[i] = xc * r
+        _resid_tile(x[lo:hi], y[lo:hi], x_mean, y_mean, slope, e[lo:hi], u[lo:hi])
         s_e, c_e = _nadd(s_e, c_e, _dot(e[lo:hi], e[lo:hi]))
         _tile_lags9(e, lo, hi, acc, comp, part)
         hu = min(hi, n - 1)
@@ -389,6 +406,7 @@ def prewhitened(big: np.ndarray, su: np.ndarray,
     nv = nb - 1
     mu = ((su[2] - big[0]) - rho * (su[2] - big[nv])) / nv
     a = np.empty(_TILE + 1)
+    vt = np.empty(_TILE)
     acc = np.zeros(FEW_LAGS + 1)
     comp = np.zeros(FEW_LAGS + 1)
     part = np.empty(FEW_LAGS + 1)
@@ -396,12 +414,10 @@ def prewhitened(big: np.ndarray, su: np.ndarray,
     prev = 0.0
     for lo in range(0, nv, _TILE):
         hi = min(nv, lo + _TILE)
-        a[0] = prev
-        for i in range(lo, hi):
-            v = big[i + 1] - rho * big[i]
-            big[i] = v
-            a[i - lo + 1] = v - mu
         w = hi - lo
+        a[0] = prev
+        _prewhiten_tile(big[lo + 1 : hi + 1], big[lo:hi], rho, mu, vt, a[1:])
+        big[lo:hi] = vt[:w]
         prev = a[w]
         ha = min(hi, nv - 1) - lo  # rows i < nv - 1
         if ha > 0:
