@@ -385,18 +385,27 @@ def lrv_df(n_rows: int, bw: float, rho: float) -> float:  # pragma: no cover - c
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def prewhitened(big: np.ndarray, su: np.ndarray,
-                c: np.ndarray) -> tuple[float, float, float, float, int]:  # pragma: no cover
-    """Steps 3-4 on the block sums ``big`` (overwritten by the prewhitened series ``V``).
+def prewhiten_series(big: np.ndarray, rho: float, v: np.ndarray) -> None:  # pragma: no cover
+    """``v[i] = big[i+1] - rho big[i]`` for ``i < big.size - 1`` (as in :func:`prewhitened`)."""
+    for i in range(big.size - 1):
+        v[i] = big[i + 1] - rho * big[i]
 
-    ``su`` holds :func:`series_sums` of ``big``; ``c`` (``DIRECT_LAGS + 1`` long) receives
-    the lag sums of ``V``. One pass prewhitens ``big`` in place, sums the lag products of the
-    demeaned ``V`` for the bandwidth and lags 0..8 of ``V`` for the Bartlett sum.
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def prewhitened(big: np.ndarray, su: np.ndarray, c: np.ndarray,
+                work: np.ndarray) -> tuple[float, float, float, float, int]:  # pragma: no cover
+    """Steps 3-4 on the block sums ``big``.
+
+    ``su`` holds :func:`series_sums` of ``big``. One pass forms the prewhitened series
+    ``V_i = big_{i+1} - rho_b big_i`` tile by tile and sums the lag products of the demeaned
+    ``V`` (the bandwidth) and lags 0..8 of ``V`` (the Bartlett sum); ``V`` is kept in
+    ``work`` (at least ``big.size - 1`` long) only when more lags are needed. ``c``
+    (``DIRECT_LAGS + 1`` long) receives the lag sums of ``V``.
 
     Returns:
         ``(LRV, df, S, rho_b, done)``. ``done = 0`` when the Bartlett sum needs more than
-        :data:`DIRECT_LAGS` lags: then ``LRV`` and ``df`` are NaN and the caller finishes
-        with an FFT of ``big[:nb - 1]``.
+        :data:`DIRECT_LAGS` lags: then ``LRV`` and ``df`` are NaN, ``V`` is in
+        ``work[:nb - 1]`` and the caller finishes with an FFT.
     """
     nb = big.size
     if nb < 3:
@@ -405,29 +414,29 @@ def prewhitened(big: np.ndarray, su: np.ndarray,
     rho = _clip(su[1] / den, hac.RHO_MAX) if den > 0 else 0.0
     nv = nb - 1
     mu = ((su[2] - big[0]) - rho * (su[2] - big[nv])) / nv
-    a = np.empty(_TILE + 1)
-    vt = np.empty(_TILE)
+    a = np.empty(_TILE + 1)  # a[0]: the last demeaned value of the previous tile
+    vt = np.empty(_TILE + FEW_LAGS)  # vt[:8]: the last 8 values of V of the previous tile
     acc = np.zeros(FEW_LAGS + 1)
     comp = np.zeros(FEW_LAGS + 1)
     part = np.empty(FEW_LAGS + 1)
     s_aa = c_aa = s_a1 = c_a1 = 0.0
-    prev = 0.0
     for lo in range(0, nv, _TILE):
         hi = min(nv, lo + _TILE)
         w = hi - lo
-        a[0] = prev
-        _prewhiten_tile(big[lo + 1 : hi + 1], big[lo:hi], rho, mu, vt, a[1:])
-        big[lo:hi] = vt[:w]
-        prev = a[w]
+        _prewhiten_tile(big[lo + 1 : hi + 1], big[lo:hi], rho, mu, vt[FEW_LAGS:], a[1:])
         ha = min(hi, nv - 1) - lo  # rows i < nv - 1
         if ha > 0:
             s_aa, c_aa = _nadd(s_aa, c_aa, _dot(a[1 : ha + 1], a[1 : ha + 1]))
         if lo == 0:
             if w > 1:
                 s_a1, c_a1 = _nadd(s_a1, c_a1, _dot(a[2 : w + 1], a[1:w]))
+            _tile_lags9(vt[FEW_LAGS : FEW_LAGS + w], 0, w, acc, comp, part)
         else:
             s_a1, c_a1 = _nadd(s_a1, c_a1, _dot(a[1 : w + 1], a[0:w]))
-        _tile_lags9(big, lo, hi, acc, comp, part)
+            _tile_lags9(vt, FEW_LAGS, FEW_LAGS + w, acc, comp, part)
+        a[0] = a[w]
+        if hi < nv:  # a full tile: carry its last 8 values
+            vt[:FEW_LAGS] = vt[w : w + FEW_LAGS]
     # the bandwidth (hac.andrews_bartlett_bandwidth of V)
     s = 1.0
     if nv >= 3:
@@ -437,12 +446,14 @@ def prewhitened(big: np.ndarray, su: np.ndarray,
             alpha1 = 4.0 * r * r / (1.0 - r * r) ** 2
             s = max(1.0, 1.1447 * (alpha1 * nv) ** (1.0 / 3.0))
     lags = min(math.ceil(s) - 1, nv - 1)
+    if lags > FEW_LAGS:
+        prewhiten_series(big, rho, work)
     if lags > DIRECT_LAGS:
         return math.nan, math.nan, s, rho, 0
     for k in range(min(lags, FEW_LAGS) + 1):
         c[k] = acc[k] + comp[k]
     if lags > FEW_LAGS:
-        lag_sums(big[:nv], FEW_LAGS + 1, lags, c)
+        lag_sums(work[:nv], FEW_LAGS + 1, lags, c)
     b = 0.0
     for j in range(1, lags + 1):
         b += (1.0 - j / s) * c[j]
@@ -563,10 +574,11 @@ def fit_core(
             big = e[: block_sums(u, m, e)]
             series_sums(big, su)
         c = np.empty(DIRECT_LAGS + 1)
-        lrv, df_lrv, bw, rho, done = prewhitened(big, su, c)
+        work = u if m > 1 else e
+        lrv, df_lrv, bw, rho, done = prewhitened(big, su, c, work)
         if not done:
             nb = big.size
-            b_sum = hac.bartlett_sum(big[: nb - 1], bw)
+            b_sum = hac.bartlett_sum(work[: nb - 1], bw)
             lrv = max(b_sum / (1.0 - rho) ** 2 * nb / (nb - 1), 0.0)
             df_lrv = hac.lrv_df(nb, bw, rho)
         with np.errstate(divide="ignore", invalid="ignore"):
