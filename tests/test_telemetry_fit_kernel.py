@@ -385,3 +385,14 @@ def test_fit_arrays_uses_the_same_fits():
         ref = oracle(t[seg == s], y[seg == s])
         assert out["se"][s] == pytest.approx(ref["se"], rel=RTOL)
         assert out["maxlags"][s] == ref["maxlags"]
+
+
+@pytest.mark.parametrize("n", [1, 5, 20, 40, 2100, 5000])
+def test_lag_sums_match_dot_products(n):
+    z = np.random.default_rng(n).normal(size=n)
+    for k0, k1 in ((0, 0), (0, 8), (3, 3), (9, 32), (0, 40), (5, 22)):
+        out = np.full(k1 + 1, np.nan)
+        kfit.lag_sums(z, k0, k1, out)
+        ref = [float(z[k:] @ z[: n - k]) if k < n else 0.0 for k in range(k0, k1 + 1)]
+        np.testing.assert_allclose(out[k0:], ref, rtol=1e-12, atol=1e-12 * n)
+        assert np.all(np.isnan(out[:k0]))

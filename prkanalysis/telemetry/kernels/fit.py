@@ -110,29 +110,31 @@ def _dot(a: np.ndarray, b: np.ndarray) -> float:  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True, error_model="numpy", fastmath=_SUM)
-def _lags9(z: np.ndarray, lo: int, hi: int, out: np.ndarray) -> None:  # pragma: no cover
-    """``out[k] = sum_{lo<=i<hi} z_i z_{i-k}`` for ``k = 0..8`` (``lo >= 8``; one pass)."""
+def _lags9(z: np.ndarray, lo: int, hi: int, base: int,
+           out: np.ndarray) -> None:  # pragma: no cover - compiled
+    """``out[j] = sum_{lo<=i<hi} z_i z_{i-base-j}``, ``j = 0..8`` (``lo >= base + 8``; one pass)."""
     z0 = z[lo:hi]
-    z1 = z[lo - 1 : hi - 1]
-    z2 = z[lo - 2 : hi - 2]
-    z3 = z[lo - 3 : hi - 3]
-    z4 = z[lo - 4 : hi - 4]
-    z5 = z[lo - 5 : hi - 5]
-    z6 = z[lo - 6 : hi - 6]
-    z7 = z[lo - 7 : hi - 7]
-    z8 = z[lo - 8 : hi - 8]
+    z1 = z[lo - base : hi - base]
+    z2 = z[lo - base - 1 : hi - base - 1]
+    z3 = z[lo - base - 2 : hi - base - 2]
+    z4 = z[lo - base - 3 : hi - base - 3]
+    z5 = z[lo - base - 4 : hi - base - 4]
+    z6 = z[lo - base - 5 : hi - base - 5]
+    z7 = z[lo - base - 6 : hi - base - 6]
+    z8 = z[lo - base - 7 : hi - base - 7]
+    z9 = z[lo - base - 8 : hi - base - 8]
     s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = s8 = 0.0
     for i in range(hi - lo):
         zi = z0[i]
-        s0 += zi * zi
-        s1 += zi * z1[i]
-        s2 += zi * z2[i]
-        s3 += zi * z3[i]
-        s4 += zi * z4[i]
-        s5 += zi * z5[i]
-        s6 += zi * z6[i]
-        s7 += zi * z7[i]
-        s8 += zi * z8[i]
+        s0 += zi * z1[i]
+        s1 += zi * z2[i]
+        s2 += zi * z3[i]
+        s3 += zi * z4[i]
+        s4 += zi * z5[i]
+        s5 += zi * z6[i]
+        s6 += zi * z7[i]
+        s7 += zi * z8[i]
+        s8 += zi * z9[i]
     out[0] = s0
     out[1] = s1
     out[2] = s2
@@ -177,22 +179,35 @@ def _tile_lags9(z: np.ndarray, lo: int, hi: int, acc: np.ndarray, comp: np.ndarr
         _lags_head(z, min(hi, FEW_LAGS), FEW_LAGS, acc, comp)
         lo = FEW_LAGS
     if lo < hi:
-        _lags9(z, lo, hi, part)
+        _lags9(z, lo, hi, 0, part)
         for k in range(FEW_LAGS + 1):
             acc[k], comp[k] = _nadd(acc[k], comp[k], part[k])
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def lag_sums(z: np.ndarray, k0: int, k1: int, out: np.ndarray) -> None:  # pragma: no cover
-    """``out[k] = sum_{i>=k} z_i z_{i-k}`` for ``k = k0..k1`` (tiled, compensated)."""
+    """``out[k] = sum_{i>=k} z_i z_{i-k}`` for ``k = k0..k1``.
+
+    Rows ``i < k1 + 9`` term by term; then per tile, nine lags per pass over it.
+    """
     n = z.size
+    nk = k1 - k0 + 1
+    acc = np.zeros(nk)
+    comp = np.zeros(nk)
+    part = np.empty(9)
+    head = min(n, k1 + 9)
     for k in range(k0, k1 + 1):
-        s = 0.0
-        c = 0.0
-        for lo in range(k, n, _TILE):
-            hi = min(n, lo + _TILE)
-            s, c = _nadd(s, c, _dot(z[lo:hi], z[lo - k : hi - k]))
-        out[k] = s + c
+        for i in range(k, head):
+            acc[k - k0], comp[k - k0] = _nadd(acc[k - k0], comp[k - k0], z[i] * z[i - k])
+    for lo in range(head, n, _TILE):
+        hi = min(n, lo + _TILE)
+        for b in range(k0, k1 + 1, 9):
+            _lags9(z, lo, hi, b, part)
+            for j in range(min(9, k1 + 1 - b)):
+                acc[b + j - k0], comp[b + j - k0] = _nadd(acc[b + j - k0], comp[b + j - k0],
+                                                          part[j])
+    for k in range(nk):
+        out[k0 + k] = acc[k] + comp[k]
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
