@@ -60,6 +60,14 @@ overlap in time, which the monthly layout guarantees and the code checks):
    fitted by :func:`~prkanalysis.telemetry.fit.fit_segment`, the one-segment core of
    :func:`~prkanalysis.telemetry.fit_arrays`.
 
+Speed: the per-partition passes are compiled loops (:mod:`~prkanalysis.telemetry.kernels`:
+the drop set, summary, halos and strided differences of :mod:`~.kernels.scan`, the flags of
+:func:`~prkanalysis.telemetry.clean.flag_arrays`, the fit of
+:func:`~prkanalysis.telemetry.fit.fit_segment`) that release the GIL, so threads use every
+core. A complete segment's kept samples are gathered once from the partition's rows into a
+per-thread work array (seconds from ``t0``, then ``log p`` in place) and fitted there;
+nothing else copies a partition.
+
 Memory: a worker holds one partition (plus halos) at a time; the client holds the small
 summaries and the samples of the segments that are open across a boundary (a hatch-closed
 week at 1 Hz is about 10 MB). The Dask front-end reads each partition three times (summary,
@@ -88,7 +96,6 @@ from prkanalysis.telemetry.clean import (
     _scale_from_diffs,
     _step_from_diffs,
     clean,
-    flag_arrays,
     pre_flags,
 )
 from prkanalysis.telemetry.fit import (
@@ -100,6 +107,7 @@ from prkanalysis.telemetry.fit import (
     t_quantile,
 )
 from prkanalysis.telemetry.io import read_parquet
+from prkanalysis.telemetry.kernels.flags import flag_parts
 from prkanalysis.telemetry.kernels.scan import (
     gather_kept,
     halo_rows,
@@ -497,12 +505,13 @@ def _hatch_changes(a: Arrays) -> Arrays:
 def _flags_with_halos(lt: np.ndarray, lv: np.ndarray, t: np.ndarray, v: np.ndarray,
                       rt: np.ndarray, rv: np.ndarray, s: float, p: PipelineParams,
                       ) -> np.ndarray:
-    """:func:`flag_arrays` of ``[left halo | partition | right halo]`` with the global scale."""
-    xt = np.concatenate([lt, t, rt]) if lt.size or rt.size else t
-    xv = np.concatenate([lv, v, rv]) if lt.size or rt.size else v
-    return flag_arrays(xt, xv, scale=s, glitch_k=p.glitch_k, stale_min_s=p.stale_min_s,
-                       stale_min_n=p.stale_min_n, gap_s=p.gap_s, repress_min=p.repress_min,
-                       repress_k=p.repress_k)
+    """:func:`flag_arrays` of ``[left halo | partition | right halo]`` with the global scale.
+
+    Computed by :func:`~.kernels.flags.flag_parts` on the three parts, without copying the
+    partition into a concatenation.
+    """
+    return flag_parts(lt, lv, t, v, rt, rv, s, p.glitch_k, p.stale_min_s, p.stale_min_n,
+                      p.gap_s, p.repress_min, p.repress_k)
 
 
 def _process(
