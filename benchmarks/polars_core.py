@@ -42,6 +42,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -101,17 +102,18 @@ def _step_scale(pl: Any, live: Any) -> tuple[float, float]:
     """Quantisation step and noise scale of the surviving values (``clean._step_and_scale``)."""
     from prkanalysis.telemetry.clean import _scale_from_diffs, _step_from_diffs
 
-    lf = live.lazy()
     n = live.height
-    med = float(lf.select(pl.col("v").abs().median()).collect().item()) if n else 1.0
+    med = float(live["v"].abs().median()) if n else 1.0
     eps = 1e-9 * max(med, 1.0)
     if n < 3:
         return float("nan"), _scale_from_diffs(np.zeros(0), float("nan"), eps, n)
-    d = pl.col("v").diff().slice(1)
-    n_nz = int(lf.select((d.abs() > eps).sum()).collect().item())
-    d_all = lf.select(_strided(pl, d, n - 1)).collect().to_series().to_numpy()
-    d_nz = (lf.select(ad=d.abs()).filter(pl.col("ad") > eps)
-            .select(_strided(pl, pl.col("ad"), n_nz)).collect().to_series().to_numpy())
+    d = live["v"].diff().slice(1)  # computed once, sampled twice
+    d_all = _strided(pl, d, n - 1).to_numpy()
+    ad = d.abs()
+    del d
+    ad = ad.filter(ad > eps)
+    d_nz = _strided(pl, ad, ad.len()).to_numpy()
+    del ad
     step = _step_from_diffs(d_nz) if n >= 11 else float("nan")
     return step, _scale_from_diffs(d_all, step, eps, n)
 
@@ -180,7 +182,7 @@ def polars_core_job(path: Path, threads: int) -> dict[str, Any]:
         (``-slope x 86400``), ``k_se`` (HAC, ``x 86400``); and ``step``, ``scale``,
         ``n_live`` (after the pre-flags), ``n_kept``, ``n_gap``, ``n_repress``,
         ``polars_threads``, ``source``, ``notes`` (:data:`LEAVES_OUT`), ``timings``
-        (seconds per stage).
+        (seconds per stage), ``peak_rss_mb`` (the process's peak RSS at the end of each stage).
     """
     if "polars" not in sys.modules:
         os.environ["POLARS_MAX_THREADS"] = str(int(threads))
@@ -189,12 +191,14 @@ def polars_core_job(path: Path, threads: int) -> dict[str, Any]:
     from prkanalysis.errors import InsufficientDataError, TelemetryError
 
     root = Path(path)
-    clock, timings = time.perf_counter(), {}
+    clock, timings, peaks = time.perf_counter(), {}, {}
 
     def lap(stage: str) -> None:
+        """Seconds of ``stage`` and the process's peak RSS (MB) at its end."""
         nonlocal clock
         now = time.perf_counter()
         timings[stage] = now - clock
+        peaks[stage] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
         clock = now
 
     live = _survivors(pl, _scan(pl, root, "prk_pressure"))
@@ -232,12 +236,18 @@ def polars_core_job(path: Path, threads: int) -> dict[str, Any]:
     if segs.height and not float(segs["lp"].min()) > -np.inf:  # log(p <= 0) = -inf/NaN
         raise TelemetryError("polars core: a pressure <= 0 in a segment; cannot take its log")
     lap("segments")
-    x, y = pl.col("ts") - pl.col("ts").mean(), pl.col("lp") - pl.col("lp").mean()
-    per = (segs.lazy().group_by("seg", maintain_order=True)
-           .agg(n=pl.len(), start_ns=t.first(), end_ns=t.last(),
-                slope=(x * y).sum() / (x * x).sum())
-           .with_columns(row=pl.col("n").cum_sum() - pl.col("n"))
+    # OLS with centred sums: segment means broadcast by ``over``, then plain grouped sums
+    seg = pl.col("seg")
+    x = pl.col("ts") - pl.col("ts").mean().over(seg)
+    y = pl.col("lp") - pl.col("lp").mean().over(seg)
+    per = (segs.lazy().select(seg, t, xy=x * y, xx=x * x)
+           .group_by(seg, maintain_order=True)
+           .agg(n=pl.len(), start_ns=t.first(), end_ns=t.last(), sxy=pl.col("xy").sum(),
+                sxx=pl.col("xx").sum())
+           .with_columns(row=pl.col("n").cum_sum() - pl.col("n"),
+                         slope=pl.col("sxy") / pl.col("sxx"))
            .filter(pl.col("n") >= MIN_SAMPLES).collect())
+    lap("ols")
     if per.height == 0:
         raise InsufficientDataError(f"telemetry: no segment with >= {MIN_SAMPLES} samples")
     ts_all, lp_all = segs["ts"].to_numpy(), segs["lp"].to_numpy()
@@ -253,7 +263,7 @@ def polars_core_job(path: Path, threads: int) -> dict[str, Any]:
         "step": step, "scale": scale, "n_live": n_live, "n_kept": n_kept,
         "n_gap": n_gap, "n_repress": n_rep, "polars_threads": pl.thread_pool_size(),
         "source": "hatch" if has_hatch else "pressure", "notes": LEAVES_OUT,
-        "timings": timings,
+        "timings": timings, "peak_rss_mb": peaks,
     }
 
 
@@ -266,8 +276,6 @@ def _main(argv: list[str] | None = None) -> None:
                     help="time prkanalysis' run_pipeline_fast instead of the Polars core")
     a = ap.parse_args(argv)
     os.environ["POLARS_MAX_THREADS"] = str(a.threads)
-    import resource
-
     if a.package:
         from prkanalysis.telemetry.scale import run_pipeline_fast
 
@@ -278,6 +286,7 @@ def _main(argv: list[str] | None = None) -> None:
         w0, c0 = time.perf_counter(), time.process_time()
         job = polars_core_job(a.path, a.threads)
         res = {"segments": int(job["n"].size), "timings": job["timings"],
+               "stage_peak_rss_mb": job["peak_rss_mb"],
                "polars_threads": job["polars_threads"]}
     wall, cpu = time.perf_counter() - w0, time.process_time() - c0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
