@@ -110,6 +110,20 @@ def _dot(a: np.ndarray, b: np.ndarray) -> float:  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True, error_model="numpy", fastmath=_SUM)
+def _u_sums(cur: np.ndarray, prev: np.ndarray) -> tuple[float, float, float]:  # pragma: no cover
+    """``(sum prev^2, sum cur prev, sum prev)`` over the length of ``cur``."""
+    s2 = 0.0
+    s1 = 0.0
+    s0 = 0.0
+    for i in range(cur.size):
+        p = prev[i]
+        s2 += p * p
+        s1 += cur[i] * p
+        s0 += p
+    return s2, s1, s0
+
+
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=_SUM)
 def _lags9(z: np.ndarray, lo: int, hi: int, base: int,
            out: np.ndarray) -> None:  # pragma: no cover - compiled
     """``out[j] = sum_{lo<=i<hi} z_i z_{i-base-j}``, ``j = 0..8`` (``lo >= base + 8``; one pass)."""
@@ -251,7 +265,7 @@ def ols_pass(
     """The OLS fit of ``y`` on ``x`` (seconds), its residuals, scores and their first sums.
 
     ``e`` may be ``x`` itself (overwritten). Fills ``e = (y - ybar) - slope (x - xbar)``,
-    ``u = (x - xbar) e``, ``g[k] = sum_i e_i e_{i-k}`` (``k = 0..8``) and
+    ``u = (x - xbar) e``, ``g[k] = sum_i e_i e_{i-k}`` (``k = 0..8``; ``sse = g[0]``) and
     ``su = (sum_{i<n-1} u_i^2, sum_i u_i u_{i-1}, sum u)``, unless a mean is not finite.
 
     Returns:
@@ -279,25 +293,24 @@ def ols_pass(
     acc = np.zeros(FEW_LAGS + 1)
     comp = np.zeros(FEW_LAGS + 1)
     part = np.empty(FEW_LAGS + 1)
-    s_e = c_e = s_uu = c_uu = s_u1 = c_u1 = s_u = c_u = 0.0
+    s_uu = c_uu = s_u1 = c_u1 = s_u = c_u = 0.0
     for lo in range(0, n, _TILE):
         hi = min(n, lo + _TILE)
         _resid_tile(x[lo:hi], y[lo:hi], x_mean, y_mean, slope, e[lo:hi], u[lo:hi])
-        s_e, c_e = _nadd(s_e, c_e, _dot(e[lo:hi], e[lo:hi]))
         _tile_lags9(e, lo, hi, acc, comp, part)
-        hu = min(hi, n - 1)
-        if lo < hu:
-            s_uu, c_uu = _nadd(s_uu, c_uu, _dot(u[lo:hu], u[lo:hu]))
         a1 = max(lo, 1)
-        if a1 < hi:
-            s_u1, c_u1 = _nadd(s_u1, c_u1, _dot(u[a1:hi], u[a1 - 1 : hi - 1]))
-        s_u, c_u = _nadd(s_u, c_u, _sum2(u[lo:hi], u[lo:hi])[0])
+        if a1 < hi:  # rows i >= 1: u_{i-1}^2, u_i u_{i-1}, u_{i-1}
+            puu, pu1, pu = _u_sums(u[a1:hi], u[a1 - 1 : hi - 1])
+            s_uu, c_uu = _nadd(s_uu, c_uu, puu)
+            s_u1, c_u1 = _nadd(s_u1, c_u1, pu1)
+            s_u, c_u = _nadd(s_u, c_u, pu)
     for k in range(FEW_LAGS + 1):
         g[k] = acc[k] + comp[k]
     su[0] = s_uu + c_uu
     su[1] = s_u1 + c_u1
+    s_u, c_u = _nadd(s_u, c_u, u[n - 1])
     su[2] = s_u + c_u
-    return x_mean, y_mean, sxx, slope, s_e + c_e
+    return x_mean, y_mean, sxx, slope, g[0]
 
 
 # --------------------------------------------------------------------------------------------
