@@ -315,7 +315,7 @@ def test_bartlett_sum_beyond_the_direct_lags_uses_the_fft(monkeypatch):
     t, y = segment(200_000, 1.0, np.exp(-1 / 200.0), seed=6, quant=0.0)
     new, ref = both(t, y, corr_time_s=0.0)
     assert_same(new, ref)
-    assert kfit.FEW_LAGS < ref["maxlags"] <= kfit.DIRECT_LAGS and len(calls) == 1
+    assert kfit.BARTLETT_LAGS < ref["maxlags"] <= kfit.DIRECT_LAGS and len(calls) == 1
 
 
 @pytest.mark.parametrize("maxlags", [None, 0, 1, 9, 40])

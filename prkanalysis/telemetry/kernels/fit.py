@@ -19,7 +19,7 @@ the long-run variance of :mod:`prkanalysis.telemetry.hac`) in a few passes over 
 3. ``"HAC"``: steps 2-4 of :mod:`prkanalysis.telemetry.hac`: block sums of ``u``
    (:func:`block_sums`, ``m > 1``), then :func:`prewhitened`: the AR(1) coefficient of the
    block series, and one pass that prewhitens it in place and sums the lag products of the
-   demeaned series (Andrews' bandwidth) and lags 0..8 of the prewhitened series (the
+   demeaned series (Andrews' bandwidth) and lags 0..4 of the prewhitened series (the
    Bartlett sum); more lags, up to :data:`DIRECT_LAGS`, by :func:`lag_sums`, beyond by an
    FFT (:func:`~prkanalysis.telemetry.hac.bartlett_sum`). ``"NW"``: the Bartlett sum of
    ``u`` over ``maxlags`` lags.
@@ -52,12 +52,14 @@ from numba import njit
 
 from prkanalysis.telemetry import hac
 
-__all__ = ["COV_CODES", "DIRECT_LAGS", "FEW_LAGS", "MORE_LAGS", "fit_core"]
+__all__ = ["BARTLETT_LAGS", "COV_CODES", "DIRECT_LAGS", "FEW_LAGS", "MORE_LAGS", "fit_core"]
 
 #: Lags of the first autocovariance pass of the e-folding estimate (fused with the
 #: residuals), then of the second.
 FEW_LAGS: Final[int] = 8
 MORE_LAGS: Final[int] = 32
+#: Lags of the prewhitened series summed in the pass that forms it (more in a second pass).
+BARTLETT_LAGS: Final[int] = 4
 #: Bartlett sums over at most this many lags are summed directly; more lags use an FFT.
 DIRECT_LAGS: Final[int] = 64
 #: Estimator codes of :func:`fit_core`.
@@ -107,6 +109,29 @@ def _dot(a: np.ndarray, b: np.ndarray) -> float:  # pragma: no cover - compiled
     for i in range(a.size):
         s += a[i] * b[i]
     return s
+
+
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=_SUM)
+def _lags5(z: np.ndarray, lo: int, hi: int, out: np.ndarray) -> None:  # pragma: no cover
+    """``out[k] = sum_{lo<=i<hi} z_i z_{i-k}`` for ``k = 0..4`` (``lo >= 4``; one pass)."""
+    z0 = z[lo:hi]
+    z1 = z[lo - 1 : hi - 1]
+    z2 = z[lo - 2 : hi - 2]
+    z3 = z[lo - 3 : hi - 3]
+    z4 = z[lo - 4 : hi - 4]
+    s0 = s1 = s2 = s3 = s4 = 0.0
+    for i in range(hi - lo):
+        zi = z0[i]
+        s0 += zi * zi
+        s1 += zi * z1[i]
+        s2 += zi * z2[i]
+        s3 += zi * z3[i]
+        s4 += zi * z4[i]
+    out[0] = s0
+    out[1] = s1
+    out[2] = s2
+    out[3] = s3
+    out[4] = s4
 
 
 @njit(cache=True, nogil=True, error_model="numpy", fastmath=_SUM)
@@ -195,6 +220,19 @@ def _tile_lags9(z: np.ndarray, lo: int, hi: int, acc: np.ndarray, comp: np.ndarr
     if lo < hi:
         _lags9(z, lo, hi, 0, part)
         for k in range(FEW_LAGS + 1):
+            acc[k], comp[k] = _nadd(acc[k], comp[k], part[k])
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _tile_lags5(z: np.ndarray, lo: int, hi: int, acc: np.ndarray, comp: np.ndarray,
+                part: np.ndarray) -> None:  # pragma: no cover - compiled
+    """Add lags 0..4 of ``z`` over rows ``lo..hi-1`` (rows ``< 4`` term by term)."""
+    if lo < BARTLETT_LAGS:
+        _lags_head(z, min(hi, BARTLETT_LAGS), BARTLETT_LAGS, acc, comp)
+        lo = BARTLETT_LAGS
+    if lo < hi:
+        _lags5(z, lo, hi, part)
+        for k in range(BARTLETT_LAGS + 1):
             acc[k], comp[k] = _nadd(acc[k], comp[k], part[k])
 
 
@@ -426,7 +464,7 @@ def prewhitened(big: np.ndarray, su: np.ndarray, c: np.ndarray,
 
     ``su`` holds :func:`series_sums` of ``big``. One pass forms the prewhitened series
     ``V_i = big_{i+1} - rho_b big_i`` tile by tile and sums the lag products of the demeaned
-    ``V`` (the bandwidth) and lags 0..8 of ``V`` (the Bartlett sum); ``V`` is kept in
+    ``V`` (the bandwidth) and lags 0..4 of ``V`` (the Bartlett sum); ``V`` is kept in
     ``work`` (at least ``big.size - 1`` long) only when more lags are needed. ``c``
     (``DIRECT_LAGS + 1`` long) receives the lag sums of ``V``.
 
@@ -458,10 +496,10 @@ def prewhitened(big: np.ndarray, su: np.ndarray, c: np.ndarray,
         if lo == 0:
             if w > 1:
                 s_a1, c_a1 = _nadd(s_a1, c_a1, _dot(a[2 : w + 1], a[1:w]))
-            _tile_lags9(vt[FEW_LAGS : FEW_LAGS + w], 0, w, acc, comp, part)
+            _tile_lags5(vt[FEW_LAGS : FEW_LAGS + w], 0, w, acc, comp, part)
         else:
             s_a1, c_a1 = _nadd(s_a1, c_a1, _dot(a[1 : w + 1], a[0:w]))
-            _tile_lags9(vt, FEW_LAGS, FEW_LAGS + w, acc, comp, part)
+            _tile_lags5(vt, FEW_LAGS, FEW_LAGS + w, acc, comp, part)
         a[0] = a[w]
         if hi < nv:  # a full tile: carry its last 8 values
             vt[:FEW_LAGS] = vt[w : w + FEW_LAGS]
@@ -474,14 +512,14 @@ def prewhitened(big: np.ndarray, su: np.ndarray, c: np.ndarray,
             alpha1 = 4.0 * r * r / (1.0 - r * r) ** 2
             s = max(1.0, 1.1447 * (alpha1 * nv) ** (1.0 / 3.0))
     lags = min(math.ceil(s) - 1, nv - 1)
-    if lags > FEW_LAGS:
+    if lags > BARTLETT_LAGS:
         prewhiten_series(big, rho, work)
     if lags > DIRECT_LAGS:
         return math.nan, math.nan, s, rho, 0
-    for k in range(min(lags, FEW_LAGS) + 1):
+    for k in range(min(lags, BARTLETT_LAGS) + 1):
         c[k] = acc[k] + comp[k]
-    if lags > FEW_LAGS:
-        lag_sums(work[:nv], FEW_LAGS + 1, lags, c)
+    if lags > BARTLETT_LAGS:
+        lag_sums(work[:nv], BARTLETT_LAGS + 1, lags, c)
     b = 0.0
     for j in range(1, lags + 1):
         b += (1.0 - j / s) * c[j]
