@@ -197,6 +197,23 @@ def _kernel_whole(t, v, p, flags=None):
     return kf.flag_parts(e_t, e_v, t, v, e_t, e_v, *_args(p), flags=flags)
 
 
+class _block:
+    """Set the quiet-block size of the loop (small blocks: the skipping is exercised)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __enter__(self) -> None:
+        self.old = kf._BLOCK
+        kf._BLOCK = self.n
+
+    def __exit__(self, *exc) -> None:
+        kf._BLOCK = self.old
+
+
+BLOCKS = st.sampled_from([512, 2, 3, 5, 8])
+
+
 # --- tests -----------------------------------------------------------------------------------
 
 
@@ -210,21 +227,23 @@ def test_pre_flags_equal_oracle(tv):
 
 
 @SETTINGS
-@given(series(), params)
-def test_flags_equal_oracle(tv, p):
+@given(series(), params, BLOCKS)
+def test_flags_equal_oracle(tv, p, blk):
     t, v = tv
     ref = oracle_flag_sorted(t, v, *_args(p), None)
-    got = flag_arrays(t, v, scale=p["s"], glitch_k=p["glitch_k"], stale_min_s=p["stale_min_s"],
-                      stale_min_n=p["stale_min_n"], gap_s=p["gap_s"],
-                      repress_min=p["repress_min"], repress_k=p["repress_k"])
+    with _block(blk):
+        got = flag_arrays(t, v, scale=p["s"], glitch_k=p["glitch_k"], stale_min_s=p["stale_min_s"],
+                          stale_min_n=p["stale_min_n"], gap_s=p["gap_s"],
+                          repress_min=p["repress_min"], repress_k=p["repress_k"])
+        whole = _kernel_whole(t, v, p)
     assert got.dtype == np.uint16
     assert np.array_equal(got, ref)
-    assert np.array_equal(_kernel_whole(t, v, p), ref)
+    assert np.array_equal(whole, ref)
 
 
 @SETTINGS
-@given(series(), params, st.data())
-def test_given_flags_equal_oracle(tv, p, data):
+@given(series(), params, BLOCKS, st.data())
+def test_given_flags_equal_oracle(tv, p, blk, data):
     """Flags passed in (extra bits, even gap/repress bits) are kept and or-ed into."""
     t, v = tv
     extra = np.array(data.draw(st.lists(
@@ -233,22 +252,75 @@ def test_given_flags_equal_oracle(tv, p, data):
     f0 = oracle_pre_flags(t, v) | extra
     ref = oracle_flag_sorted(t, v, *_args(p), f0.copy())
     f1 = f0.copy()
-    got = flag_arrays(t, v, scale=p["s"], glitch_k=p["glitch_k"], stale_min_s=p["stale_min_s"],
-                      stale_min_n=p["stale_min_n"], gap_s=p["gap_s"],
-                      repress_min=p["repress_min"], repress_k=p["repress_k"], flags=f1)
+    with _block(blk):
+        got = flag_arrays(t, v, scale=p["s"], glitch_k=p["glitch_k"],
+                          stale_min_s=p["stale_min_s"], stale_min_n=p["stale_min_n"],
+                          gap_s=p["gap_s"], repress_min=p["repress_min"],
+                          repress_k=p["repress_k"], flags=f1)
     assert got is f1
     assert np.array_equal(got, ref)
 
 
 @SETTINGS
-@given(series(), params, st.data())
-def test_three_parts_equal_oracle_on_concatenation(tv, p, data):
+@given(series(), params, BLOCKS, st.data())
+def test_three_parts_equal_oracle_on_concatenation(tv, p, blk, data):
     t, v = tv
     i = data.draw(st.integers(0, t.size))
     j = data.draw(st.integers(i, t.size))
     ref = oracle_flag_sorted(t, v, *_args(p), None)
-    got = kf.flag_parts(t[:i], v[:i], t[i:j], v[i:j], t[j:], v[j:], *_args(p))
+    with _block(blk):
+        got = kf.flag_parts(t[:i], v[:i], t[i:j], v[i:j], t[j:], v[j:], *_args(p))
     assert np.array_equal(got, ref)
+
+
+@st.composite
+def quiet_series(draw):
+    """Long quiet stretches (quantised noise, equal neighbours) with a few events."""
+    n = draw(st.integers(50, 400))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    t = np.cumsum(rng.choice([1, 1, 1, 1, 2], n)).astype(np.int64) * 10**9
+    v = np.round(rng.normal(0.0, 0.6, n)) * 0.1 + 100.0
+    for _ in range(draw(st.integers(0, 6))):
+        k = int(rng.integers(0, n))
+        kind = draw(st.sampled_from(["spike", "gap", "up", "frozen", "dup", "nan", "coll"]))
+        if kind == "spike":
+            v[k] += 5.0
+        elif kind == "gap":
+            t[k:] += 50 * 10**9
+        elif kind == "up":
+            v[k:] += 8.0
+        elif kind == "frozen":
+            v[k : k + int(rng.integers(2, 40))] = v[k]
+        elif kind == "dup" and k > 0:
+            t[k], v[k] = t[k - 1], v[k - 1]
+        elif kind == "nan":
+            v[k] = np.nan
+        elif kind == "coll" and k > 0:
+            t[k] = t[k - 1]
+    return t, v
+
+
+@SETTINGS
+@given(quiet_series(), st.sampled_from([2, 3, 8, 32, 512]), st.data())
+def test_quiet_blocks_equal_oracle(tv, blk, data):
+    """Long series, small blocks: the quiet blocks skipped, events at any offset."""
+    t, v = tv
+    p = {"s": 0.1, "glitch_k": data.draw(st.sampled_from([4.0, np.inf])),
+         "stale_min_s": data.draw(st.sampled_from([5.0, 10.0, np.inf])),
+         "stale_min_n": data.draw(st.sampled_from([2, 5])),
+         "gap_s": data.draw(st.sampled_from([10.0, np.inf])),
+         "repress_min": 5.0, "repress_k": data.draw(st.sampled_from([20.0, np.nan]))}
+    i = data.draw(st.integers(0, 20))
+    j = data.draw(st.integers(t.size - 20, t.size))
+    ref = oracle_flag_sorted(t, v, *_args(p), None)
+    f0 = oracle_pre_flags(t, v) | REORDERED * (np.arange(t.size) % 7 == 0)
+    ref_given = oracle_flag_sorted(t, v, *_args(p), f0.copy())
+    with _block(blk):
+        assert np.array_equal(_kernel_whole(t, v, p), ref)
+        assert np.array_equal(
+            kf.flag_parts(t[:i], v[:i], t[i:j], v[i:j], t[j:], v[j:], *_args(p)), ref)
+        assert np.array_equal(_kernel_whole(t, v, p, f0.astype(np.uint16)), ref_given)
 
 
 def test_frozen_run_turning_stale_takes_back_gap_and_repress():
@@ -326,3 +398,11 @@ def test_simulated_series_equal_oracle(simulated):
     assert np.array_equal(kf.flag_parts(t[:a], v[:a], t[a:b], v[a:b], t[b:], v[b:],
                                         *_args(kw)), ref)
     assert np.array_equal(pre_flags(t, v), oracle_pre_flags(t, v))
+
+
+def test_kernel_docstring_examples():
+    import doctest
+
+    res = doctest.testmod(kf, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert res.attempted > 0
+    assert res.failed == 0

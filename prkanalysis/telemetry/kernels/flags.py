@@ -36,6 +36,7 @@ repressurisation threshold.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Final
 
 import numpy as np
@@ -61,6 +62,9 @@ _RO_F = types.Array(types.uint16, 1, "C", readonly=True)
 _RW_F = types.Array(types.uint16, 1, "C")
 _B = types.boolean
 _D = types.float64
+
+#: Rows per block of the quiet-block test (a block with nothing to flag is skipped).
+_BLOCK: int = 512
 
 _EMPTY_T: Final[np.ndarray] = np.empty(0, dtype=np.int64)
 _EMPTY_V: Final[np.ndarray] = np.empty(0, dtype=np.float64)
@@ -131,18 +135,57 @@ def _stale_onset(flags: np.ndarray, orig: np.ndarray, i0: int,
             flags[q] = fq
 
 
+@njit(_D(_RO_V, _RO_V, _RO_V, types.int64), cache=True, nogil=True)
+def _value_at(lv: np.ndarray, v: np.ndarray, rv: np.ndarray, i: int) -> float:  # pragma: no cover
+    """Row ``i`` of ``lv|v|rv``."""
+    if i < lv.size:
+        return float(lv[i])
+    i -= lv.size
+    if i < v.size:
+        return float(v[i])
+    return float(rv[i - v.size])
+
+
+@njit(types.boolean(_RO_T, _RO_V, _RW_F, _B, types.int64, types.int64, types.int64, _D, _B,
+                    _B, types.int64, _D, _B), cache=True, nogil=True)
+def _quiet_block(t: np.ndarray, v: np.ndarray, flags: np.ndarray, compute_pre: bool,
+                 j0: int, j1: int, i0: int, thr_g: float, do_glitch: bool, do_gap: bool,
+                 gap_int: int, thr_r: float, do_rep: bool) -> bool:  # pragma: no cover
+    """Whether rows ``j0 .. j1-1`` of ``t``, ``v`` (``j0 >= 1``) are quiet.
+
+    Quiet: finite values, increasing times, no dropping pre-flag (rows ``i0 ..`` of
+    ``flags`` when they are given), and no step from the row before that is large
+    (``|d| > thr_g``), a gap (``dt >= gap_int``) or a repressurisation (``d > thr_r``).
+    One branch-free pass, which the compiler vectorises.
+    """
+    bad = False
+    for j in range(j0, j1):
+        x = v[j]
+        d = x - v[j - 1]
+        dt = t[j] - t[j - 1]
+        bad |= ((not (x - x == 0.0)) | (dt <= 0) | (do_gap & (dt >= gap_int))
+                | (do_glitch & ((d > thr_g) | (d < -thr_g))) | (do_rep & (d > thr_r)))
+    if not compute_pre and not bad:
+        for j in range(j0, j1):
+            bad |= (flags[i0 + j - j0] & _DROP_MASK) != 0
+    return not bad
+
+
 @njit(types.boolean(_RO_T, _RO_V, _RO_T, _RO_V, _RO_T, _RO_V, _RW_F, _B, _RO_F, _D, _B, _D, _B,
-                    _D, _D, _B, _D, _B), cache=True, nogil=True)
+                    types.int64, _D, _B, types.int64, _D, _B, types.int64), cache=True,
+      nogil=True)
 def _flag_loop(lt: np.ndarray, lv: np.ndarray, t: np.ndarray, v: np.ndarray, rt: np.ndarray,
                rv: np.ndarray, flags: np.ndarray, compute_pre: bool, orig: np.ndarray,
                thr_g: float, do_glitch: bool, gap_ns: float, do_stale: bool,
-               stale_min_s: float, min_n: float, do_gap: bool, thr_r: float,
-               do_rep: bool) -> bool:  # pragma: no cover
+               stale_ns: int, min_n: float, do_gap: bool, gap_int: int, thr_r: float,
+               do_rep: bool, blk: int) -> bool:  # pragma: no cover
     """Flags of the concatenation ``lt|t|rt``, ``lv|v|rv`` into ``flags`` (see the module).
 
     ``compute_pre``: write the pre-flags (every element of ``flags``); else ``flags`` holds
     them and is updated. ``orig``: a copy of the input flags when they may carry
-    ``GAP_BEFORE``/``REPRESS`` bits (else empty). Returns whether the times are sorted.
+    ``GAP_BEFORE``/``REPRESS`` bits (else empty). ``stale_ns``, ``gap_int``: the least
+    ``int64`` ``D`` with ``D / 1e9 > stale_min_s``, ``D > gap_ns`` (:func:`_least_int`).
+    ``blk``: rows per quiet block. Returns whether the times are sorted.
     """
     unsorted = False
     # previous row (pre-flags)
@@ -161,97 +204,171 @@ def _flag_loop(lt: np.ndarray, lv: np.ndarray, t: np.ndarray, v: np.ndarray, rt:
     # current run of equal values (after glitches), and the last sample kept after stale
     run_i0 = 0
     run_t0 = np.int64(0)
-    run_v0 = 0.0
     run_cnt = 0
+    last_v = 0.0
     run_stale = False
     have_prev = False
+    prev_i = -1
     prev_t = np.int64(0)
     prev_v = 0.0
-    base = 0
-    for part in range(4):
-        if part == 0:
-            pt_arr, pv_arr = lt, lv
-        elif part == 1:
-            pt_arr, pv_arr = t, v
-        elif part == 2:
-            pt_arr, pv_arr = rt, rv
-        else:  # one step more: decide the last sample
-            pt_arr, pv_arr = lt, lv
-        m = pt_arr.size if part < 3 else 1
-        for j in range(m):
-            i = base + j
-            ti = np.int64(0)
-            vi = 0.0
-            have_new = part < 3
-            if have_new:
-                ti = pt_arr[j]
-                vi = pv_arr[j]
-                if compute_pre:
-                    fin = vi - vi == 0.0
-                    st = have_row & (ti == prow_t)
-                    sv = vi == prow_v
-                    f = (not fin) | ((st & sv) << 1) | ((st & (not sv) & fin) << 2)
-                    flags[i] = f
-                else:
-                    f = flags[i]
-                unsorted |= have_row & (ti < prow_t)
-                have_row = True
-                prow_t = ti
-                prow_v = vi
-                if f & _DROP_MASK:
-                    continue
-            if not have_p1:
-                have_p1 = True
-                p1_i = i
-                p1_t = ti
-                p1_v = vi
-                continue
-            # decide the glitch test of p1 (between p2 and the new sample)
-            d_new = vi - p1_v
-            big_new = have_new & do_glitch & ((d_new > thr_g) | (d_new < -thr_g))
-            if big_prev and big_new and _is_glitch(p2_v, p1_v, vi, d_prev, d_new, p2_t, p1_t,
-                                                  ti, gap_ns):
-                flags[p1_i] |= _GLITCH
+    n0 = lt.size
+    n01 = n0 + t.size
+    n_tot = n01 + rt.size
+    next_try = n0 + 2
+    i = -1
+    while i < n_tot:  # one step more (i == n_tot): decide the last sample
+        i += 1
+        if (i >= next_try and i + blk <= n01 and have_p1 and p1_i == i - 1 and have_prev
+                and prev_i == i - 2 and not run_stale):
+            # a quiet block of the middle part (rows i .. b-1) changes no flag: skip it, if
+            # p1 (row i-1) is no gap or repressurisation either and no run there can turn
+            # stale (none lasts beyond run_t0 .. t[b-1])
+            b = i + blk
+            jb = b - n0
+            quiet = (not (do_gap & ((p1_t - prev_t) > gap_ns))
+                     and not (do_rep & ((p1_v - prev_v) > thr_r))
+                     and not (do_stale & ((t[jb - 1] - run_t0) >= stale_ns))
+                     and _quiet_block(t, v, flags, compute_pre, i - n0, jb, i, thr_g,
+                                      do_glitch, do_gap, gap_int, thr_r, do_rep))
+            if not quiet:
+                next_try = i + blk
             else:
-                # p1 survives the glitch test: runs, stale, gap, repress
-                r = p1_i
-                tr = p1_t
-                vr = p1_v
-                same = do_stale & have_prev & (vr == run_v0)
-                run_i0 = run_i0 if same else r
-                run_t0 = run_t0 if same else tr
-                run_v0 = run_v0 if same else vr
-                run_stale = run_stale & same
-                run_cnt = run_cnt + 1 if same else 1
-                if run_stale or (same and run_cnt >= min_n
-                                 and (tr - run_t0) / 1e9 > stale_min_s):
-                    if not run_stale:
-                        _stale_onset(flags, orig, run_i0, r)
-                        run_stale = True
-                    else:
-                        flags[r] |= _STALE
-                    prev_t = run_t0
-                    prev_v = run_v0
-                else:
-                    dt = tr - prev_t
-                    dv = vr - prev_v
-                    fa = (((have_prev & do_gap & (dt > gap_ns)) << 6)
-                          | ((have_prev & do_rep & (dv > thr_r)) << 7))
-                    if fa:
-                        flags[r] |= fa
-                    have_prev = True
-                    prev_t = tr
-                    prev_v = vr
-            p2_t = p1_t
-            p2_v = p1_v
+                if compute_pre:
+                    flags[i:b] = 0
+                # rows i-1 .. b-2 are emitted, b-1 becomes p1; the run ending at b-2
+                k = jb - 2
+                while k >= i - n0 and v[k] == v[k - 1]:
+                    k -= 1
+                if k >= i - n0:  # the run starts at row i or later
+                    run_i0 = k + n0
+                    run_t0 = t[k]
+                    run_cnt = jb - 1 - k
+                elif p1_v == last_v:  # it continues the run of row i-2
+                    run_cnt += b - i
+                else:  # it starts at row i-1
+                    run_i0 = i - 1
+                    run_t0 = p1_t
+                    run_cnt = b - i
+                last_v = v[jb - 2]
+                prev_i = b - 2
+                prev_t = t[jb - 2]
+                prev_v = v[jb - 2]
+                p2_t = prev_t
+                p2_v = prev_v
+                p1_i = b - 1
+                p1_t = t[jb - 1]
+                p1_v = v[jb - 1]
+                d_prev = p1_v - p2_v
+                big_prev = False
+                prow_t = p1_t
+                prow_v = p1_v
+                next_try = b
+                i = b - 1
+                continue
+        ti = np.int64(0)
+        vi = 0.0
+        have_new = i < n_tot
+        if have_new:
+            # the row of the concatenation (the halo branches are taken rarely)
+            if i >= n0 and i < n01:
+                ti = t[i - n0]
+                vi = v[i - n0]
+            elif i < n0:
+                ti = lt[i]
+                vi = lv[i]
+            else:
+                ti = rt[i - n01]
+                vi = rv[i - n01]
+            if compute_pre:
+                fin = vi - vi == 0.0
+                st = have_row & (ti == prow_t)
+                sv = vi == prow_v
+                f = (not fin) | ((st & sv) << 1) | ((st & (not sv) & fin) << 2)
+                flags[i] = f
+            else:
+                f = flags[i]
+            unsorted |= have_row & (ti < prow_t)
+            have_row = True
+            prow_t = ti
+            prow_v = vi
+            if f & _DROP_MASK:
+                continue
+        if not have_p1:
+            have_p1 = True
             p1_i = i
             p1_t = ti
             p1_v = vi
-            d_prev = d_new
-            big_prev = big_new
-        if part < 3:
-            base += pt_arr.size
+            continue
+        # decide the glitch test of p1 (between p2 and the new sample)
+        d_new = vi - p1_v
+        big_new = have_new & do_glitch & ((d_new > thr_g) | (d_new < -thr_g))
+        if big_prev and big_new and _is_glitch(p2_v, p1_v, vi, d_prev, d_new, p2_t, p1_t,
+                                              ti, gap_ns):
+            flags[p1_i] |= _GLITCH
+        else:
+            # p1 survives the glitch test: runs, stale, gap, repress
+            r = p1_i
+            tr = p1_t
+            vr = p1_v
+            # equality is transitive for floats that are not NaN: comparing with the
+            # previous sample is comparing with the run's first; bit masks, not branches
+            same = do_stale & have_prev & (vr == last_v)
+            last_v = vr
+            keep = -int(same)  # all ones when the run goes on
+            run_i0 = (run_i0 & keep) | (r & ~keep)
+            run_t0 = (run_t0 & keep) | (tr & ~keep)
+            run_stale = run_stale & same
+            run_cnt = (run_cnt & keep) + 1
+            if run_stale | (same & (run_cnt >= min_n) & ((tr - run_t0) >= stale_ns)):
+                if not run_stale:
+                    _stale_onset(flags, orig, run_i0, r)
+                    run_stale = True
+                else:
+                    flags[r] |= _STALE
+                prev_i = run_i0
+                prev_t = run_t0
+                prev_v = _value_at(lv, v, rv, run_i0)
+            else:
+                dt = tr - prev_t
+                dv = vr - prev_v
+                fa = (((have_prev & do_gap & (dt > gap_ns)) << 6)
+                      | ((have_prev & do_rep & (dv > thr_r)) << 7))
+                if fa:
+                    flags[r] |= fa
+                have_prev = True
+                prev_i = r
+                prev_t = tr
+                prev_v = vr
+        p2_t = p1_t
+        p2_v = p1_v
+        p1_i = i
+        p1_t = ti
+        p1_v = vi
+        d_prev = d_new
+        big_prev = big_new
     return not unsorted
+
+
+def _least_int(ok: Callable[[int], bool]) -> int | None:
+    """The least ``int64`` ``D`` with ``ok(D)`` for a test that is monotone in ``D``.
+
+    ``None`` when no ``int64`` passes. The loops compare ``int64`` time differences with
+    these integers: ``float(D) / 1e9 > stale_min_s`` and ``float(D) > gap_ns`` are monotone
+    in ``D`` (rounding to float64 and dividing by a positive number are), so each holds
+    exactly when ``D`` is at least its least passing value.
+    """
+    lo, hi = -(2**63), 2**63 - 1
+    if not ok(hi):
+        return None
+    if ok(lo):
+        return lo
+    while hi - lo > 1:  # ok(hi) and not ok(lo)
+        mid = (lo + hi) // 2
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
 
 
 def _as_t(x: Any) -> np.ndarray:
@@ -369,11 +486,16 @@ def flag_parts(
     gk = float(glitch_k)
     gap_ns = float(gap_s) * _NS
     thr_r = max(float(repress_min), float(repress_k) * s)  # Python's max, as flag_arrays
+    # a run that can never turn stale changes nothing: as if the stale test were off
+    ms = float(stale_min_s)
+    stale_ns = _least_int(lambda d: float(d) / _NS > ms) if np.isfinite(ms) else None
+    do_gap = bool(np.isfinite(gap_ns))
+    gap_int = _least_int(lambda d: float(d) > gap_ns) if do_gap else None
     ok = _flag_loop(ts[0], vs[0], ts[1], vs[1], ts[2], vs[2], flags, compute_pre, orig,
-                     gk * s, bool(np.isfinite(gk)), gap_ns,
-                     bool(np.isfinite(stale_min_s)), float(stale_min_s),
-                     float(stale_min_n), bool(np.isfinite(gap_ns)), thr_r,
-                     bool(np.isfinite(thr_r)))
+                    gk * s, bool(np.isfinite(gk)), gap_ns, stale_ns is not None,
+                    0 if stale_ns is None else stale_ns, float(stale_min_n), do_gap,
+                    2**63 - 1 if gap_int is None else gap_int, thr_r,
+                    bool(np.isfinite(thr_r)), _BLOCK)
     if not ok:
         raise TelemetryError("flag_parts: times must be sorted")
     return flags
