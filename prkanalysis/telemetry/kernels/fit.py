@@ -224,19 +224,6 @@ def _tile_lags9(z: np.ndarray, lo: int, hi: int, acc: np.ndarray, comp: np.ndarr
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _tile_lags5(z: np.ndarray, lo: int, hi: int, acc: np.ndarray, comp: np.ndarray,
-                part: np.ndarray) -> None:  # pragma: no cover - compiled
-    """Add lags 0..4 of ``z`` over rows ``lo..hi-1`` (rows ``< 4`` term by term)."""
-    if lo < BARTLETT_LAGS:
-        _lags_head(z, min(hi, BARTLETT_LAGS), BARTLETT_LAGS, acc, comp)
-        lo = BARTLETT_LAGS
-    if lo < hi:
-        _lags5(z, lo, hi, part)
-        for k in range(BARTLETT_LAGS + 1):
-            acc[k], comp[k] = _nadd(acc[k], comp[k], part[k])
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
 def lag_sums(z: np.ndarray, k0: int, k1: int, out: np.ndarray) -> None:  # pragma: no cover
     """``out[k] = sum_{i>=k} z_i z_{i-k}`` for ``k = k0..k1``.
 
@@ -458,51 +445,44 @@ def prewhiten_series(big: np.ndarray, rho: float, v: np.ndarray) -> None:  # pra
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def prewhitened(big: np.ndarray, su: np.ndarray, c: np.ndarray,
-                work: np.ndarray) -> tuple[float, float, float, float, int]:  # pragma: no cover
-    """Steps 3-4 on the block sums ``big``.
+def prewhitened(big: np.ndarray, su: np.ndarray,
+                c: np.ndarray) -> tuple[float, float]:  # pragma: no cover - compiled
+    """Steps 3-4 on the block sums ``big`` (``nb >= 3`` of them): ``(rho_b, S)``.
 
     ``su`` holds :func:`series_sums` of ``big``. One pass forms the prewhitened series
     ``V_i = big_{i+1} - rho_b big_i`` tile by tile and sums the lag products of the demeaned
-    ``V`` (the bandwidth) and lags 0..4 of ``V`` (the Bartlett sum); ``V`` is kept in
-    ``work`` (at least ``big.size - 1`` long) only when more lags are needed. ``c``
-    (``DIRECT_LAGS + 1`` long) receives the lag sums of ``V``.
-
-    Returns:
-        ``(LRV, df, S, rho_b, done)``. ``done = 0`` when the Bartlett sum needs more than
-        :data:`DIRECT_LAGS` lags: then ``LRV`` and ``df`` are NaN, ``V`` is in
-        ``work[:nb - 1]`` and the caller finishes with an FFT.
+    ``V`` (Andrews' bandwidth ``S``) and the lags ``0..4`` of ``V`` into ``c`` (those
+    below ``nb - 1``); :func:`bartlett_lrv` adds more lags when ``S`` asks for them.
     """
     nb = big.size
-    if nb < 3:
-        return _dot(big, big), 1.0, 1.0, 0.0, 1
     den = su[0]
     rho = _clip(su[1] / den, hac.RHO_MAX) if den > 0 else 0.0
     nv = nb - 1
     mu = ((su[2] - big[0]) - rho * (su[2] - big[nv])) / nv
-    a = np.empty(_TILE + 1)  # a[0]: the last demeaned value of the previous tile
-    vt = np.empty(_TILE + FEW_LAGS)  # vt[:8]: the last 8 values of V of the previous tile
-    acc = np.zeros(FEW_LAGS + 1)
-    comp = np.zeros(FEW_LAGS + 1)
-    part = np.empty(FEW_LAGS + 1)
+    # a[0]: the last demeaned value of the previous tile, vt[:4] its last 4 values of V
+    # (zeros before the first tile: products with them add exact zeros)
+    a = np.zeros(_TILE + 1)
+    vt = np.zeros(_TILE + BARTLETT_LAGS)
+    acc = np.zeros(BARTLETT_LAGS + 1)
+    comp = np.zeros(BARTLETT_LAGS + 1)
+    part = np.empty(BARTLETT_LAGS + 1)
     s_aa = c_aa = s_a1 = c_a1 = 0.0
     for lo in range(0, nv, _TILE):
         hi = min(nv, lo + _TILE)
         w = hi - lo
-        _prewhiten_tile(big[lo + 1 : hi + 1], big[lo:hi], rho, mu, vt[FEW_LAGS:], a[1:])
+        _prewhiten_tile(big[lo + 1 : hi + 1], big[lo:hi], rho, mu, vt[BARTLETT_LAGS:], a[1:])
         ha = min(hi, nv - 1) - lo  # rows i < nv - 1
         if ha > 0:
             s_aa, c_aa = _nadd(s_aa, c_aa, _dot(a[1 : ha + 1], a[1 : ha + 1]))
-        if lo == 0:
-            if w > 1:
-                s_a1, c_a1 = _nadd(s_a1, c_a1, _dot(a[2 : w + 1], a[1:w]))
-            _tile_lags5(vt[FEW_LAGS : FEW_LAGS + w], 0, w, acc, comp, part)
-        else:
-            s_a1, c_a1 = _nadd(s_a1, c_a1, _dot(a[1 : w + 1], a[0:w]))
-            _tile_lags5(vt, FEW_LAGS, FEW_LAGS + w, acc, comp, part)
+        s_a1, c_a1 = _nadd(s_a1, c_a1, _dot(a[1 : w + 1], a[0:w]))
+        _lags5(vt, BARTLETT_LAGS, BARTLETT_LAGS + w, part)
+        for k in range(BARTLETT_LAGS + 1):
+            acc[k], comp[k] = _nadd(acc[k], comp[k], part[k])
         a[0] = a[w]
-        if hi < nv:  # a full tile: carry its last 8 values
-            vt[:FEW_LAGS] = vt[w : w + FEW_LAGS]
+        if hi < nv:  # a full tile: carry its last values
+            vt[:BARTLETT_LAGS] = vt[w : w + BARTLETT_LAGS]
+    for k in range(BARTLETT_LAGS + 1):
+        c[k] = acc[k] + comp[k]
     # the bandwidth (hac.andrews_bartlett_bandwidth of V)
     s = 1.0
     if nv >= 3:
@@ -511,21 +491,34 @@ def prewhitened(big: np.ndarray, su: np.ndarray, c: np.ndarray,
             r = _clip((s_a1 + c_a1) / den_a, 0.99)
             alpha1 = 4.0 * r * r / (1.0 - r * r) ** 2
             s = max(1.0, 1.1447 * (alpha1 * nv) ** (1.0 / 3.0))
+    return rho, s
+
+
+def bartlett_lrv(big: np.ndarray, rho: float, s: float, c: np.ndarray,
+                 work: np.ndarray) -> tuple[float, float]:
+    """``(LRV, df)`` of step 4 from :func:`prewhitened` (``rho_b``, ``S``, lags 0..4 in ``c``).
+
+    ``L = ceil(S) - 1`` lags (at most ``nb - 2``): up to :data:`BARTLETT_LAGS` from ``c``;
+    up to :data:`DIRECT_LAGS` the rest by :func:`lag_sums` of ``V`` (formed in ``work``,
+    at least ``nb - 1`` long, by :func:`prewhiten_series`); beyond,
+    :func:`~prkanalysis.telemetry.hac.bartlett_sum` (an FFT).
+    """
+    nb = big.size
+    nv = nb - 1
     lags = min(math.ceil(s) - 1, nv - 1)
     if lags > BARTLETT_LAGS:
         prewhiten_series(big, rho, work)
     if lags > DIRECT_LAGS:
-        return math.nan, math.nan, s, rho, 0
-    for k in range(min(lags, BARTLETT_LAGS) + 1):
-        c[k] = acc[k] + comp[k]
-    if lags > BARTLETT_LAGS:
-        lag_sums(work[:nv], BARTLETT_LAGS + 1, lags, c)
-    b = 0.0
-    for j in range(1, lags + 1):
-        b += (1.0 - j / s) * c[j]
-    b = c[0] + 2.0 * b
+        b = hac.bartlett_sum(work[:nv], s)
+    else:
+        if lags > BARTLETT_LAGS:
+            lag_sums(work[:nv], BARTLETT_LAGS + 1, lags, c)
+        acc = 0.0
+        for j in range(1, lags + 1):
+            acc += (1.0 - j / s) * float(c[j])
+        b = float(c[0]) + 2.0 * acc
     lrv = b / (1.0 - rho) ** 2 * nb / (nb - 1)
-    return max(lrv, 0.0), lrv_df(nb, s, rho), s, rho, 1
+    return max(lrv, 0.0), hac.lrv_df(nb, s, rho)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -640,13 +633,11 @@ def fit_core(
             big = e[: block_sums(u, m, e)]
             series_sums(big, su)
         c = np.empty(DIRECT_LAGS + 1)
-        work = u if m > 1 else e
-        lrv, df_lrv, bw, rho, done = prewhitened(big, su, c, work)
-        if not done:
-            nb = big.size
-            b_sum = hac.bartlett_sum(work[: nb - 1], bw)
-            lrv = max(b_sum / (1.0 - rho) ** 2 * nb / (nb - 1), 0.0)
-            df_lrv = hac.lrv_df(nb, bw, rho)
+        if big.size < 3:
+            lrv, df_lrv, bw = float(np.einsum("i,i->", big, big)), 1.0, 1.0
+        else:
+            rho, bw = prewhitened(big, su, c)
+            lrv, df_lrv = bartlett_lrv(big, rho, bw, c, u if m > 1 else e)
         with np.errstate(divide="ignore", invalid="ignore"):
             var = float(np.float64(lrv) / sxx**2)
         if use_correction:
