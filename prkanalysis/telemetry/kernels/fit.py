@@ -6,9 +6,10 @@ the long-run variance of :mod:`prkanalysis.telemetry.hac`) in a few passes over 
 
 1. :func:`ols_pass`: the means of ``x`` (seconds) and ``y``; the centred sums
    ``sxx = sum xc^2``, ``sxy = sum xc (y - ybar)`` (``xc = x - xbar``); then, in one pass,
-   the residuals ``e = (y - ybar) - slope xc``, the scores ``u = xc e``, ``sse = sum e^2``,
-   the autocovariance sums of ``e`` at lags 0..8 and the lag-0/lag-1 sums of ``u`` (step 3
-   when the block length is 1).
+   the residuals ``e = (y - ybar) - slope xc``, the scores ``u = xc e``, the autocovariance
+   sums of ``e`` at lags 0..8 (lag 0 is ``sse = sum e^2``) and the lag-0/lag-1 sums of ``u``
+   (step 3 when the block length is 1). ``e`` and ``u`` go to two work arrays kept per
+   thread (fresh memory would cost a page fault per 4 KiB, as much as the fit).
 2. ``"HAC"`` without ``corr_time_s``: the e-folding time of
    :func:`~prkanalysis.telemetry.hac.efold_time`. Its iterations (``hac._efold_iterated``)
    read the lags up to the e-folding point and up to ``max(3 tau, 3)`` only, and when those
@@ -18,11 +19,12 @@ the long-run variance of :mod:`prkanalysis.telemetry.hac`) in a few passes over 
    (:func:`~prkanalysis.telemetry.hac.autocov_sums`), as ``efold_time`` does.
 3. ``"HAC"``: steps 2-4 of :mod:`prkanalysis.telemetry.hac`: block sums of ``u``
    (:func:`block_sums`, ``m > 1``), then :func:`prewhitened`: the AR(1) coefficient of the
-   block series, and one pass that prewhitens it in place and sums the lag products of the
-   demeaned series (Andrews' bandwidth) and lags 0..4 of the prewhitened series (the
-   Bartlett sum); more lags, up to :data:`DIRECT_LAGS`, by :func:`lag_sums`, beyond by an
-   FFT (:func:`~prkanalysis.telemetry.hac.bartlett_sum`). ``"NW"``: the Bartlett sum of
-   ``u`` over ``maxlags`` lags.
+   block series, and one pass that forms the prewhitened series tile by tile (without
+   storing it) and sums the lag products of the demeaned series (Andrews' bandwidth) and
+   lags 0..4 of the prewhitened series; :func:`bartlett_lrv` finishes the Bartlett sum,
+   with more lags, up to :data:`DIRECT_LAGS`, by :func:`lag_sums` of the stored series and
+   beyond by an FFT (:func:`~prkanalysis.telemetry.hac.bartlett_sum`). ``"NW"``: the
+   Bartlett sum of ``u`` over ``maxlags`` lags (:func:`lag_sums`).
 
 Each sum is summed in vector lanes within tiles of 2048 rows, and the tile sums are added
 with Neumaier's compensation: at least as accurate as NumPy's pairwise sums. The results
@@ -32,7 +34,8 @@ the same unless a threshold falls within that rounding (an exactly constant or e
 linear ``y``, whose residuals are rounding only). ``tests/test_telemetry_fit_kernel.py``
 checks this against the NumPy formulation.
 
-The sums within a tile (:func:`_sum2`, :func:`_centred`, :func:`_dot`, :func:`_lags9`) are
+The sums within a tile (:func:`_sum2`, :func:`_centred`, :func:`_dot`, :func:`_u_sums`,
+:func:`_lags5`, :func:`_lags9`) are
 compiled with LLVM's ``reassoc`` flag, which lets the compiler split a sum into vector
 lanes: it changes the order of the additions and nothing else (no contraction, no
 assumptions on NaN or infinities). Every element-wise value (``x``, ``e``, ``u``, the
