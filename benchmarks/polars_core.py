@@ -231,25 +231,23 @@ def polars_core_job(path: Path, threads: int) -> dict[str, Any]:
         hatch = _survivors(pl, _scan(pl, root, "prk_hatch")).lazy().select("t", hv=v)
         closed = (pl.col("hv") == 1.0).fill_null(False)
         segs = (kept.lazy().select("t", "v").join_asof(hatch, on="t", strategy="backward")
-                .with_columns(seg=(closed & ~closed.shift(1).fill_null(False)).cum_sum())
+                .with_columns(seg=(closed & ~closed.shift(1).fill_null(False)).cum_sum()
+                              .set_sorted())
                 .filter(closed))
     else:
-        segs = kept.lazy().with_columns(seg=(pl.col("gap") | pl.col("rep")).cum_sum())
+        segs = kept.lazy().with_columns(seg=(pl.col("gap") | pl.col("rep")).cum_sum()
+                                        .set_sorted())
     segs = segs.select("seg", "t", ts=(t - t0).cast(pl.Float64) / 1e9, lp=v.log()).collect()
     del kept
     if segs.height and not float(segs["lp"].min()) > -np.inf:  # log(p <= 0) = -inf/NaN
         raise TelemetryError("polars core: a pressure <= 0 in a segment; cannot take its log")
     lap("segments")
-    # OLS with centred sums: segment means broadcast by ``over``, then plain grouped sums
-    seg = pl.col("seg")
-    x = pl.col("ts") - pl.col("ts").mean().over(seg)
-    y = pl.col("lp") - pl.col("lp").mean().over(seg)
-    per = (segs.lazy().select(seg, t, xy=x * y, xx=x * x)
-           .group_by(seg, maintain_order=True)
-           .agg(n=pl.len(), start_ns=t.first(), end_ns=t.last(), sxy=pl.col("xy").sum(),
-                sxx=pl.col("xx").sum())
-           .with_columns(row=pl.col("n").cum_sum() - pl.col("n"),
-                         slope=pl.col("sxy") / pl.col("sxx"))
+    # OLS with centred sums per segment; ``seg`` is flagged sorted, so the groups are slices
+    x, y = pl.col("ts") - pl.col("ts").mean(), pl.col("lp") - pl.col("lp").mean()
+    per = (segs.lazy().group_by("seg", maintain_order=True)
+           .agg(n=pl.len(), start_ns=t.first(), end_ns=t.last(),
+                slope=(x * y).sum() / (x * x).sum())
+           .with_columns(row=pl.col("n").cum_sum() - pl.col("n"))
            .filter(pl.col("n") >= MIN_SAMPLES).collect())
     lap("ols")
     if per.height == 0:
