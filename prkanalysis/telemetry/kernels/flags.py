@@ -147,28 +147,65 @@ def _value_at(lv: np.ndarray, v: np.ndarray, rv: np.ndarray, i: int) -> float:  
 
 
 @njit(types.boolean(_RO_T, _RO_V, _RW_F, _B, types.int64, types.int64, types.int64, _D, _B,
-                    _B, types.int64, _D, _B), cache=True, nogil=True)
+                    _B, types.int64, _D, _B, _B, types.int64, types.int64), cache=True,
+      nogil=True)
 def _quiet_block(t: np.ndarray, v: np.ndarray, flags: np.ndarray, compute_pre: bool,
                  j0: int, j1: int, i0: int, thr_g: float, do_glitch: bool, do_gap: bool,
-                 gap_int: int, thr_r: float, do_rep: bool) -> bool:  # pragma: no cover
+                 gap_int: int, thr_r: float, do_rep: bool, do_stale: bool, stale_ns: int,
+                 run_t0: np.int64) -> bool:  # pragma: no cover
     """Whether rows ``j0 .. j1-1`` of ``t``, ``v`` (``j0 >= 1``) are quiet.
 
     Quiet: finite values, increasing times, no dropping pre-flag (rows ``i0 ..`` of
-    ``flags`` when they are given), and no step from the row before that is large
-    (``|d| > thr_g``), a gap (``dt >= gap_int``) or a repressurisation (``d > thr_r``).
-    One branch-free pass, which the compiler vectorises.
+    ``flags`` when they are given), no step from the row before that is large
+    (``|d| > thr_g``), a gap (``dt >= gap_int``) or a repressurisation (``d > thr_r``), and
+    no run of equal values (the one through row ``j0 - 1`` started at ``run_t0``) lasting
+    ``stale_ns`` or more. One pass of minima, maxima and sums (vectorised by the compiler);
+    the runs are followed one by one only when the summed duration of the equal steps does
+    not already rule a stale run out.
     """
-    bad = False
+    fin = 0.0
+    d_max = -np.inf
+    d_min = np.inf
+    dt_min = t[j0] - t[j0 - 1]
+    dt_max = dt_min
+    eq_sum = 0
     for j in range(j0, j1):
         x = v[j]
-        d = x - v[j - 1]
+        y = v[j - 1]
+        d = x - y
         dt = t[j] - t[j - 1]
-        bad |= ((not (x - x == 0.0)) | (dt <= 0) | (do_gap & (dt >= gap_int))
-                | (do_glitch & ((d > thr_g) | (d < -thr_g))) | (do_rep & (d > thr_r)))
-    if not compute_pre and not bad:
+        fin += x - x  # NaN if any value is not finite
+        d_max = d if d > d_max else d_max
+        d_min = d if d < d_min else d_min
+        dt_min = dt if dt < dt_min else dt_min
+        dt_max = dt if dt > dt_max else dt_max
+        eq_sum += dt if x == y else 0
+    if not fin == 0.0 or dt_min <= 0:
+        return False
+    if do_gap and dt_max >= gap_int:
+        return False
+    if do_glitch and (d_max > thr_g or d_min < -thr_g):
+        return False
+    if do_rep and d_max > thr_r:
+        return False
+    if do_stale:
+        # the runs' durations sum to at most (t[j0-1] - run_t0) + eq_sum (exact in int64
+        # when no step is longer than 2**62 / rows)
+        lead = t[j0 - 1] - run_t0
+        if not (dt_max < (2**62) // (j1 - j0 + 1) and 0 <= lead < 2**62
+                and lead + eq_sum < stale_ns):
+            rs = run_t0
+            for j in range(j0, j1):
+                if v[j] == v[j - 1]:
+                    if t[j] - rs >= stale_ns:
+                        return False
+                else:
+                    rs = t[j]
+    if not compute_pre:
         for j in range(j0, j1):
-            bad |= (flags[i0 + j - j0] & _DROP_MASK) != 0
-    return not bad
+            if flags[i0 + j - j0] & _DROP_MASK:
+                return False
+    return True
 
 
 @njit(types.boolean(_RO_T, _RO_V, _RO_T, _RO_V, _RO_T, _RO_V, _RW_F, _B, _RO_F, _D, _B, _D, _B,
@@ -214,50 +251,62 @@ def _flag_loop(lt: np.ndarray, lv: np.ndarray, t: np.ndarray, v: np.ndarray, rt:
     n0 = lt.size
     n01 = n0 + t.size
     n_tot = n01 + rt.size
-    next_try = n0 + 2
+    next_try = 2
     i = -1
     while i < n_tot:  # one step more (i == n_tot): decide the last sample
         i += 1
-        if (i >= next_try and i + blk <= n01 and have_p1 and p1_i == i - 1 and have_prev
-                and prev_i == i - 2 and not run_stale):
-            # a quiet block of the middle part (rows i .. b-1) changes no flag: skip it, if
-            # p1 (row i-1) is no gap or repressurisation either and no run there can turn
-            # stale (none lasts beyond run_t0 .. t[b-1])
+        if (i >= next_try and have_p1 and p1_i == i - 1 and have_prev and prev_i == i - 2
+                and not run_stale):
+            # a quiet block (rows i .. b-1, in one part, after row i-1 of the same part)
+            # changes no flag: skip it, if p1 (row i-1) is no gap or repressurisation either
+            # and no run of equal values through the block can turn stale
             b = i + blk
-            jb = b - n0
-            quiet = (not (do_gap & ((p1_t - prev_t) > gap_ns))
-                     and not (do_rep & ((p1_v - prev_v) > thr_r))
-                     and not (do_stale & ((t[jb - 1] - run_t0) >= stale_ns))
-                     and _quiet_block(t, v, flags, compute_pre, i - n0, jb, i, thr_g,
-                                      do_glitch, do_gap, gap_int, thr_r, do_rep))
+            off = -1
+            if i > n0 and b <= n01:
+                pt, pv, off = t, v, n0
+            elif i > n01 and b <= n_tot:
+                pt, pv, off = rt, rv, n01
+            elif b <= n0:
+                pt, pv, off = lt, lv, 0
+            quiet = off >= 0
+            if quiet:
+                cont = p1_v == last_v  # p1 continues the run of row i-2
+                cur_t0 = run_t0 if cont else p1_t  # start of the run through row i-1
+                quiet = (not (do_gap & ((p1_t - prev_t) > gap_ns))
+                         and not (do_rep & ((p1_v - prev_v) > thr_r))
+                         and not (do_stale & cont & ((p1_t - run_t0) >= stale_ns))
+                         and _quiet_block(pt, pv, flags, compute_pre, i - off, b - off, i,
+                                          thr_g, do_glitch, do_gap, gap_int, thr_r, do_rep,
+                                          do_stale, stale_ns, cur_t0))
             if not quiet:
                 next_try = i + blk
             else:
+                jb = b - off
                 if compute_pre:
                     flags[i:b] = 0
                 # rows i-1 .. b-2 are emitted, b-1 becomes p1; the run ending at b-2
                 k = jb - 2
-                while k >= i - n0 and v[k] == v[k - 1]:
+                while k >= i - off and pv[k] == pv[k - 1]:
                     k -= 1
-                if k >= i - n0:  # the run starts at row i or later
-                    run_i0 = k + n0
-                    run_t0 = t[k]
+                if k >= i - off:  # the run starts at row i or later
+                    run_i0 = k + off
+                    run_t0 = pt[k]
                     run_cnt = jb - 1 - k
-                elif p1_v == last_v:  # it continues the run of row i-2
+                elif cont:  # it continues the run of row i-2
                     run_cnt += b - i
                 else:  # it starts at row i-1
                     run_i0 = i - 1
                     run_t0 = p1_t
                     run_cnt = b - i
-                last_v = v[jb - 2]
+                last_v = pv[jb - 2]
                 prev_i = b - 2
-                prev_t = t[jb - 2]
-                prev_v = v[jb - 2]
+                prev_t = pt[jb - 2]
+                prev_v = pv[jb - 2]
                 p2_t = prev_t
                 p2_v = prev_v
                 p1_i = b - 1
-                p1_t = t[jb - 1]
-                p1_v = v[jb - 1]
+                p1_t = pt[jb - 1]
+                p1_v = pv[jb - 1]
                 d_prev = p1_v - p2_v
                 big_prev = False
                 prow_t = p1_t
