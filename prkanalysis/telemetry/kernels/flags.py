@@ -28,8 +28,16 @@ arrays, bit for bit:
    survives 1-3 when the sample is not stale; a run that turns stale takes back those of its
    stale samples (keeping any bits they carried on input).
 
+Most rows need none of this: the pass looks ahead by blocks of ``_BLOCK`` rows of one part
+and skips a block (pre-flags 0, the window and the run moved to its end) when one
+vectorised pass of minima, maxima and sums shows that nothing in it can set a flag: finite
+values, increasing times, no step larger than the glitch or repressurisation threshold, no
+gap, and no run of equal values long enough to turn stale. Otherwise the rows go one by
+one through 1-4, so the flags do not depend on the blocks.
+
 The comparisons are those of ``flag_arrays``: ``int64`` time differences against the
-``float64`` thresholds, ``(t_last - t_first) / 1e9 > stale_min_s``, ``d > thr or d < -thr``
+``float64`` thresholds, ``(t_last - t_first) / 1e9 > stale_min_s`` (as the equivalent
+``t_last - t_first >= D``, with ``D`` the least ``int64`` that passes), ``d > thr or d < -thr``
 for ``|d| > thr``, NumPy's ``sign`` and ``minimum``, and Python's ``max`` for the
 repressurisation threshold.
 """
@@ -66,8 +74,6 @@ _D = types.float64
 #: Rows per block of the quiet-block test (a block with nothing to flag is skipped).
 _BLOCK: int = 512
 
-_EMPTY_T: Final[np.ndarray] = np.empty(0, dtype=np.int64)
-_EMPTY_V: Final[np.ndarray] = np.empty(0, dtype=np.float64)
 _EMPTY_F: Final[np.ndarray] = np.empty(0, dtype=np.uint16)
 
 
