@@ -396,3 +396,24 @@ def test_lag_sums_match_dot_products(n):
         ref = [float(z[k:] @ z[: n - k]) if k < n else 0.0 for k in range(k0, k1 + 1)]
         np.testing.assert_allclose(out[k0:], ref, rtol=1e-12, atol=1e-12 * n)
         assert np.all(np.isnan(out[:k0]))
+
+
+@pytest.mark.parametrize("cov", ["HAC", "NW", "ols"])
+def test_infinite_and_overflowing_values_as_numpy(cov):
+    t = np.arange(100.0)
+    rng = np.random.default_rng(1)
+    with np.errstate(all="ignore"):
+        for y in (np.r_[np.ones(99), -np.inf], np.r_[np.ones(50), np.inf, np.ones(49)],
+                  rng.normal(size=100) * 1e300):
+            new, ref = both(t, y, cov=cov)
+            for k in ("slope", "intercept", "t_mean", "se", "se_ols", "resid_sd", "df"):
+                a, b = float(new[k]), float(ref[k])
+                assert (np.isnan(a) and np.isnan(b)) or a == pytest.approx(b, rel=RTOL), k
+            assert new["maxlags"] == ref["maxlags"]
+
+
+def test_equal_times_give_nan_not_an_error():
+    # the NumPy formulation divided a Python float by sum x^2 = 0 (ZeroDivisionError)
+    with np.errstate(all="ignore"):
+        r = fit_segment(np.full(50, 7.0), np.random.default_rng(2).normal(size=50))
+    assert np.isnan(r["slope"]) and np.isnan(r["se"]) and r["t_mean"] == 7.0

@@ -205,6 +205,12 @@ def _nadd(s: float, c: float, x: float) -> tuple[float, float]:  # pragma: no co
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def _total(s: float, c: float) -> float:  # pragma: no cover - compiled
+    """The compensated sum ``s + c``; ``s`` itself once it is infinite or NaN (as NumPy)."""
+    return s + c if math.isfinite(s) else s
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def _lags_head(z: np.ndarray, hi: int, k_max: int, acc: np.ndarray,
                comp: np.ndarray) -> None:  # pragma: no cover - compiled
     """Add ``z_i z_{i-k}`` for ``i < hi`` (``hi <= 8``), ``k <= min(i, k_max)``."""
@@ -249,7 +255,7 @@ def lag_sums(z: np.ndarray, k0: int, k1: int, out: np.ndarray) -> None:  # pragm
                 acc[b + j - k0], comp[b + j - k0] = _nadd(acc[b + j - k0], comp[b + j - k0],
                                                           part[j])
     for k in range(nk):
-        out[k0 + k] = acc[k] + comp[k]
+        out[k0 + k] = _total(acc[k], comp[k])
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -306,8 +312,8 @@ def ols_pass(
         px, py = _sum2(x[lo:hi], y[lo:hi])
         sx, cx = _nadd(sx, cx, px)
         sy, cy = _nadd(sy, cy, py)
-    x_mean = (sx + cx) / n
-    y_mean = (sy + cy) / n
+    x_mean = _total(sx, cx) / n
+    y_mean = _total(sy, cy) / n
     if not (math.isfinite(x_mean) and math.isfinite(y_mean)):
         return x_mean, y_mean, math.nan, math.nan, math.nan
     sxx = cxx = sxy = cxy = 0.0
@@ -316,8 +322,8 @@ def ols_pass(
         pxx, pxy = _centred(x[lo:hi], x_mean, y[lo:hi], y_mean)
         sxx, cxx = _nadd(sxx, cxx, pxx)
         sxy, cxy = _nadd(sxy, cxy, pxy)
-    sxx += cxx
-    slope = (sxy + cxy) / sxx
+    sxx = _total(sxx, cxx)
+    slope = _total(sxy, cxy) / sxx
     acc = np.zeros(FEW_LAGS + 1)
     comp = np.zeros(FEW_LAGS + 1)
     part = np.empty(FEW_LAGS + 1)
@@ -333,11 +339,11 @@ def ols_pass(
             s_u1, c_u1 = _nadd(s_u1, c_u1, pu1)
             s_u, c_u = _nadd(s_u, c_u, pu)
     for k in range(FEW_LAGS + 1):
-        g[k] = acc[k] + comp[k]
-    su[0] = s_uu + c_uu
-    su[1] = s_u1 + c_u1
+        g[k] = _total(acc[k], comp[k])
+    su[0] = _total(s_uu, c_uu)
+    su[1] = _total(s_u1, c_u1)
     s_u, c_u = _nadd(s_u, c_u, u[n - 1])
-    su[2] = s_u + c_u
+    su[2] = _total(s_u, c_u)
     return x_mean, y_mean, sxx, slope, g[0]
 
 
@@ -485,13 +491,13 @@ def prewhitened(big: np.ndarray, su: np.ndarray,
         if hi < nv:  # a full tile: carry its last values
             vt[:BARTLETT_LAGS] = vt[w : w + BARTLETT_LAGS]
     for k in range(BARTLETT_LAGS + 1):
-        c[k] = acc[k] + comp[k]
+        c[k] = _total(acc[k], comp[k])
     # the bandwidth (hac.andrews_bartlett_bandwidth of V)
     s = 1.0
     if nv >= 3:
-        den_a = s_aa + c_aa
+        den_a = _total(s_aa, c_aa)
         if den_a > 0:
-            r = _clip((s_a1 + c_a1) / den_a, 0.99)
+            r = _clip(_total(s_a1, c_a1) / den_a, 0.99)
             alpha1 = 4.0 * r * r / (1.0 - r * r) ** 2
             s = max(1.0, 1.1447 * (alpha1 * nv) ** (1.0 / 3.0))
     return rho, s
