@@ -635,7 +635,7 @@ def fit_core(
             tau = _efold_time(e, g, n)
         else:
             tau = float(corr_time_s) / dt if dt > 0 else 0.0
-        m = int(max(1, min(math.floor(tau / 2.0), n // hac.MIN_BLOCKS)))
+        m = int(max(1, min(float(np.floor(tau / 2.0)), n // hac.MIN_BLOCKS)))
         if m == 1:
             big = u
         else:
