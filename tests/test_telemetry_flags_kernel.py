@@ -406,3 +406,31 @@ def test_kernel_docstring_examples():
     res = doctest.testmod(kf, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert res.attempted > 0
     assert res.failed == 0
+
+
+@pytest.mark.parametrize("blk", [2, 3, 4, 7])
+def test_patterns_at_every_offset_from_block_edges(blk):
+    """Near-threshold patterns placed at every offset: a skipped block must leave the loop in
+    the state the row-by-row loop would have (window, run, previous kept sample)."""
+    p = {"s": 1.0, "glitch_k": 1.0, "stale_min_s": 4.0, "stale_min_n": 3, "gap_s": 2.0,
+         "repress_min": 3.0, "repress_k": 0.0}
+    patterns = [
+        [0.9, -0.15],  # a step just under the threshold, then a large one back
+        [1.5, 0.0],  # a glitch
+        [1.5, 1.5, 0.0],  # two high samples: no glitch
+        [3.5, 3.5],  # a repressurisation step
+        [0.0] * 6,  # a frozen run that turns stale (5 s > 4 s)
+        [2.0] * 5,  # a frozen run of exactly 4 s: not stale
+    ]
+    for pat in patterns:
+        for pos in range(1, 16):
+            v = np.r_[np.arange(pos) % 2 * 0.5, pat, (np.arange(12) % 2) * 0.5]
+            t = np.arange(v.size, dtype=np.int64) * 10**9
+            for gap_at in (None, pos + len(pat)):
+                tt = t.copy()
+                if gap_at is not None:
+                    tt[gap_at:] += 3 * 10**9
+                ref = oracle_flag_sorted(tt, v, *_args(p), None)
+                with _block(blk):
+                    got = _kernel_whole(tt, v, p)
+                assert np.array_equal(got, ref), (pat, pos, gap_at)
