@@ -72,7 +72,7 @@ _B = types.boolean
 _D = types.float64
 
 #: Rows per block of the quiet-block test (a block with nothing to flag is skipped).
-_BLOCK: int = 512
+_BLOCK: int = 256
 
 _EMPTY_F: Final[np.ndarray] = np.empty(0, dtype=np.uint16)
 
