@@ -158,3 +158,13 @@ def test_gather_kept_equals_boolean_indexing(seed: int) -> None:
     assert np.array_equal(out_p[:m], v[ra:rb][keep])
     rows = np.flatnonzero(keep) + ra
     assert (first, last) == (rows[0], rows[-1])
+
+
+def test_flagged_positions_equal_flatnonzero() -> None:
+    rng = np.random.default_rng(3)
+    flags = rng.choice(np.array([0, 0, 0, 0, 1, 8, 64, 72], dtype=np.uint16), 10_000)
+    from prkanalysis.telemetry.kernels.scan import flagged_positions
+
+    for a, b in ((0, 10_000), (17, 9_001), (500, 500)):
+        got = flagged_positions(flags, a, b, DROP_MASK)
+        assert np.array_equal(got, np.flatnonzero(flags[a:b] & DROP_MASK))

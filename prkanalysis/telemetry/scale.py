@@ -109,6 +109,7 @@ from prkanalysis.telemetry.fit import (
 from prkanalysis.telemetry.io import read_parquet
 from prkanalysis.telemetry.kernels.flags import flag_parts
 from prkanalysis.telemetry.kernels.scan import (
+    flagged_positions,
     gather_kept,
     halo_rows,
     pre_dropped,
@@ -540,7 +541,7 @@ def _process(
     flags = _flags_with_halos(lt, lv, t, v, rt, rv, s, p)
     f_own = flags[lt.size : lt.size + t.size]
     # the few dropped positions, not an index of the many kept ones
-    dropped = np.flatnonzero(f_own & DROP_MASK)
+    dropped = flagged_positions(flags, lt.size, lt.size + t.size, DROP_MASK)
     n = t.size - dropped.size
     # the previous kept sample (in the left halo), for the first own kept sample
     lk = np.flatnonzero((flags[: lt.size] & DROP_MASK) == 0)
@@ -626,11 +627,11 @@ def _process(
 
 
 def _join_and_fit(ts: list[np.ndarray], vs: list[np.ndarray], t0_ns: int,
-                  p: PipelineParams) -> pd.DataFrame | None:
+                  p: PipelineParams) -> list[tuple[Any, ...]]:
     """Fit one segment that straddles partitions, given its pieces' kept samples in order."""
     m = sum(x.size for x in ts)
     if m < p.min_samples or m == 0:
-        return None
+        return []
     t_s, pv = _scratch(m)
     q = 0
     for x, y in zip(ts, vs, strict=True):
@@ -638,7 +639,7 @@ def _join_and_fit(ts: list[np.ndarray], vs: list[np.ndarray], t0_ns: int,
         pv[q : q + x.size] = y
         q += x.size
     full = [x for x in ts if x.size]
-    return _fit_frame([_fit_kept(t_s, pv, int(full[0][0]), int(full[-1][-1]), p)])
+    return [_fit_kept(t_s, pv, int(full[0][0]), int(full[-1][-1]), p)]
 
 
 #: Scratch arrays of the fits, one set per thread (results never depend on them).
@@ -659,7 +660,7 @@ def _fit_kept(t_s: np.ndarray, pv: np.ndarray, start_ns: int, end_ns: int,
               p: PipelineParams) -> tuple[Any, ...]:
     """Fit one segment from its kept samples (seconds, pressure; ``pv`` is overwritten).
 
-    ``log p`` is taken in place; the row holds what :func:`_fit_frame` tabulates.
+    ``log p`` is taken in place; the row holds the columns of :data:`_FIT_FRAME_COLUMNS`.
     """
     n = t_s.size
     p_lo, p_hi = float(pv.min()), float(pv.max())
@@ -674,17 +675,13 @@ def _fit_kept(t_s: np.ndarray, pv: np.ndarray, start_ns: int, end_ns: int,
             f["corr_time_s"], max(abs(lo), abs(hi)), hi - lo, start_ns, end_ns, p_first, p_last)
 
 
+#: The columns of a fitted segment's row (tuples until the reduction makes one table).
 _FIT_FRAME_COLUMNS = ["n", "slope", "se", "se_ols", "resid_sd", "maxlags", "df", "corr_time_s",
                       "logp_scale", "logp_span", "start_ns", "end_ns", "p_start", "p_end"]
 
 
-def _fit_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame | None:
-    """The fitted rows as a frame (``None`` if there is none)."""
-    return pd.DataFrame(rows, columns=_FIT_FRAME_COLUMNS) if rows else None
-
-
 def _fit_rows(t: np.ndarray, v: np.ndarray, f_own: np.ndarray, ranges: list[tuple[int, int]],
-              t0_ns: int, p: PipelineParams) -> pd.DataFrame | None:
+              t0_ns: int, p: PipelineParams) -> list[tuple[Any, ...]]:
     """Fit the complete segments spanning rows ``ranges`` of a partition (kept rows only).
 
     Each segment's kept samples are gathered once (:func:`~.kernels.scan.gather_kept`:
@@ -698,7 +695,7 @@ def _fit_rows(t: np.ndarray, v: np.ndarray, f_own: np.ndarray, ranges: list[tupl
         if m < p.min_samples or m == 0:
             continue
         out.append(_fit_kept(t_s[:m], pv[:m], int(t[first]), int(t[last]), p))
-    return _fit_frame(out)
+    return out
 
 
 _KERNELS: dict[str, Callable[..., Any]] = {
@@ -949,7 +946,7 @@ def _engine(
     results = _tracked(progress, "process", run_iter("process", jobs), len(jobs))
 
     # reduction: join the edge pieces in time order, consuming results as they arrive
-    rows: list[Any] = []  # DataFrames, or handles of fits running on the pool/cluster
+    rows: list[Any] = []  # lists of fitted rows, or handles of fits running on the pool/cluster
     open_t: list[np.ndarray] = []
     open_v: list[np.ndarray] = []
 
@@ -970,18 +967,17 @@ def _engine(
             if r["whole"]:
                 continue
             close_open()
-        if r["fits"] is not None:
+        if r["fits"]:
             rows.append(r["fits"])
         if r["tail"] is not None:
             open_t.append(r["tail"][0])
             open_v.append(r["tail"][1])
     close_open()
-    rows = [r.result() if hasattr(r, "result") else r for r in rows]
-    rows = [r for r in rows if r is not None]
+    fitted = [x for r in rows for x in (r.result() if hasattr(r, "result") else r)]
     timings["process"] = time.perf_counter() - clock
-    if not rows:
+    if not fitted:
         raise InsufficientDataError(f"telemetry: no segment with >= {p.min_samples} samples")
-    res = pd.concat(rows, ignore_index=True)
+    res = pd.DataFrame(fitted, columns=_FIT_FRAME_COLUMNS)
 
     k_ = -res["slope"].to_numpy() * _DAY_S
     k_se = res["se"].to_numpy() * _DAY_S

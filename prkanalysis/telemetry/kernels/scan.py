@@ -22,7 +22,8 @@ import math
 import numpy as np
 from numba import njit
 
-__all__ = ["gather_kept", "halo_rows", "pre_dropped", "strided_diffs", "summary_scan"]
+__all__ = ["flagged_positions", "gather_kept", "halo_rows", "pre_dropped", "strided_diffs",
+           "summary_scan"]
 
 
 @njit(cache=True, nogil=True)
@@ -329,3 +330,23 @@ def gather_kept(
         out_p[m] = v[r]
         m += 1
     return m, first, last
+
+
+@njit(cache=True, nogil=True)
+def flagged_positions(flags: np.ndarray, start: int, stop: int,
+                      mask: int) -> np.ndarray:  # pragma: no cover - compiled
+    """``np.flatnonzero(flags[start:stop] & mask)``: positions relative to ``start`` (int64).
+
+    One counting pass (branch-free) and, when some are set, one filling pass.
+    """
+    count = 0
+    for i in range(start, stop):
+        count += (flags[i] & mask) != 0
+    out = np.empty(count, dtype=np.int64)
+    if count:
+        k = 0
+        for i in range(start, stop):
+            if flags[i] & mask:
+                out[k] = i - start
+                k += 1
+    return out
