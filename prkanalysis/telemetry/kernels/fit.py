@@ -279,8 +279,7 @@ def _prewhiten_tile(nxt: np.ndarray, cur: np.ndarray, rho: float, mu: float, v: 
         a[i] = vi - mu
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def more_lags(e: np.ndarray, k: int, g: np.ndarray) -> None:  # pragma: no cover - compiled
+def more_lags(e: np.ndarray, k: int, g: np.ndarray) -> None:
     """``g[9..k]``: the lags of ``e`` after those of :func:`ols_pass` (:func:`lag_sums`)."""
     lag_sums(e, FEW_LAGS + 1, k, g)
 
@@ -420,16 +419,19 @@ def block_sums(u: np.ndarray, m: int, out: np.ndarray) -> int:  # pragma: no cov
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def series_sums(z: np.ndarray, su: np.ndarray) -> None:  # pragma: no cover - compiled
-    """``su = (sum_{i<n-1} z_i^2, sum_i z_i z_{i-1}, sum z)``."""
+    """``su = (sum_{i<n-1} z_i^2, sum_i z_i z_{i-1}, sum z)`` (as :func:`ols_pass` for ``u``)."""
     n = z.size
-    c = np.zeros(2)
-    lag_sums(z, 0, min(1, n - 1), c)
-    su[0] = c[0] - z[n - 1] * z[n - 1]
-    su[1] = c[1]
-    s = 0.0
-    for i in range(n):
-        s += z[i]
-    su[2] = s
+    s_uu = c_uu = s_u1 = c_u1 = s_u = c_u = 0.0
+    for lo in range(1, n, _TILE):
+        hi = min(n, lo + _TILE)
+        puu, pu1, pu = _u_sums(z[lo:hi], z[lo - 1 : hi - 1])
+        s_uu, c_uu = _nadd(s_uu, c_uu, puu)
+        s_u1, c_u1 = _nadd(s_u1, c_u1, pu1)
+        s_u, c_u = _nadd(s_u, c_u, pu)
+    su[0] = _total(s_uu, c_uu)
+    su[1] = _total(s_u1, c_u1)
+    s_u, c_u = _nadd(s_u, c_u, z[n - 1])
+    su[2] = _total(s_u, c_u)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -530,13 +532,12 @@ def bartlett_lrv(big: np.ndarray, rho: float, s: float, c: np.ndarray,
     return max(lrv, 0.0), hac.lrv_df(nb, s, rho)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def nw_sum(u: np.ndarray, lags: int, c: np.ndarray) -> float:  # pragma: no cover - compiled
-    """Newey-West ``sum u^2 + 2 sum_{l<=L} (1 - l/(L+1)) sum u_t u_{t-l}``."""
+def nw_sum(u: np.ndarray, lags: int, c: np.ndarray) -> float:
+    """Newey-West ``sum u^2 + 2 sum_{l<=L} (1 - l/(L+1)) sum u_t u_{t-l}`` (:func:`lag_sums`)."""
     lag_sums(u, 0, lags, c)
-    s = c[0]
+    s = float(c[0])
     for lag in range(1, lags + 1):
-        s += 2.0 * (1.0 - lag / (lags + 1.0)) * c[lag]
+        s += 2.0 * (1.0 - lag / (lags + 1.0)) * float(c[lag])
     return s
 
 
