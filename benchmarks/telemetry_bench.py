@@ -378,6 +378,26 @@ def stage_duckdb(path: Path, args: argparse.Namespace) -> dict[str, Any]:
     return _stage_peer("duckdb", path, args)
 
 
+def stage_polars_core(path: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """The package's full job on a Polars core (``benchmarks/polars_core.py``), one run."""
+    import peers
+    import polars_core
+
+    peers.set_threads(args.workers)
+    if peers.available()["polars"] is None:
+        return {"skipped": "polars is not installed (pip install -e '.[bench]')"}
+    __import__("polars")
+    gc.collect()
+    with PeakRSS() as mem:
+        t, c = time.perf_counter(), cpu_seconds()
+        res = polars_core.polars_core_job(path, threads=args.workers)
+        sec, cpu = time.perf_counter() - t, cpu_seconds() - c
+    return {"seconds": sec, "cpu_seconds": cpu, "segments": int(res["n"].size),
+            "peak_rss_delta": mem.delta, "loadavg_1min": os.getloadavg()[0],
+            "timings": res["timings"],
+            "table": {k: res[k].tolist() for k in ("start_ns", "n", "k_per_day", "k_se")}}
+
+
 def stage_reference(path: Path, args: argparse.Namespace) -> dict[str, Any]:
     """The package's in-memory array core on one array (first files), scaled linearly."""
     import pandas as pd
@@ -517,7 +537,7 @@ def stage_dask(path: Path, args: argparse.Namespace) -> dict[str, Any]:
 STAGES: dict[str, Callable[[Path, argparse.Namespace], dict[str, Any]]] = {
     "floor": stage_floor, "fast": stage_fast, "reference": stage_reference,
     "baseline": stage_baseline, "dask": stage_dask, "polars": stage_polars,
-    "duckdb": stage_duckdb, "jit": stage_jit,
+    "duckdb": stage_duckdb, "jit": stage_jit, "polars_core": stage_polars_core,
 }
 
 
@@ -559,6 +579,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data-dir", default=None, help="where the Parquet goes (default cache)")
     ap.add_argument("--out", default=str(HERE / "out"), help="folder of the JSON result")
     ap.add_argument("--keep", action="store_true", help="keep the generated Parquet")
+    ap.add_argument("--no-polars-core", dest="polars_core", action="store_false",
+                    help="skip the run of the package's job on a Polars core")
     ap.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
     ap.add_argument("--path", help=argparse.SUPPRESS)
     ap.add_argument("--scratch", help=argparse.SUPPRESS)
@@ -615,7 +637,7 @@ def main(argv: list[str] | None = None) -> int:
         best["all_seconds"] = [x["seconds"] for x in timed]
         best["peak_rss_delta"] = max(x["peak_rss_delta"] for x in timed)
         result[name] = best
-    for name in ("reference", "baseline"):
+    for name in ("reference", "baseline") + (("polars_core",) if args.polars_core else ()):
         with stage(name, times):
             result[name] = run_stage(name, p5, args)
     n = result["fast"]["samples"]
@@ -663,6 +685,19 @@ def main(argv: list[str] | None = None) -> int:
                                and agree["unpaired_peer"] == 0
                                and agree["max_rel_diff"] <= K_AGREE_REL)
         r["k_agreement"] = agree
+    pc = result.get("polars_core", {})
+    if "seconds" in pc:  # the same job: the same segments and k to rounding
+        pt = {k: np.asarray(v) for k, v in pc.pop("table").items()}
+        same = (pt["start_ns"].size == len(tab["start_ns"])
+                and np.array_equal(pt["start_ns"], np.asarray(tab["start_ns"])))
+        pc["same_segments"] = bool(same)
+        if same:
+            for col in ("k_per_day", "k_se"):
+                x, y = np.asarray(tab[col]), pt[col]
+                den = np.maximum(np.abs(x), np.abs(y))
+                pc[f"max_rel_diff_{col}"] = float(np.nanmax(np.where(den > 0, np.abs(x - y)
+                                                                     / den, 0.0)))
+        s["vs_polars_core"] = pc["seconds"] / fast_s
 
     if args.dask_years > 0:
         p10 = data / f"telemetry_{args.dask_years:g}y_dask"
@@ -727,6 +762,17 @@ def main(argv: list[str] | None = None) -> int:
               f"{a['max_diff_over_se']:.1f} package HAC SE; agrees within {K_AGREE_REL:g} "
               f"relative: {a['agrees']}")
     print(f"  the peers leave out: {peers.LEAVES_OUT}")
+    pc = result.get("polars_core", {})
+    if "seconds" in pc:
+        print(f"the package's full job on a Polars core (benchmarks/polars_core.py, one run): "
+              f"{pc['seconds']:.2f} s (CPU {pc['cpu_seconds']:.2f} s), peak memory "
+              f"{gib(pc['peak_rss_delta'])} = {pc['peak_rss_delta'] / raw:.2f}x raw; "
+              f"Polars core time / package time = {s['vs_polars_core']:.2f}; same segments: "
+              f"{pc['same_segments']}, max rel diff k "
+              f"{pc.get('max_rel_diff_k_per_day', float('nan')):.1e}, k_se "
+              f"{pc.get('max_rel_diff_k_se', float('nan')):.1e}")
+    elif args.polars_core:
+        print(f"the package's full job on a Polars core: SKIPPED, {pc.get('skipped')}")
     b = result["baseline"]
     print(f"baseline (pandas rolling median + groupby-apply statsmodels OLS HAC): measured on "
           f"{b['samples']:,} samples in {b['seconds']:.2f} s, scaled linearly to "
