@@ -1,8 +1,9 @@
 """Cleaning of telemetry: clock, duplicates, quantisation, glitches, stale stretches, gaps.
 
 The array core :func:`clean_arrays` works on one channel's ``int64`` nanosecond times and
-``float64`` values with a handful of vectorised passes (no Python loop over samples, no
-rolling window), so it can be called per partition on hundreds of millions of samples.
+``float64`` values with a few NumPy passes and the compiled flag loop of
+:mod:`~prkanalysis.telemetry.kernels.flags` (no Python loop over samples, no rolling window),
+so it can be called per partition on hundreds of millions of samples.
 :func:`clean` applies it to every channel of a long table and returns the kept rows with a
 ``qc`` column plus a :class:`CleanAudit` that accounts for every row
 (``rows_in == rows_out + dropped``).
@@ -446,8 +447,8 @@ def _live(
     Returns ``(key, (t_live, v_live))``; ``key`` is ``None`` when nothing is dropped (then
     no copy is made), else ``dropped - arange(len(dropped))`` for the sorted positions
     ``dropped`` of the dropped samples: the number of surviving samples before each one
-    (see :func:`_mark`). Dropped samples are usually few, so this is much smaller than an
-    index of the surviving samples.
+    (surviving sample ``j`` sits at ``j + #{key <= j}``). Dropped samples are usually few,
+    so this is much smaller than an index of the surviving samples.
     """
     drop = (flags & DROP_MASK) != 0
     dropped = np.flatnonzero(drop)
@@ -456,17 +457,6 @@ def _live(
     keep = ~drop
     del drop
     return dropped - np.arange(dropped.size), (t[keep], v[keep])
-
-
-def _mark(flags: np.ndarray, key: np.ndarray | None, idx: np.ndarray, bit: int) -> None:
-    """Set ``bit`` on the samples at positions ``idx`` (sorted) of the live subsequence.
-
-    The live sample ``j`` sits at ``j + #{dropped samples before it}``, which is the number
-    of ``key`` entries ``<= j`` (``key`` from :func:`_live`).
-    """
-    if key is not None:
-        idx = idx + np.searchsorted(key, idx, side="right")
-    flags[idx] |= bit
 
 
 def flag_arrays(
@@ -581,7 +571,8 @@ def clean_arrays(
 ) -> dict[str, Any]:
     """Flag one channel's samples; the array core of :func:`clean`.
 
-    Transformations, in order (all vectorised):
+    Transformations, in order (NumPy passes and the compiled loop of
+    :mod:`~prkanalysis.telemetry.kernels.flags`):
 
     1. **NaN**: non-finite values get ``NAN``.
     2. **Clock**: if a time is earlier than the one before it, ``clock="reject"`` raises and
