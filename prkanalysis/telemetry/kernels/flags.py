@@ -51,17 +51,11 @@ import numpy as np
 from numba import njit, types
 
 from prkanalysis.errors import TelemetryError
+from prkanalysis.telemetry.clean import DROP_MASK, GAP_BEFORE, GLITCH, REPRESS, STALE
 
-# the bits of prkanalysis.telemetry.clean (not imported: clean imports this module)
-_NAN: Final[int] = 1
-_DUPLICATE: Final[int] = 2
-_TIME_COLLISION: Final[int] = 4
-_GLITCH: Final[int] = 8
-_STALE: Final[int] = 16
-_GAP_BEFORE: Final[int] = 64
-_REPRESS: Final[int] = 128
-_DROP_MASK: Final[int] = _NAN | _DUPLICATE | _TIME_COLLISION | _GLITCH | _STALE
-_GAP_REP: Final[int] = _GAP_BEFORE | _REPRESS
+# the bits are those of prkanalysis.telemetry.clean (which imports this module only inside
+# its functions); the compiled loops freeze these module constants in
+_GAP_REP: Final[int] = GAP_BEFORE | REPRESS
 _NS: Final[float] = 1e9
 
 _RO_T = types.Array(types.int64, 1, "C", readonly=True)
@@ -134,8 +128,8 @@ def _stale_onset(flags: np.ndarray, orig: np.ndarray, i0: int,
     has_orig = orig.size > 0
     for q in range(i0 + 1, r + 1):
         fq = flags[q]
-        if (fq & _DROP_MASK) == 0:
-            fq = (fq & ~_GAP_REP) | _STALE
+        if (fq & DROP_MASK) == 0:
+            fq = (fq & ~_GAP_REP) | STALE
             if has_orig:
                 fq |= orig[q] & _GAP_REP
             flags[q] = fq
@@ -209,7 +203,7 @@ def _quiet_block(t: np.ndarray, v: np.ndarray, flags: np.ndarray, compute_pre: b
                     rs = t[j]
     if not compute_pre:
         for j in range(j0, j1):
-            if flags[i0 + j - j0] & _DROP_MASK:
+            if flags[i0 + j - j0] & DROP_MASK:
                 return False
     return True
 
@@ -346,7 +340,7 @@ def _flag_loop(lt: np.ndarray, lv: np.ndarray, t: np.ndarray, v: np.ndarray, rt:
             have_row = True
             prow_t = ti
             prow_v = vi
-            if f & _DROP_MASK:
+            if f & DROP_MASK:
                 continue
         if not have_p1:
             have_p1 = True
@@ -359,7 +353,7 @@ def _flag_loop(lt: np.ndarray, lv: np.ndarray, t: np.ndarray, v: np.ndarray, rt:
         big_new = have_new & do_glitch & ((d_new > thr_g) | (d_new < -thr_g))
         if big_prev and big_new and _is_glitch(p2_v, p1_v, vi, d_prev, d_new, p2_t, p1_t,
                                               ti, gap_ns):
-            flags[p1_i] |= _GLITCH
+            flags[p1_i] |= GLITCH
         else:
             # p1 survives the glitch test: runs, stale, gap, repress
             r = p1_i
@@ -379,7 +373,7 @@ def _flag_loop(lt: np.ndarray, lv: np.ndarray, t: np.ndarray, v: np.ndarray, rt:
                     _stale_onset(flags, orig, run_i0, r)
                     run_stale = True
                 else:
-                    flags[r] |= _STALE
+                    flags[r] |= STALE
                 prev_i = run_i0
                 prev_t = run_t0
                 prev_v = _value_at(lv, v, rv, run_i0)
