@@ -1228,7 +1228,11 @@ def run_pipeline_fast(
             summaries[i] = _summary(part, p)
             return part
 
-        arrays = list(_tracked(report, "load", pool.map(load, range(len(files))), len(files)))
+        loading = pool.map(load, range(len(files)))
+        # the hatch channel (a few change rows per file) is read by whichever thread is free
+        hatch_read = None if p.use_hatch is False else pool.submit(
+            lambda: [_hatch_changes(_read_file(f)) for f in channel_files(path, PRK_HATCH)])
+        arrays = list(_tracked(report, "load", loading, len(files)))
         load_s = time.perf_counter() - clock
 
         def call(kernel: str, job: tuple[int, tuple[Any, ...]]) -> Any:
@@ -1243,7 +1247,7 @@ def run_pipeline_fast(
             return list(run_iter(kernel, jobs))
 
         def hatch_parts() -> list[Arrays]:
-            return [_hatch_changes(_read_file(f)) for f in channel_files(path, PRK_HATCH)]
+            return [] if hatch_read is None else hatch_read.result()
 
         names = [str(f.relative_to(path)) for f in files]
         out = _engine(run, run_iter, pool.submit, len(files), names, hatch_parts, volume_m3,
