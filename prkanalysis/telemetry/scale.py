@@ -337,6 +337,8 @@ def _frame_arrays(pdf: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 # --------------------------------------------------------------------------------------------
 
 Arrays = tuple[np.ndarray, np.ndarray]
+#: A segment's piece in one partition: its rows' times and values and their flags.
+Piece = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 class _Part(tuple):
@@ -533,7 +535,8 @@ def _process(
     ``segment_arrays`` sees consecutive closed samples). Pressure mode: ranges between the
     kept samples flagged ``gap_before`` or ``repress``. A range is mapped back to the rows
     it spans; complete segments are fitted from those rows (their kept samples gathered
-    once, :func:`_fit_rows`), edge pieces are returned as copies of their kept samples.
+    once, :func:`_fit_rows`), edge pieces are returned as views of their rows with the
+    rows' flags (:data:`Piece`), whose kept samples the join gathers.
     """
     t, v = a
     lt, lv, left_complete = left
@@ -565,13 +568,10 @@ def _process(
         rb = kb - 1 + int(np.searchsorted(key, kb - 1, side="right")) + 1
         return ra, rb
 
-    def edge(ka: int, kb: int) -> Arrays:
-        """A piece returned to the driver: its kept samples (a copy when rows are dropped)."""
+    def edge(ka: int, kb: int) -> Piece:
+        """A piece returned to the driver: its rows and their flags (views, no copy)."""
         ra, rb = rows(ka, kb)
-        if not dropped.size:
-            return t[ra:rb], v[ra:rb]
-        keep = (f_own[ra:rb] & DROP_MASK) == 0
-        return t[ra:rb][keep], v[ra:rb][keep]
+        return t[ra:rb], v[ra:rb], f_own[ra:rb]
 
     global_start = is_first and prev_t is None
     if hatch is not None:
@@ -626,20 +626,25 @@ def _process(
     return res
 
 
-def _join_and_fit(ts: list[np.ndarray], vs: list[np.ndarray], t0_ns: int,
-                  p: PipelineParams) -> list[tuple[Any, ...]]:
-    """Fit one segment that straddles partitions, given its pieces' kept samples in order."""
-    m = sum(x.size for x in ts)
+def _join_and_fit(pieces: list[Piece], t0_ns: int, p: PipelineParams) -> list[tuple[Any, ...]]:
+    """Fit one segment that straddles partitions, given its pieces in time order.
+
+    The kept rows of every piece (:func:`~.kernels.scan.gather_kept`) are gathered one
+    after the other into this thread's work arrays; a segment with fewer than
+    ``min_samples`` kept samples gives no row.
+    """
+    t_s, pv = _scratch(sum(x[0].size for x in pieces))
+    m = 0
+    first_ns = last_ns = 0
+    for t, v, f in pieces:
+        k, first, last = gather_kept(t, v, f, DROP_MASK, 0, t.size, t0_ns, t_s[m:], pv[m:])
+        if k:
+            first_ns = int(t[first]) if m == 0 else first_ns
+            last_ns = int(t[last])
+        m += k
     if m < p.min_samples or m == 0:
         return []
-    t_s, pv = _scratch(m)
-    q = 0
-    for x, y in zip(ts, vs, strict=True):
-        np.divide(x - t0_ns, _NS, out=t_s[q : q + x.size])
-        pv[q : q + x.size] = y
-        q += x.size
-    full = [x for x in ts if x.size]
-    return [_fit_kept(t_s, pv, int(full[0][0]), int(full[-1][-1]), p)]
+    return [_fit_kept(t_s[:m], pv[:m], first_ns, last_ns, p)]
 
 
 #: Scratch arrays of the fits, one set per thread (results never depend on them).
@@ -947,14 +952,12 @@ def _engine(
 
     # reduction: join the edge pieces in time order, consuming results as they arrive
     rows: list[Any] = []  # lists of fitted rows, or handles of fits running on the pool/cluster
-    open_t: list[np.ndarray] = []
-    open_v: list[np.ndarray] = []
+    open_pieces: list[Piece] = []
 
     def close_open() -> None:
-        if open_t:
-            rows.append(submit(_join_and_fit, list(open_t), list(open_v), t0_ns, p))
-            open_t.clear()
-            open_v.clear()
+        if open_pieces:
+            rows.append(submit(_join_and_fit, list(open_pieces), t0_ns, p))
+            open_pieces.clear()
 
     for r in results:
         if r["n_kept"] == 0:
@@ -962,16 +965,14 @@ def _engine(
         if r["closes_left"]:
             close_open()
         if r["head"] is not None:
-            open_t.append(r["head"][0])
-            open_v.append(r["head"][1])
+            open_pieces.append(r["head"])
             if r["whole"]:
                 continue
             close_open()
         if r["fits"]:
             rows.append(r["fits"])
         if r["tail"] is not None:
-            open_t.append(r["tail"][0])
-            open_v.append(r["tail"][1])
+            open_pieces.append(r["tail"])
     close_open()
     fitted = [x for r in rows for x in (r.result() if hasattr(r, "result") else r)]
     timings["process"] = time.perf_counter() - clock
