@@ -51,11 +51,11 @@ overlap in time, which the monthly layout guarantees and the code checks):
    :func:`~prkanalysis.telemetry.hatch_changes`, broadcast; intervals located by
    :func:`~prkanalysis.telemetry.closed_ranges`); pressure mode, runs between ``repress``
    and ``gap_before`` flags. Segments wholly inside the partition are fitted there; the
-   head and tail pieces are returned.
+   head and tail pieces are returned (their rows and the rows' flags).
 4. **Reduction**, in partition order as results arrive: pieces of a segment that straddles
-   boundaries are joined and fitted (as a task); segments with fewer than ``min_samples``
-   samples are dropped and ids renumbered 0, 1, 2 ...; ``k``, its interval and the mass
-   rates follow :func:`~prkanalysis.telemetry.fit_segments`. Times are seconds from the
+   boundaries are joined (their kept rows gathered in order) and fitted (as a task);
+   segments with fewer than ``min_samples`` samples are dropped and ids renumbered 0, 1,
+   2 ...; ``k``, its interval and the mass rates follow :func:`~prkanalysis.telemetry.fit_segments`. Times are seconds from the
    first kept pressure sample of the whole dataset, as in the in-memory path. Each segment is
    fitted by :func:`~prkanalysis.telemetry.fit.fit_segment`, the one-segment core of
    :func:`~prkanalysis.telemetry.fit_arrays`.
@@ -69,8 +69,9 @@ per-thread work array (seconds from ``t0``, then ``log p`` in place) and fitted 
 nothing else copies a partition.
 
 Memory: a worker holds one partition (plus halos) at a time; the client holds the small
-summaries and the samples of the segments that are open across a boundary (a hatch-closed
-week at 1 Hz is about 10 MB). The Dask front-end reads each partition three times (summary,
+summaries and the rows of the segments that are open across a boundary (a hatch-closed
+week at 1 Hz is about 11 MB: times, values, flags; in the fast path, views of the
+partitions it holds anyway). The Dask front-end reads each partition three times (summary,
 strided samples, work), more only on the exact-median path.
 """
 
