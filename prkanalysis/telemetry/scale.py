@@ -55,8 +55,9 @@ overlap in time, which the monthly layout guarantees and the code checks):
 4. **Reduction**, in partition order as results arrive: pieces of a segment that straddles
    boundaries are joined (their kept rows gathered in order) and fitted (as a task);
    segments with fewer than ``min_samples`` samples are dropped and ids renumbered 0, 1,
-   2 ...; ``k``, its interval and the mass rates follow :func:`~prkanalysis.telemetry.fit_segments`. Times are seconds from the
-   first kept pressure sample of the whole dataset, as in the in-memory path. Each segment is
+   2 ...; ``k``, its interval and the mass rates follow
+   :func:`~prkanalysis.telemetry.fit_segments`. Times are seconds from the first kept
+   pressure sample of the whole dataset, as in the in-memory path. Each segment is
    fitted by :func:`~prkanalysis.telemetry.fit.fit_segment`, the one-segment core of
    :func:`~prkanalysis.telemetry.fit_arrays`.
 
