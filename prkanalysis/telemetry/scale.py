@@ -716,8 +716,17 @@ _KERNELS: dict[str, Callable[..., Any]] = {
 
 
 def _on_frame(kernel: str, pdf: pd.DataFrame, *args: Any) -> Any:
-    """Run a partition kernel on a Dask partition (a DataFrame with time and value)."""
-    return _KERNELS[kernel](_frame_arrays(pdf), *args)
+    """Run a partition kernel on a Dask partition (a DataFrame with time and value).
+
+    The edge pieces of the ``process`` kernel are copied: as views they would keep the
+    whole partition in the worker's memory until the client has taken the result.
+    """
+    out = _KERNELS[kernel](_frame_arrays(pdf), *args)
+    if kernel == "process":
+        for side in ("head", "tail"):
+            if out[side] is not None:
+                out[side] = tuple(x.copy() for x in out[side])
+    return out
 
 
 # --------------------------------------------------------------------------------------------
