@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml .jupyter/labconfig/default_setting_overrides.json
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (prkanalysis)"
 	mkdir -p $(VENV)/etc/jupyter/labconfig
 	cp .jupyter/labconfig/default_setting_overrides.json $(VENV)/etc/jupyter/labconfig/
+	$(BIN)/python -m prkanalysis.telemetry.kernels || echo "telemetry kernels not compiled now: they compile on first use"
 	touch $(STAMP)
 
 env: $(STAMP)  ## create .venv and install the package with notebook and dev extras

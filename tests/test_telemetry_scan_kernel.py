@@ -168,3 +168,14 @@ def test_flagged_positions_equal_flatnonzero() -> None:
     for a, b in ((0, 10_000), (17, 9_001), (500, 500)):
         got = flagged_positions(flags, a, b, DROP_MASK)
         assert np.array_equal(got, np.flatnonzero(flags[a:b] & DROP_MASK))
+
+
+def test_the_warm_up_module_runs_every_pipeline() -> None:
+    """``python -m prkanalysis.telemetry.kernels`` (run by ``make env``) completes."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "prkanalysis.telemetry.kernels"],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "kernels compiled or loaded from the cache in" in out.stdout
