@@ -301,15 +301,10 @@ def _warm_up(args: argparse.Namespace) -> float:
 
 
 def _warmup_data(args: argparse.Namespace) -> Path:
-    """3 days of SIMULATED 1 Hz telemetry with every defect (written once per run)."""
-    from prkanalysis.telemetry import simulate, write_parquet
+    """The kernels' warm-up dataset (SIMULATED, written once per run in the scratch folder)."""
+    from prkanalysis.telemetry.kernels import warm_up_data
 
-    root = Path(args.scratch) / "warmup"
-    if not root.exists():
-        df, _ = simulate(duration_days=3, rate_hz=1.0, closed_days=1, n_glitches=5, n_stale=1,
-                         n_gaps=1, ar1_phi=0.3, seed=1)
-        write_parquet(df, root)
-    return root
+    return warm_up_data(Path(args.scratch) / "warmup")
 
 
 def stage_jit(path: Path, args: argparse.Namespace) -> dict[str, Any]:
@@ -557,6 +552,30 @@ STAGES: dict[str, Callable[[Path, argparse.Namespace], dict[str, Any]]] = {
 }
 
 
+def _compare_tables(a: dict[str, list[Any]],
+                    b: dict[str, list[Any]]) -> tuple[bool, dict[str, float]]:
+    """(same segments, max relative difference of k_per_day and k_se) of two fit tables.
+
+    Tables as the stages return them (``start_ns``, ``n``, ``k_per_day``, ``k_se``);
+    compared by :func:`prkanalysis.telemetry.scale.compare_fits`.
+    """
+    import pandas as pd
+
+    from prkanalysis.errors import TelemetryError
+    from prkanalysis.telemetry.scale import compare_fits
+
+    def frame(x: dict[str, list[Any]]) -> pd.DataFrame:
+        return pd.DataFrame({"start": np.asarray(x["start_ns"], dtype=np.int64),
+                             "n": np.asarray(x["n"], dtype=np.int64),
+                             "k_per_day": np.asarray(x["k_per_day"], dtype=np.float64),
+                             "k_se": np.asarray(x["k_se"], dtype=np.float64)})
+
+    try:
+        return True, compare_fits(frame(a), frame(b))
+    except TelemetryError:  # other segments: nothing to compare row by row
+        return False, {}
+
+
 def run_stage(name: str, path: Path, args: argparse.Namespace,
               repeat: int | None = None, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run one measuring stage in a fresh interpreter; return its JSON result."""
@@ -703,16 +722,8 @@ def main(argv: list[str] | None = None) -> int:
         r["k_agreement"] = agree
     pc = result.get("polars_core", {})
     if "seconds" in pc:  # the same job: the same segments and k to rounding
-        pt = {k: np.asarray(v) for k, v in pc.pop("table").items()}
-        same = (pt["start_ns"].size == len(tab["start_ns"])
-                and np.array_equal(pt["start_ns"], np.asarray(tab["start_ns"])))
-        pc["same_segments"] = bool(same)
-        if same:
-            for col in ("k_per_day", "k_se"):
-                x, y = np.asarray(tab[col]), pt[col]
-                den = np.maximum(np.abs(x), np.abs(y))
-                pc[f"max_rel_diff_{col}"] = float(np.nanmax(np.where(den > 0, np.abs(x - y)
-                                                                     / den, 0.0)))
+        pc["same_segments"], rel = _compare_tables(tab, pc.pop("table"))
+        pc.update({f"max_rel_diff_{col}": x for col, x in rel.items()})
         s["vs_polars_core"] = pc["seconds"] / fast_s
 
     if args.dask_years > 0:
@@ -731,15 +742,8 @@ def main(argv: list[str] | None = None) -> int:
         d = result["dask"]
         s["dask_samples_per_s"] = d["samples"] / d["seconds"]
         f10 = result["fast_dask_years"]
-        dt, ft = d.pop("table"), f10.pop("table")
-        same = dt["start_ns"] == ft["start_ns"] and dt["n"] == ft["n"]
-        d["same_segments_as_fast"] = bool(same)
-        if same:
-            for col in ("k_per_day", "k_se"):
-                x, y = np.asarray(dt[col]), np.asarray(ft[col])
-                den = np.maximum(np.abs(x), np.abs(y))
-                d[f"max_rel_diff_{col}_vs_fast"] = float(np.nanmax(
-                    np.where(den > 0, np.abs(x - y) / den, 0.0)))
+        d["same_segments_as_fast"], rel = _compare_tables(d.pop("table"), f10.pop("table"))
+        d.update({f"max_rel_diff_{col}_vs_fast": x for col, x in rel.items()})
         if not args.keep:
             shutil.rmtree(p10, ignore_errors=True)
     if not args.keep:

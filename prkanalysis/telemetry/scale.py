@@ -136,6 +136,8 @@ _NS = 1e9
 _DAY_S = 86400.0
 _SAMPLE = 2_000_000  # the strided-sample size of clean.detect_step / clean.robust_scale
 _GATHER_MAX = 200_000  # values per partition gathered by the exact-median search
+#: The summary keeps the |first differences| below ``_TINY_REL x max(max |p|, 1)`` one by one.
+_TINY_REL = 1e-6
 
 
 @dataclass(frozen=True)
@@ -392,7 +394,7 @@ def _summary(a: Arrays, p: PipelineParams) -> dict[str, Any]:
     """Per-partition summary: times, surviving count, value range, edge values, halos."""
     t, v = a
     dropped = _dropped(a)
-    n_live, first, last, lo_v, hi_v, above, tiny = summary_scan(v, dropped, 1e-6)
+    n_live, first, last, lo_v, hi_v, above, tiny = summary_scan(v, dropped, _TINY_REL)
     out: dict[str, Any] = {"n": int(t.size), "n_live": int(n_live)}
     if t.size:
         out["t_min"], out["t_max"] = int(t[0]), int(t[-1])
@@ -406,7 +408,7 @@ def _summary(a: Arrays, p: PipelineParams) -> dict[str, Any]:
         # ``tiny_max`` plus the few values below it let the driver count above any eps
         out["nz_above_tiny"] = int(above)
         out["tiny"] = tiny
-        out["tiny_max"] = 1e-6 * max(out["max_abs"], 1.0)
+        out["tiny_max"] = _TINY_REL * max(out["max_abs"], 1.0)
     h, k = _halo_sizes(a, dropped, int(n_live), p)
     out["head"] = (t[:h].copy(), v[:h].copy())
     out["tail"] = (t[t.size - k:].copy(), v[t.size - k:].copy())

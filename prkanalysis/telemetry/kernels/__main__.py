@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import tempfile
 import time
+from pathlib import Path
 
 
 def main() -> None:
     """Run the warm-up and print how long it took."""
-    from prkanalysis.telemetry import simulate, write_parquet
+    from prkanalysis.telemetry.kernels import warm_up_data
     from prkanalysis.telemetry.scale import run_pipeline_fast, run_pipeline_memory
 
     clock = time.perf_counter()
-    df, _ = simulate(duration_days=3, rate_hz=1.0, closed_days=1, n_glitches=5, n_stale=1,
-                     n_gaps=1, ar1_phi=0.3, seed=1)
     with tempfile.TemporaryDirectory() as tmp:
-        path = write_parquet(df, tmp)
+        path = warm_up_data(Path(tmp) / "warmup")
         run_pipeline_fast(path, 5.0, 295.15)
         run_pipeline_memory(path, 5.0, 295.15)
         run_pipeline_fast(path, 5.0, 295.15, use_hatch=False, cov="NW")
